@@ -1,0 +1,141 @@
+"""Applying fixes: in memory (JSON Patch), then back to the file (text edits, atomically).
+
+In memory, fixes that do not overlap apply together; the record is linted again until no
+applicable fix remains (at most :data:`MAX_PASSES` passes, else :class:`FixError`). The input is
+never mutated.
+
+On disk, the document re-renders only the values that changed (see
+:meth:`biblint.readers.jsonfile.JsonDocument.render`) and the file is replaced atomically:
+a temporary file in the same folder, fsync, rename, with the original mode kept. A file that
+changed on disk since it was read is not overwritten, and a file that did not parse is never
+written.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jsonpatch
+
+from .model import Applicability, Finding, JSONValue
+
+MAX_PASSES = 10
+
+
+class FixError(Exception):
+    """Fixes did not converge, or a fix could not be applied to its record."""
+
+
+@dataclass
+class FixResult:
+    """The fixed copy of a record, the findings the fixes removed, and what remains."""
+
+    record: JSONValue
+    fixed: list[Finding] = field(default_factory=list)
+    remaining: list[Finding] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.fixed)
+
+
+def applicable(finding: Finding, unsafe: bool) -> bool:
+    return finding.fix is not None and (
+        finding.fix.applicability is Applicability.SAFE or unsafe
+    )
+
+
+def _overlaps(path: str, taken: list[str]) -> bool:
+    return any(
+        path == other or path.startswith(other + "/") or other.startswith(path + "/")
+        for other in taken
+    )
+
+
+def converge(
+    data: JSONValue, lint: Callable[[JSONValue], list[Finding]], *, unsafe: bool = False
+) -> FixResult:
+    """Fix ``data`` until no applicable fix remains; ``lint`` gives a record's findings."""
+    first = lint(data)
+    findings = first
+    current = data
+    for _ in range(MAX_PASSES):
+        todo = sorted((f for f in findings if applicable(f, unsafe)),
+                      key=lambda f: (f.pointer, f.code))
+        if not todo:
+            break
+        ops: list[dict[str, JSONValue]] = []
+        taken: list[str] = []
+        for finding in todo:
+            assert finding.fix is not None
+            paths = [op.path for op in finding.fix.ops]
+            if any(_overlaps(p, taken) for p in paths):
+                continue  # applied in a later pass if still needed
+            taken.extend(paths)
+            ops.extend(op.to_dict() for op in finding.fix.ops)
+        try:
+            current = jsonpatch.apply_patch(current, ops, in_place=False)
+        except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException) as exc:
+            codes = ", ".join(sorted({f.code for f in todo}))
+            raise FixError(f"a fix of {codes} does not apply: {exc}") from None
+        findings = lint(current)
+    else:
+        if any(applicable(f, unsafe) for f in findings):
+            codes = ", ".join(sorted({f.code for f in findings if applicable(f, unsafe)}))
+            raise FixError(f"fixes did not converge after {MAX_PASSES} passes ({codes})")
+    remaining_keys = {(f.code, f.pointer) for f in findings}
+    fixed = [f for f in first if (f.code, f.pointer) not in remaining_keys]
+    return FixResult(current, fixed, findings)
+
+
+def unified_diff(path: str, old: bytes, new: bytes) -> str:
+    old_text = old.decode("utf-8", "replace").splitlines(keepends=True)
+    new_text = new.decode("utf-8", "replace").splitlines(keepends=True)
+    lines = difflib.unified_diff(old_text, new_text, f"a/{path}", f"b/{path}")
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+                   for line in lines)
+
+
+class StaleFileError(FixError):
+    """The file changed on disk after it was read: it is left alone."""
+
+
+def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
+    """Replace ``path`` with ``data`` atomically, if it still holds ``expected``."""
+    try:
+        current = path.read_bytes()
+    except OSError as exc:
+        raise FixError(f"cannot re-read {path} before writing: {exc.strerror}") from None
+    if current != expected:
+        raise StaleFileError(f"{path} changed on disk while it was being fixed; not written")
+    mode = path.stat().st_mode & 0o7777
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".biblint-tmp",
+                                    dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, path)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
+    try:  # make the rename itself durable
+        folder = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(folder)
+    except OSError:
+        pass
+    finally:
+        os.close(folder)

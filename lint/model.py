@@ -1,0 +1,244 @@
+"""The data model shared by readers, rules, the engine, the fixer and the reporters.
+
+A rule yields :class:`Violation` objects (message, pointer, optional :class:`Fix`); the engine
+stamps the rule's identity and the record's origin onto each one and hands out immutable
+:class:`Finding` objects. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import jsonpointer
+
+JSONValue = Any
+"""A value as produced by :func:`json.loads` (dict, list, str, int, float, bool or None)."""
+
+
+class Severity(enum.IntEnum):
+    """How bad a finding is. Ordered, so ``severity >= fail_on`` decides the exit code."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.upper()]
+        except KeyError:
+            choices = ", ".join(s.label for s in cls)
+            raise ValueError(f"unknown severity {text!r} (expected one of: {choices})") from None
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+class Applicability(enum.IntEnum):
+    """How far a fix can be trusted (ruff's model).
+
+    ``SAFE`` fixes are deterministic and meaning-preserving (``"0"`` -> ``0``) and are applied
+    by ``--fix``; ``UNSAFE`` fixes are a judgement (splitting an author string) and need
+    ``--unsafe-fixes`` as well.
+    """
+
+    SAFE = 1
+    UNSAFE = 2
+
+    @classmethod
+    def parse(cls, text: str) -> Applicability:
+        try:
+            return cls[text.upper()]
+        except KeyError:
+            raise ValueError(f"unknown fix applicability {text!r} (safe or unsafe)") from None
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True)
+class PatchOp:
+    """One RFC 6902 operation. Only the operations a linter needs: add, remove, replace."""
+
+    op: str
+    path: str
+    value: JSONValue = None
+
+    def to_dict(self) -> dict[str, JSONValue]:
+        if self.op == "remove":
+            return {"op": "remove", "path": self.path}
+        return {"op": self.op, "path": self.path, "value": self.value}
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A titled list of JSON Patch operations against the record, with its applicability."""
+
+    title: str
+    ops: tuple[PatchOp, ...]
+    applicability: Applicability = Applicability.SAFE
+
+    @classmethod
+    def replace(
+        cls, pointer: str, value: JSONValue, title: str, *, unsafe: bool = False
+    ) -> Fix:
+        """The common case: replace the value at ``pointer``."""
+        return cls(
+            title,
+            (PatchOp("replace", pointer, value),),
+            Applicability.UNSAFE if unsafe else Applicability.SAFE,
+        )
+
+    @classmethod
+    def remove(cls, pointer: str, title: str, *, unsafe: bool = False) -> Fix:
+        return cls(
+            title,
+            (PatchOp("remove", pointer),),
+            Applicability.UNSAFE if unsafe else Applicability.SAFE,
+        )
+
+    def to_dict(self) -> dict[str, JSONValue]:
+        return {
+            "applicability": self.applicability.label,
+            "title": self.title,
+            "ops": [op.to_dict() for op in self.ops],
+        }
+
+
+@dataclass(frozen=True)
+class Violation:
+    """What a rule yields: a short message, where (a JSON Pointer into the record) and a fix."""
+
+    message: str
+    pointer: str = ""
+    fix: Fix | None = None
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a record came from: the file as given, the record's index in it and a key.
+
+    ``base`` is the JSON Pointer of the record inside its document (``/message/items/3`` for a
+    Crossref list); finding pointers are relative to the record, not to the document.
+    """
+
+    file: str | None = None
+    index: int = 0
+    base: str = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A violation with the identity of its rule and the place of its record. Immutable."""
+
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    pointer: str
+    fix: Fix | None
+    file: str | None
+    record: int | None
+    line: int | None
+    column: int | None
+    fingerprint: str
+
+    @property
+    def fixable(self) -> bool:
+        return self.fix is not None
+
+    def sort_key(self) -> tuple[str, int, int, int, str, str]:
+        return (
+            self.file or "",
+            self.record if self.record is not None else -1,
+            self.line or 0,
+            self.column or 0,
+            self.code,
+            self.pointer,
+        )
+
+    def to_dict(self) -> dict[str, JSONValue]:
+        """The finding as it appears in the JSON report (schemas/report.schema.json)."""
+        return {
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity.label,
+            "message": self.message,
+            "file": self.file,
+            "record": self.record,
+            "line": self.line,
+            "column": self.column,
+            "pointer": self.pointer,
+            "fingerprint": self.fingerprint,
+            "fix": self.fix.to_dict() if self.fix else None,
+        }
+
+
+def fingerprint(code: str, record_key: str, pointer: str) -> str:
+    """A finding's identity: stable across edits elsewhere in the file and record moves.
+
+    Built from the rule code, the record's key (DOI, PMID, source id or content hash) and the
+    pointer; never from line numbers or paths. Baselines, SARIF and GitLab reports use it.
+    """
+    digest = hashlib.sha256(f"{code}\x1f{record_key}\x1f{pointer}".encode()).hexdigest()
+    return digest[:20]
+
+
+@dataclass
+class FileResult:
+    """The outcome of checking one file (or stdin, or one iterable of records)."""
+
+    path: str
+    records: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    fixed: list[Finding] = field(default_factory=list)
+    """Findings that ``--fix`` removed (filled only when fixing)."""
+    diff: str | None = None
+    """Unified diff of what fixing would change (filled only by ``--diff``)."""
+    errors: list[str] = field(default_factory=list)
+    """Internal errors (a crashing rule, a fix that could not be written): exit code 2."""
+
+
+@dataclass
+class Report:
+    """The outcome of a run: one :class:`FileResult` per input, in input order."""
+
+    files: list[FileResult] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for result in self.files for f in result.findings]
+
+    @property
+    def records(self) -> int:
+        return sum(r.records for r in self.files)
+
+    @property
+    def errors(self) -> list[str]:
+        return [e for result in self.files for e in result.errors]
+
+    def by_code(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for f in self.findings:
+            counts[f.code] = counts.get(f.code, 0) + 1
+        return dict(sorted(counts.items()))
+
+
+def join_pointer(base: str, *tokens: str | int) -> str:
+    """``base`` extended by ``tokens``, each escaped per RFC 6901."""
+    return base + "".join("/" + jsonpointer.escape(str(t)) for t in tokens)
+
+
+def split_pointer(pointer: str) -> list[str]:
+    """The unescaped reference tokens of a JSON Pointer (``""`` is the whole document)."""
+    return list(jsonpointer.JsonPointer(pointer).parts)
+
+
+def resolve_pointer(doc: JSONValue, pointer: str) -> JSONValue:
+    """The value at ``pointer``; raises :class:`jsonpointer.JsonPointerException` if absent."""
+    return jsonpointer.resolve_pointer(doc, pointer)

@@ -1,0 +1,130 @@
+"""Readers: bytes in, records (and problems with their positions) out.
+
+One module per format; :data:`READERS` maps a file suffix to the reader that handles it. A
+reader never raises on bad input: undecodable bytes, syntax errors and values that are not
+records become :class:`ReadProblem` objects with a position, and every other record of the file
+is still returned. Readers know nothing of rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from ..model import JSONValue, Origin
+
+# Codes of the input rules (documented in rules/io.py); readers report them.
+UNREADABLE = "IO001"
+BAD_ENCODING = "IO002"
+SYNTAX_ERROR = "IO003"
+NOT_A_RECORD = "IO004"
+NON_FINITE = "IO005"
+
+
+@dataclass(frozen=True)
+class ReadProblem:
+    """Input that could not be read as a record, at a 1-based line and column."""
+
+    code: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    record: int | None = None
+    pointer: str = ""
+
+
+@dataclass
+class RawRecord:
+    """A record as read: its data and where it sits in the document."""
+
+    data: JSONValue
+    origin: Origin
+
+
+class Document(Protocol):
+    """What the engine and the fixer need of a read file."""
+
+    path: str
+    records: list[RawRecord]
+    problems: list[ReadProblem]
+
+    def locate(self, index: int, pointer: str) -> tuple[int, int]:
+        """1-based line and column of ``pointer`` inside record ``index``."""
+        ...
+
+    def render(self, fixed: Mapping[int, JSONValue]) -> bytes:
+        """The file's bytes with records replaced by ``fixed`` (index -> data), changing only
+        the bytes of the values that differ. Raises :class:`WriteBackError` if it cannot."""
+        ...
+
+    @property
+    def writable(self) -> bool:
+        """False when the file had problems: such a file is never written."""
+        ...
+
+
+class WriteBackError(Exception):
+    """A fix could not be written back without touching bytes it must not touch."""
+
+
+@dataclass
+class UnreadableDocument:
+    """A file that could not be read at all (permissions, a directory, a loop...)."""
+
+    path: str
+    problems: list[ReadProblem] = field(default_factory=list)
+    records: list[RawRecord] = field(default_factory=list)
+
+    def locate(self, index: int, pointer: str) -> tuple[int, int]:
+        return (1, 1)
+
+    def render(self, fixed: Mapping[int, JSONValue]) -> bytes:
+        raise WriteBackError(f"{self.path} could not be read")
+
+    @property
+    def writable(self) -> bool:
+        return False
+
+
+Reader = Callable[[bytes, str, bool], Document]
+"""``reader(data, display_path, lines)`` where ``lines`` forces JSON Lines."""
+
+
+def _json_reader(data: bytes, path: str, lines: bool) -> Document:
+    from .jsonfile import read_json
+
+    return read_json(data, path, lines=lines)
+
+
+READERS: dict[str, tuple[Reader, bool]] = {
+    ".json": (_json_reader, False),
+    ".jsonl": (_json_reader, True),
+    ".ndjson": (_json_reader, True),
+}
+"""File suffix -> (reader, forces JSON Lines). Folders are walked for these suffixes."""
+
+
+def reader_for(path: str) -> tuple[Reader, bool]:
+    """The reader for a path by its suffix; unknown suffixes are read as JSON (sniffed)."""
+    return READERS.get(Path(path).suffix.lower(), (_json_reader, False))
+
+
+def read_bytes(data: bytes, path: str) -> Document:
+    """Read ``data`` (the content of ``path``, which may be a display name such as ``-``)."""
+    reader, lines = reader_for(path)
+    return reader(data, path, lines)
+
+
+def read_path(path: Path, display: str | None = None) -> Document:
+    """Read a file; an unreadable file becomes a document holding one IO001 problem."""
+    shown = display or str(path)
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        return UnreadableDocument(shown, [ReadProblem(UNREADABLE, "is a directory")])
+    except OSError as exc:
+        reason = exc.strerror or exc.__class__.__name__
+        return UnreadableDocument(shown, [ReadProblem(UNREADABLE, f"cannot read file: {reason}")])
+    return read_bytes(data, shown)

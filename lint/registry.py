@@ -1,0 +1,229 @@
+"""Rules: the ``@rule`` decorator, the registry, and rule selection.
+
+A rule is a generator function ``check(record, ctx)`` yielding :class:`~biblint.model.Violation`
+objects, declared with :func:`rule`, which gives it a stable code (family prefix + three
+digits), a kebab-case name, a default severity and its fix applicability. Its docstring is its
+documentation, with the headings *What it does*, *Why is this bad?*, *Example* and *Fix*.
+
+Rules reach the registry through the ``biblint.rules`` entry-point group, built-in ones
+included (``builtin = "biblint.rules:RULES"``); a third-party package adds rules the same way.
+Only installed packages are loaded: never a file from the current directory.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from types import ModuleType
+from typing import Any, Literal
+
+from .model import Applicability, Severity, Violation
+from .profiles import Profile
+from .record import Record
+
+ENTRY_POINT_GROUP = "biblint.rules"
+CODE_RE = re.compile(r"^[A-Z]{2,5}[0-9]{3}$")
+NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+DOC_HEADINGS = ("What it does", "Why is this bad?", "Example", "Fix")
+
+
+@dataclass
+class Context:
+    """What a rule gets besides the record: its options and, for run rules, shared state."""
+
+    options: Mapping[str, Any]
+    profile: Profile
+    state: dict[str, Any] = field(default_factory=dict)
+    """Per-run memory of a ``scope="run"`` rule (e.g. the DOIs seen so far)."""
+
+
+Check = Callable[[Record, Context], Iterable[Violation]]
+
+
+@dataclass(frozen=True)
+class Option:
+    """A rule option: its default, a JSON Schema for valid values, and what it means."""
+
+    default: Any
+    schema: Mapping[str, Any]
+    description: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    fix: Applicability | None
+    check: Check
+    doc: str
+    scope: Literal["record", "run", "input"] = "record"
+    """``record``: sees one record; ``run``: also keeps state across the records of a run;
+    ``input``: reported by the readers (unreadable input), cannot be deselected."""
+    options: Mapping[str, Option] = field(default_factory=dict)
+    source: str = "builtin"
+
+    @property
+    def family(self) -> str:
+        return self.code.rstrip("0123456789")
+
+    @property
+    def summary(self) -> str:
+        return self.doc.strip().splitlines()[0].strip() if self.doc.strip() else ""
+
+    def default_options(self) -> dict[str, Any]:
+        return {name: opt.default for name, opt in self.options.items()}
+
+
+def rule(
+    code: str,
+    name: str,
+    *,
+    severity: str = "warning",
+    fix: str | None = None,
+    scope: Literal["record", "run", "input"] = "record",
+    options: Mapping[str, Option] | None = None,
+) -> Callable[[Check], Rule]:
+    """Declare a rule. ``fix`` is the applicability of the fixes it usually offers.
+
+    A rule declared ``fix="safe"`` may still offer an unsafe fix for a harder case (ruff's
+    "sometimes fixable"); a rule declared without ``fix`` offers none.
+    """
+    if not CODE_RE.match(code):
+        raise ValueError(f"rule code {code!r} must be 2-5 capital letters and 3 digits")
+    if not NAME_RE.match(name):
+        raise ValueError(f"rule name {name!r} must be kebab-case")
+
+    def decorate(func: Check) -> Rule:
+        return Rule(
+            code=code,
+            name=name,
+            severity=Severity.parse(severity),
+            fix=Applicability.parse(fix) if fix else None,
+            check=func,
+            doc=inspect.cleandoc(func.__doc__ or ""),
+            scope=scope,
+            options=dict(options or {}),
+            source=func.__module__,
+        )
+
+    return decorate
+
+
+def collect(*modules: ModuleType) -> list[Rule]:
+    """The rules defined in ``modules``, in definition order (for a package's ``RULES``)."""
+    return [obj for module in modules for obj in vars(module).values() if isinstance(obj, Rule)]
+
+
+class RegistryError(Exception):
+    """A plugin failed to load, or two rules claim one code or name."""
+
+
+class Registry:
+    """Every known rule, by code and by name."""
+
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        self.by_code: dict[str, Rule] = {}
+        self.by_name: dict[str, Rule] = {}
+        for item in rules:
+            for index, key in ((self.by_code, item.code), (self.by_name, item.name)):
+                other = index.get(key)
+                if other is not None and other is not item:
+                    raise RegistryError(
+                        f"rule {key!r} is defined twice ({other.source} and {item.source})"
+                    )
+                index[key] = item
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(sorted(self.by_code.values(), key=lambda r: (r.family, r.code)))
+
+    def __len__(self) -> int:
+        return len(self.by_code)
+
+    def get(self, key: str) -> Rule:
+        """A rule by code (case-insensitive) or name."""
+        found = self.by_code.get(key.upper()) or self.by_name.get(key)
+        if found is None:
+            raise KeyError(f"unknown rule {key!r}")
+        return found
+
+    def matching(self, selector: str) -> list[Rule]:
+        """Rules a selector names: ``ALL``, a code, a code prefix (``DOI``, ``DOI0``), a name."""
+        if selector == "ALL":
+            return list(self)
+        if selector in self.by_name:
+            return [self.by_name[selector]]
+        upper = selector.upper()
+        return [r for r in self if r.code.startswith(upper)]
+
+    def select(
+        self,
+        select: Sequence[str] = ("ALL",),
+        ignore: Sequence[str] = (),
+        extend_select: Sequence[str] = (),
+    ) -> list[Rule]:
+        """The rules that run. Input rules always run; an unknown selector is an error."""
+        chosen: dict[str, Rule] = {}
+        for selector in (*select, *extend_select):
+            for item in self._require(selector):
+                chosen[item.code] = item
+        for selector in ignore:
+            for item in self._require(selector):
+                chosen.pop(item.code, None)
+        for item in self:
+            if item.scope == "input":
+                chosen[item.code] = item
+        return [r for r in self if r.code in chosen]
+
+    def _require(self, selector: str) -> list[Rule]:
+        found = self.matching(selector)
+        if not found:
+            raise ValueError(f"unknown rule selector {selector!r}: no rule code, prefix or name")
+        return found
+
+    @classmethod
+    def from_entry_points(cls) -> Registry:
+        """Load every rule registered under the ``biblint.rules`` entry-point group."""
+        rules: list[Rule] = []
+        for ep in entry_points(group=ENTRY_POINT_GROUP):
+            try:
+                loaded = ep.load()
+            except Exception as exc:
+                raise RegistryError(
+                    f"plugin {ep.name!r} ({ep.value}) failed to load: {exc}"
+                ) from exc
+            found = _rules_of(loaded)
+            if not found:
+                raise RegistryError(f"plugin {ep.name!r} ({ep.value}) provides no rules")
+            rules.extend(found)
+        return cls(rules)
+
+
+def _rules_of(obj: Any) -> list[Rule]:
+    if isinstance(obj, Rule):
+        return [obj]
+    if isinstance(obj, ModuleType):
+        return collect(obj)
+    if isinstance(obj, (list, tuple)):
+        return [item for item in obj if isinstance(item, Rule)]
+    return []
+
+
+_DEFAULT: Registry | None = None
+
+
+def default_registry() -> Registry:
+    """The registry of installed rules, loaded once per process."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Registry.from_entry_points()
+    return _DEFAULT
+
+
+def missing_doc_headings(item: Rule) -> list[str]:
+    """Doc headings a rule lacks (a test fails for any rule that lacks one)."""
+    lines = {line.strip().lstrip("#").strip().rstrip(":") for line in item.doc.splitlines()}
+    return [heading for heading in DOC_HEADINGS if heading not in lines]
