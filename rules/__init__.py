@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from biblint.registry import collect
 
-from . import io, xref
+from . import abstracts, authors, ids, io, pages, titles, values, xref
 
-RULES = collect(io, xref)
+RULES = collect(io, xref, ids, values, titles, abstracts, authors, pages)
 """Every built-in rule, in family order."""

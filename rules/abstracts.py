@@ -1,0 +1,3 @@
+"""ABS: abstracts."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""AUTH: authors."""
+
+from __future__ import annotations

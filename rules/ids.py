@@ -1,0 +1,3 @@
+"""ID: identifier syntax and check digits."""
+
+from __future__ import annotations

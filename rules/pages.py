@@ -1,0 +1,3 @@
+"""PAGE: pages, volume, issue."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""TTL: titles."""
+
+from __future__ import annotations

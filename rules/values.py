@@ -1,0 +1,3 @@
+"""TYP: value types, null versus empty, list shapes."""
+
+from __future__ import annotations
