@@ -103,8 +103,10 @@ def from_mapping(table: Mapping[str, Any], *, source: str = "<config>",
 def _explain(error: jsonschema.ValidationError) -> str:
     where = ".".join(str(p) for p in error.absolute_path)
     if error.validator == "additionalProperties":
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        if error.schema.get("properties") is not None and extra:
+        schema = error.schema if isinstance(error.schema, dict) else {}
+        given = error.instance if isinstance(error.instance, dict) else {}
+        extra = sorted(set(given) - set(schema.get("properties", {})))
+        if schema.get("properties") is not None and extra:
             prefix = f"[tool.biblint{'.' + where if where else ''}]"
             return f"unknown key {extra[0]!r} in {prefix}"
     value = error.instance

@@ -18,9 +18,9 @@ from typing import Any
 import jsonschema
 
 from .config import Config, ConfigError
+from .fixer import FixError, converge, unified_diff, write_atomic
 from .model import FileResult, Finding, JSONValue, Origin, Report, Severity, fingerprint
 from .profiles import Profile, detect_profile, get_profile
-from .fixer import FixError, converge, unified_diff, write_atomic
 from .readers import READERS, Document, ReadProblem, WriteBackError, read_bytes, read_path
 from .record import Record
 from .registry import Context, Registry, Rule, default_registry

@@ -13,6 +13,7 @@ written.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 import tempfile
@@ -124,10 +125,8 @@ def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
         os.chmod(temp, mode)
         os.replace(temp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(temp)
-        except OSError:
-            pass
         raise
     try:  # make the rename itself durable
         folder = os.open(path.parent, os.O_RDONLY)

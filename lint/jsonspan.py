@@ -17,11 +17,16 @@ C-accelerated :func:`json.decoder.scanstring` for strings.
 from __future__ import annotations
 
 import bisect
+import json.decoder
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from json.decoder import scanstring
 
 from .model import split_pointer
+
+# The stdlib's (C-accelerated) JSON string scanner: (text, index after the opening quote) ->
+# (decoded string, index after the closing quote).
+scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
 
 _WS = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")

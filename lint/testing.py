@@ -27,7 +27,7 @@ extra).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,7 +65,7 @@ def load_cases(folder: Path) -> list[RuleCase]:
     cases: list[RuleCase] = []
     for path in sorted(folder.glob("*.yml")):
         with path.open(encoding="utf-8") as handle:
-            content = yaml.load(handle, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+            content = yaml.load(handle, Loader=_Loader)
         code = content["rule"]
         names: set[str] = set()
         for entry in content["cases"]:
@@ -89,7 +89,7 @@ def _only(findings: list[Finding], code: str) -> list[Finding]:
 def _matches(finding: Finding, expected: Any) -> bool:
     if isinstance(expected, str):
         return finding.pointer == expected
-    checks = {
+    checks: dict[str, Callable[[Any], bool]] = {
         "pointer": lambda v: finding.pointer == v,
         "line": lambda v: finding.line == v,
         "column": lambda v: finding.column == v,
@@ -107,8 +107,8 @@ def _findings(case: RuleCase, linter: Linter) -> list[Finding]:
             return _only(linter.check_paths([absent]).findings, case.rule)
     if "text" in case.data:
         filename = case.data.get("filename", "case.json")
-        return _only(linter.check_bytes(case.data["text"].encode("utf-8", "surrogateescape"), filename).findings,
-                     case.rule)
+        data = case.data["text"].encode("utf-8", "surrogateescape")
+        return _only(linter.check_bytes(data, filename).findings, case.rule)
     return _only(linter.lint(case.data["record"], profile=case.data.get("profile")), case.rule)
 
 
@@ -125,8 +125,8 @@ def check_case(case: RuleCase, registry: Registry | None = None) -> None:
             raise AssertionError(f"{case.id}: expected a finding {want!r}, got {shown}")
         unmatched.remove(hit)
     if unmatched:
-        shown = [(f.pointer, f.message) for f in unmatched]
-        raise AssertionError(f"{case.id}: unexpected findings {shown}")
+        extra = [(f.pointer, f.message) for f in unmatched]
+        raise AssertionError(f"{case.id}: unexpected findings {extra}")
     if "fixed" in case.data:
         unsafe = bool(case.data.get("unsafe", False))
         profile = case.data.get("profile")

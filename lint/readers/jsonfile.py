@@ -14,6 +14,7 @@ map of :mod:`biblint.jsonspan`, built only for records that need it.
 from __future__ import annotations
 
 import codecs
+import itertools
 import json
 import math
 from collections.abc import Mapping
@@ -225,7 +226,8 @@ def _fill(document: JsonDocument) -> None:
 def _fill_document(document: JsonDocument) -> None:
     text = document.text
     if not text.strip():
-        document.problems.append(ReadProblem(SYNTAX_ERROR, "the file is empty: no JSON value", 1, 1))
+        document.problems.append(
+            ReadProblem(SYNTAX_ERROR, "the file is empty: no JSON value", 1, 1))
         return
     try:
         parsed = _loads(text)
@@ -340,7 +342,7 @@ def _same(a: Any, b: Any) -> bool:
     if isinstance(a, dict):
         return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
     if isinstance(a, list):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, float) and math.isnan(a):
         return math.isnan(b)
     return bool(a == b)
@@ -355,7 +357,7 @@ def _diff(old: Any, new: Any, node: Node, style: _Style) -> list[tuple[int, int,
     if (isinstance(old, list) and isinstance(new, list) and node.items is not None
             and len(old) == len(new)):
         edits: list[tuple[int, int, str]] = []
-        for a, b, child in zip(old, new, node.items):
+        for a, b, child in zip(old, new, node.items, strict=True):
             edits.extend(_diff(a, b, child, style))
         return edits
     return [(node.start, node.end, style.dumps(new))]
@@ -410,7 +412,7 @@ def _diff_object(old: dict[str, Any], new: dict[str, Any], node: Node,
 def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
     """Apply non-overlapping edits; an overlap is a bug and refuses to write."""
     ordered = sorted(edits, key=lambda e: (e[0], e[1]))
-    for (s1, e1, _), (s2, _e2, _) in zip(ordered, ordered[1:]):
+    for (s1, e1, _), (s2, _e2, _) in itertools.pairwise(ordered):
         if s2 < e1:
             raise WriteBackError(f"overlapping edits at offsets {s1}-{e1} and {s2}")
     parts: list[str] = []
