@@ -11,7 +11,7 @@ import regex
 
 # Crossref's recommended pattern ("DOIs and matching regular expressions", 2015): it matches
 # about 99.3 % of registered DOIs; the rest (early Wiley SICIs) are legal but unusual.
-DOI_RE = regex.compile(r"^10\.\d{4,9}/[-._;()/:A-Z0-9]+$", regex.IGNORECASE)
+DOI_RE = regex.compile(r"^10\.\d{4,9}/[-._;()/:A-Z0-9]+\Z", regex.IGNORECASE)
 _DOI_PREFIXES = (
     "https://doi.org/",
     "http://doi.org/",
@@ -23,8 +23,8 @@ _DOI_PREFIXES = (
     "doi:",
 )
 DOI_RESOLVER = "https://doi.org/"
-PMCID_RE = regex.compile(r"^PMC[1-9][0-9]*$")
-PMID_RE = regex.compile(r"^[1-9][0-9]{0,8}$")
+PMCID_RE = regex.compile(r"^PMC[1-9][0-9]*\Z")
+PMID_RE = regex.compile(r"^[1-9][0-9]{0,8}\Z")
 
 
 def strip_doi_prefix(value: str) -> str:
@@ -61,7 +61,7 @@ def doi_url(value: str) -> str:
 # A PMCID as people write it: an optional "PMCID" label, an optional "PMC" prefix in any case,
 # separators, then the number (leading zeros are padding). Anything else is not guessed at.
 _PMCID_LOOSE_RE = regex.compile(
-    r"^(?:pmcid\s*[:=#]?\s*)?(?:pmc)?[\s:=#_-]*0*([1-9][0-9]*)$", regex.IGNORECASE
+    r"^(?:pmcid\s*[:=#]?\s*)?(?:pmc)?[\s:=#_-]*0*([1-9][0-9]*)\Z", regex.IGNORECASE
 )
 _PMC_URL_PREFIXES = (
     "https://www.ncbi.nlm.nih.gov/pmc/articles/",

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterator
+from functools import cache
 from typing import Any, NamedTuple
 
 from .ids import doi_key
-from .model import JSONValue, Origin, join_pointer, resolve_pointer
+from .model import JSONValue, Origin, join_pointer, split_pointer
 from .profiles import Profile
 
 Locator = Callable[[str], tuple[int, int]]
@@ -98,11 +99,30 @@ def _normalise_key(name: str, value: str) -> str:
     return doi_key(value) if name == "doi" else value.strip()
 
 
+@cache
+def _tokens(pointer: str) -> tuple[str, ...]:
+    return tuple(split_pointer(pointer))
+
+
 def _lookup(data: Any, pointer: str) -> Any:
-    try:
-        return resolve_pointer(data, pointer)
-    except Exception:
-        return _MISSING
+    """The value at ``pointer`` or _MISSING (profiles' pointers are parsed once, then cached)."""
+    node = data
+    for token in _tokens(pointer):
+        if isinstance(node, dict):
+            node = node.get(token, _MISSING)
+            if node is _MISSING:
+                return _MISSING
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return _MISSING
+    return node
+
+
+def _child(where: str, key: str) -> str:
+    if "~" in key or "/" in key:
+        return join_pointer(where, key)
+    return f"{where}/{key}"
 
 
 def _walk_strings(node: Any, pointer: str) -> Iterator[tuple[str, str]]:
@@ -113,7 +133,7 @@ def _walk_strings(node: Any, pointer: str) -> Iterator[tuple[str, str]]:
             yield where, value
         elif isinstance(value, dict):
             stack.extend(
-                (child, join_pointer(where, key)) for key, child in reversed(value.items())
+                (child, _child(where, key)) for key, child in reversed(value.items())
             )
         elif isinstance(value, list):
             stack.extend(
