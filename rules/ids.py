@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 import regex
+
 from biblint.ids import PMCID_RE, normalise_pmcid
 from biblint.model import Fix, Violation
 from biblint.record import Record

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 
 import regex
+
 from biblint.ids import doi_key, doi_suffix
 from biblint.model import Applicability, Fix, PatchOp, Violation, resolve_pointer
 from biblint.record import Record

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 
 import regex
+
 from biblint.model import Fix, Violation
 from biblint.profiles import COUNT_FIELDS
 from biblint.record import Record
