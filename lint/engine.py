@@ -130,16 +130,21 @@ class Linter:
                 continue
             context = state.contexts[item.code]
             context.profile = record.profile
+            seen: dict[str, int] = {}
             try:
                 for violation in item.check(record, context):
+                    # The n-th finding of one rule at one pointer gets its own fingerprint.
+                    occurrence = seen.get(violation.pointer, 0)
+                    seen[violation.pointer] = occurrence + 1
                     found.append(self._finding(item.code, item.name, violation.message,
-                                               violation.pointer, violation.fix, record))
+                                               violation.pointer, violation.fix, record,
+                                               occurrence))
             except Exception as exc:  # a rule bug must not lose the other findings
                 raise RuleCrash(item, record, exc) from exc
         return found
 
     def _finding(self, code: str, name: str, message: str, pointer: str, fix: Any,
-                 record: Record) -> Finding:
+                 record: Record, occurrence: int = 0) -> Finding:
         line = column = None
         if record.locate is not None:
             line, column = record.locate(pointer)
@@ -154,7 +159,7 @@ class Linter:
             record=record.origin.index,
             line=line,
             column=column,
-            fingerprint=fingerprint(code, record.key, pointer),
+            fingerprint=fingerprint(code, record.key, pointer, occurrence),
         )
 
     # -- documents ----------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """Applying fixes: in memory (JSON Patch), then back to the file (text edits, atomically).
 
 In memory, fixes that do not overlap apply together; the record is linted again until no
-applicable fix remains (at most :data:`MAX_PASSES` passes, else :class:`FixError`). The input is
-never mutated.
+applicable fix remains. Fixes that undo each other or change nothing (a state repeats) raise
+:class:`FixError`, as does going past :data:`MAX_PASSES`. The input is never mutated.
 
 On disk, the document re-renders only the values that changed (see
 :meth:`biblint.readers.jsonfile.JsonDocument.render`) and the file is replaced atomically:
@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import json
 import os
 import tempfile
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +27,8 @@ import jsonpatch
 
 from .model import Applicability, Finding, JSONValue
 
-MAX_PASSES = 10
+MAX_PASSES = 100
+"""A hard stop; a fix that undoes another is caught earlier, when a state repeats."""
 
 
 class FixError(Exception):
@@ -65,6 +68,7 @@ def converge(
     first = lint(data)
     findings = first
     current = data
+    seen = {_state(current)}
     for _ in range(MAX_PASSES):
         todo = sorted((f for f in findings if applicable(f, unsafe)),
                       key=lambda f: (f.pointer, f.code))
@@ -84,14 +88,30 @@ def converge(
         except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException) as exc:
             codes = ", ".join(sorted({f.code for f in todo}))
             raise FixError(f"a fix of {codes} does not apply: {exc}") from None
+        state = _state(current)
+        if state in seen:
+            codes = ", ".join(sorted({f.code for f in todo}))
+            raise FixError(f"fixes of {codes} undo each other or change nothing")
+        seen.add(state)
         findings = lint(current)
     else:
         if any(applicable(f, unsafe) for f in findings):
             codes = ", ".join(sorted({f.code for f in findings if applicable(f, unsafe)}))
             raise FixError(f"fixes did not converge after {MAX_PASSES} passes ({codes})")
-    remaining_keys = {(f.code, f.pointer) for f in findings}
-    fixed = [f for f in first if (f.code, f.pointer) not in remaining_keys]
+    # Fixed: the original findings beyond what remains of each (code, pointer).
+    left = Counter((f.code, f.pointer) for f in findings)
+    fixed: list[Finding] = []
+    for finding in first:
+        key = (finding.code, finding.pointer)
+        if left[key]:
+            left[key] -= 1
+        else:
+            fixed.append(finding)
     return FixResult(current, fixed, findings)
+
+
+def _state(data: JSONValue) -> str:
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, default=repr)
 
 
 def unified_diff(path: str, old: bytes, new: bytes) -> str:

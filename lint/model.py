@@ -179,13 +179,15 @@ class Finding:
         }
 
 
-def fingerprint(code: str, record_key: str, pointer: str) -> str:
+def fingerprint(code: str, record_key: str, pointer: str, occurrence: int = 0) -> str:
     """A finding's identity: stable across edits elsewhere in the file and record moves.
 
     Built from the rule code, the record's key (DOI, PMID, source id or content hash) and the
-    pointer; never from line numbers or paths. Baselines, SARIF and GitLab reports use it.
+    pointer (and, for the second and later findings of one rule at one pointer, their
+    ordinal); never from line numbers or paths. Baselines, SARIF and GitLab reports use it.
     """
-    digest = hashlib.sha256(f"{code}\x1f{record_key}\x1f{pointer}".encode()).hexdigest()
+    text = f"{code}\x1f{record_key}\x1f{pointer}" + (f"\x1f{occurrence}" if occurrence else "")
+    digest = hashlib.sha256(text.encode()).hexdigest()
     return digest[:20]
 
 

@@ -143,7 +143,7 @@ def test_fix_leaves_no_safe_fixable_finding_and_touches_only_fixed_values(capsys
     old = SEED.read_text(encoding="utf-8").splitlines()
     new = copy.read_text(encoding="utf-8").splitlines()
     assert len(old) == len(new)
-    changed = [(a, b) for a, b in zip(old, new) if a != b]
+    changed = [(a, b) for a, b in zip(old, new, strict=True) if a != b]
     fixed_keys = {'"DOIUrl"', '"abstract"', '"volume"', '"openAccessPdf"', '"citationCount"',
                   '"EPubDate"', '"PubModel"', '"title"', '"publicationTypes"'}
     for before, after in changed:
@@ -168,7 +168,7 @@ def test_git_diff_of_fixed_copy_shows_only_fixed_values(capsys, tmp_path):
     added = [line[1:] for line in diff.splitlines()
              if line.startswith("+") and not line.startswith("+++")]
     assert removed and len(removed) == len(added)
-    assert all(a.split(":")[0] == b.split(":")[0] for a, b in zip(removed, added))
+    assert all(a.split(":")[0] == b.split(":")[0] for a, b in zip(removed, added, strict=True))
     assert '  "DOIUrl": "https://doi.org/10.1177/15266028251361770",' in added
     assert '  "citationCount": 0,' in added
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from biblint.ids import PMCID_RE, doi_suffix, normalise_pmcid
 from hypothesis import example, given
 from hypothesis import strategies as st
+
+from biblint.ids import PMCID_RE, doi_suffix, normalise_pmcid
 
 
 @pytest.mark.parametrize(
