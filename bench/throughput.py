@@ -73,10 +73,12 @@ def main() -> int:
         full = Linter()
         one = Linter(Config(select=("XREF001",)))
         rows = [
-            ("json.loads per line (baseline)", best(args.repeat, lambda: [json.loads(x) for x in lines])),
+            ("json.loads per line (baseline)",
+             best(args.repeat, lambda: [json.loads(x) for x in lines])),
             ("biblint check, all rules", best(args.repeat, lambda: full.check_paths([path]))),
             ("biblint check, one rule", best(args.repeat, lambda: one.check_paths([path]))),
-            ("biblint.lint per parsed record", best(args.repeat, lambda: [full.lint(r) for r in records])),
+            ("biblint.lint per parsed record",
+             best(args.repeat, lambda: [full.lint(r) for r in records])),
         ]
         tracemalloc.start()
         report = full.check_paths([path])
