@@ -49,6 +49,14 @@ CANONICAL_FIELDS: Mapping[str, str] = {
     "citation_count": "integer: times cited",
     "reference_count": "integer: number of references",
     "year": "integer: the publication year",
+    "first_page": "string: the first page",
+    "last_page": "string: the last page",
+    "issn": "string or array: the ISSN(s) of the container",
+    "isbn": "string or array: the ISBN(s)",
+    "arxiv": "string: the arXiv identifier",
+    "type": "string: the work type in the shape's own vocabulary",
+    "publisher": "string: the publisher",
+    "issued": "object: the issue date as date-parts ({'date-parts': [[Y, M, D]]})",
 }
 """The canonical fields that profiles map and rules read, with their canonical type."""
 
@@ -83,9 +91,20 @@ class Profile:
 
 @cache
 def load_schema(filename: str) -> dict[str, Any]:
-    """A JSON Schema shipped in schemas/ (the ``biblint.schemas`` package)."""
-    text = resources.files("biblint.schemas").joinpath(filename).read_text(encoding="utf-8")
+    """A JSON Schema shipped in schemas/ (the ``biblint.schemas`` package).
+
+    ``name.json#/items`` gives a subschema (with the document's definitions), so the CSL
+    profile validates one item against the published csl-data.json, which describes a list.
+    """
+    name, _, fragment = filename.partition("#")
+    text = resources.files("biblint.schemas").joinpath(name).read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
+    if fragment:
+        part: dict[str, Any] = dict(schema)
+        for token in fragment.strip("/").split("/"):
+            part = part[token]
+        return {**part, "$schema": schema.get("$schema"),
+                "definitions": schema.get("definitions", {})}
     return schema
 
 
@@ -177,7 +196,226 @@ GENERIC = Profile(
     absent="null",
 )
 
-PROFILES: dict[str, Profile] = {p.name: p for p in (AGGREGATOR, GENERIC)}
+def _s2(data: Any) -> int:
+    if not isinstance(data, dict):
+        return 0
+    paper_id = data.get("paperId")
+    markers = {"paperId", "externalIds", "corpusId", "s2FieldsOfStudy", "publicationVenue",
+               "influentialCitationCount", "citationStyles"}
+    hits = len(markers.intersection(data))
+    if isinstance(paper_id, str) and len(paper_id) == 40:
+        hits += 2
+    return hits if hits >= 2 else 0
+
+
+def _crossref(data: Any) -> int:
+    if not isinstance(data, dict) or "DOI" not in data or isinstance(data.get("title"), str):
+        return 0  # a string title is CSL (Crossref serves CSL with its own keys mixed in)
+    markers = {"indexed", "deposited", "created", "member", "prefix", "reference-count",
+               "is-referenced-by-count", "content-domain", "short-container-title",
+               "published-print", "published-online", "issn-type", "score"}
+    hits = len(markers.intersection(data))
+    if isinstance(data.get("title"), list):
+        hits += 2  # with "DOI": even a select=DOI,title response
+    return hits if hits >= 2 else 0
+
+
+def _openalex(data: Any) -> int:
+    if not isinstance(data, dict):
+        return 0
+    ident = data.get("id")
+    hits = 3 if isinstance(ident, str) and ident.startswith("https://openalex.org/W") else 0
+    markers = {"display_name", "publication_year", "authorships", "open_access",
+               "cited_by_count", "abstract_inverted_index", "primary_location", "biblio",
+               "host_venue", "concepts", "counts_by_year"}
+    hits += len(markers.intersection(data))
+    return hits if hits >= 3 else 0
+
+
+def _csl(data: Any) -> int:
+    if not isinstance(data, dict) or isinstance(data.get("title"), list):
+        return 0  # a list title is Crossref's REST shape, which uses CSL type names too
+    kind = data.get("type")
+    hits = 2 if isinstance(kind, str) and kind in _csl_types() else 0
+    issued = data.get("issued")
+    if isinstance(issued, dict) and ("date-parts" in issued or "raw" in issued):
+        hits += 1
+    markers = {"id", "container-title", "author", "DOI", "page", "URL", "accessed",
+               "citation-key", "title", "editor", "publisher-place", "collection-title"}
+    hits += len(markers.intersection(data))
+    return hits if hits >= 4 else 0
+
+
+@cache
+def _csl_types() -> frozenset[str]:
+    enum: list[str] = load_schema("csl-data.json")["items"]["properties"]["type"]["enum"]
+    return frozenset(enum)
+
+
+def _datacite(data: Any) -> int:
+    if not isinstance(data, dict):
+        return 0
+    attributes = data.get("attributes")
+    if data.get("type") == "dois" and isinstance(attributes, dict):
+        return 10
+    body = attributes if isinstance(attributes, dict) else data
+    markers = {"creators", "titles", "publicationYear", "publication_year", "types",
+               "resourceTypeGeneral", "descriptions", "rightsList", "relatedIdentifiers",
+               "schemaVersion", "schema_version", "fundingReferences"}
+    hits = len(markers.intersection(body))
+    return hits if hits >= 3 else 0
+
+
+S2 = Profile(
+    name="s2",
+    title="Semantic Scholar Graph API paper",
+    fields={
+        "doi": ("/externalIds/DOI",),
+        "pmid": ("/externalIds/PubMed",),
+        "pmcid": ("/externalIds/PubMedCentral",),
+        "arxiv": ("/externalIds/ArXiv",),
+        "source_id": ("/paperId",),
+        "url": ("/url",),
+        "title": ("/title",),
+        "abstract": ("/abstract",),
+        "authors": ("/authors",),
+        "container": ("/journal/name", "/venue"),
+        "volume": ("/journal/volume",),
+        "pages": ("/journal/pages",),
+        "issn": ("/publicationVenue/issn",),
+        "publication_date": ("/publicationDate",),
+        "year": ("/year",),
+        "publication_types": ("/publicationTypes",),
+        "fields_of_study": ("/fieldsOfStudy",),
+        "is_oa": ("/isOpenAccess",),
+        "oa_url": ("/openAccessPdf/url",),
+        "citation_count": ("/citationCount",),
+        "reference_count": ("/referenceCount",),
+    },
+    detect=_s2,
+    schema="s2.schema.json",
+    absent="null",
+    conventions=frozenset({"pmcid-bare-digits", "s2-page-ranges"}),
+)
+
+CROSSREF = Profile(
+    name="crossref",
+    title="Crossref REST API work (api.crossref.org/works)",
+    fields={
+        "doi": ("/DOI",),
+        "url": ("/resource/primary/URL",),
+        "doi_url": ("/URL",),
+        "title": ("/title/0",),
+        "abstract": ("/abstract",),
+        "authors": ("/author",),
+        "container": ("/container-title/0",),
+        "volume": ("/volume",),
+        "issue": ("/issue",),
+        "pages": ("/page",),
+        "article_number": ("/article-number",),
+        "issn": ("/ISSN",),
+        "isbn": ("/ISBN",),
+        "type": ("/type",),
+        "publisher": ("/publisher",),
+        "issued": ("/issued",),
+        "citation_count": ("/is-referenced-by-count",),
+        "reference_count": ("/reference-count",),
+    },
+    detect=_crossref,
+    schema="crossref.schema.json",
+    absent="omit",
+    conventions=frozenset({"abstract-markup", "doi-lowercase", "title-array", "date-parts"}),
+)
+
+OPENALEX = Profile(
+    name="openalex",
+    title="OpenAlex work (api.openalex.org/works)",
+    fields={
+        "doi": ("/doi", "/ids/doi"),
+        "source_id": ("/id",),
+        "pmid": ("/ids/pmid",),
+        "pmcid": ("/ids/pmcid",),
+        "title": ("/title", "/display_name"),
+        "authors": ("/authorships",),
+        "container": ("/primary_location/source/display_name", "/host_venue/display_name"),
+        "volume": ("/biblio/volume",),
+        "issue": ("/biblio/issue",),
+        "first_page": ("/biblio/first_page",),
+        "last_page": ("/biblio/last_page",),
+        "issn": ("/primary_location/source/issn", "/host_venue/issn"),
+        "type": ("/type",),
+        "publication_date": ("/publication_date",),
+        "year": ("/publication_year",),
+        "is_oa": ("/open_access/is_oa",),
+        "oa_url": ("/open_access/oa_url",),
+        "citation_count": ("/cited_by_count",),
+        "url": ("/primary_location/landing_page_url",),
+    },
+    detect=_openalex,
+    schema="openalex.schema.json",
+    absent="null",
+    conventions=frozenset({"doi-as-url", "pmid-as-url", "pmcid-as-url", "inverted-abstract",
+                           "year-as-january-first"}),
+)
+
+CSL = Profile(
+    name="csl",
+    title="CSL-JSON item (citation-style-language csl-data schema)",
+    fields={
+        "doi": ("/DOI",),
+        "url": ("/URL",),
+        "title": ("/title",),
+        "abstract": ("/abstract",),
+        "authors": ("/author",),
+        "container": ("/container-title",),
+        "volume": ("/volume",),
+        "issue": ("/issue",),
+        "pages": ("/page",),
+        "first_page": ("/page-first",),
+        "article_number": ("/number",),
+        "pmid": ("/PMID",),
+        "pmcid": ("/PMCID",),
+        "issn": ("/ISSN",),
+        "isbn": ("/ISBN",),
+        "type": ("/type",),
+        "publisher": ("/publisher",),
+        "issued": ("/issued",),
+    },
+    detect=_csl,
+    schema="csl-data.json#/items",
+    absent="omit",
+    conventions=frozenset({"csl-rich-text", "date-parts"}),
+)
+
+DATACITE = Profile(
+    name="datacite",
+    title="DataCite REST API DOI record (JSON:API data, or its attributes)",
+    fields={
+        "doi": ("/attributes/doi", "/doi"),
+        "url": ("/attributes/url", "/url"),
+        "title": ("/attributes/titles/0/title", "/titles/0/title"),
+        "abstract": ("/attributes/descriptions/0/description", "/descriptions/0/description"),
+        "authors": ("/attributes/creators", "/creators"),
+        "container": ("/attributes/container/title", "/container/title"),
+        "volume": ("/attributes/container/volume", "/container/volume"),
+        "issue": ("/attributes/container/issue", "/container/issue"),
+        "first_page": ("/attributes/container/firstPage", "/container/firstPage"),
+        "last_page": ("/attributes/container/lastPage", "/container/lastPage"),
+        "type": ("/attributes/types/resourceTypeGeneral", "/types/resourceTypeGeneral"),
+        "publisher": ("/attributes/publisher", "/publisher"),
+        "year": ("/attributes/publicationYear", "/publicationYear", "/publication_year"),
+        "citation_count": ("/attributes/citationCount", "/citationCount"),
+        "reference_count": ("/attributes/referenceCount", "/referenceCount"),
+    },
+    detect=_datacite,
+    schema="datacite.schema.json",
+    absent="null",
+    conventions=frozenset({"doi-lowercase", "year-as-string"}),
+)
+
+PROFILES: dict[str, Profile] = {
+    p.name: p for p in (AGGREGATOR, S2, CROSSREF, OPENALEX, CSL, DATACITE, GENERIC)
+}
 """Every known profile by name; GENERIC is the fallback and is never detected."""
 
 
