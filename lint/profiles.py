@@ -81,6 +81,8 @@ class Profile:
     """How the shape writes 'no value': a null, or by leaving the key out."""
     conventions: frozenset[str] = field(default_factory=frozenset)
     """Named habits of the shape that rules must not report (e.g. ``doi-as-url``)."""
+    empty_ok: frozenset[str] = field(default_factory=frozenset)
+    """Keys where the shape documents ``""`` as its way of saying 'none' (TYP002 is quiet)."""
 
     def pointers(self, name: str) -> tuple[str, ...]:
         return self.fields.get(name, ())
@@ -194,6 +196,8 @@ GENERIC = Profile(
     },
     detect=lambda data: 0,
     absent="null",
+    # An unknown shape may write absence as "" (Zotero's web API does): do not assume null.
+    conventions=frozenset({"empty-string-absent"}),
 )
 
 def _s2(data: Any) -> int:
@@ -296,6 +300,7 @@ S2 = Profile(
     schema="s2.schema.json",
     absent="null",
     conventions=frozenset({"pmcid-bare-digits", "s2-page-ranges"}),
+    empty_ok=frozenset({"venue"}),  # the API's value for an unknown venue
 )
 
 CROSSREF = Profile(
@@ -356,6 +361,7 @@ OPENALEX = Profile(
     absent="null",
     conventions=frozenset({"doi-as-url", "pmid-as-url", "pmcid-as-url", "inverted-abstract",
                            "year-as-january-first"}),
+    empty_ok=frozenset({"qualifier_ui", "qualifier_name"}),  # MeSH descriptor, no qualifier
 )
 
 CSL = Profile(

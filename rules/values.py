@@ -23,6 +23,9 @@ EMPTY_AS_ABSENT = "empty-string-absent"
 """Profile convention: the shape writes absence as ``""`` (Zotero's web API fills every
 field of an item so); TYP002 is quiet for records of such a shape."""
 
+YEAR_AS_STRING = "year-as-string"
+"""Profile convention: the year may be a string (DataCite's publicationYear is "2016" or 2016)."""
+
 STRING_LIST_FIELDS = ("publication_types", "fields_of_study")
 """Canonical list fields TYP005 checks (``authors`` has its own rule, AUTH001)."""
 
@@ -93,6 +96,8 @@ def integer_as_string(record: Record, ctx: Context) -> Iterator[Violation]:
     turning them into an integer needs a judgement.
     """
     for name in INTEGER_FIELDS:
+        if name == "year" and YEAR_AS_STRING in record.profile.conventions:
+            continue
         found = record.field(name)
         if found is None:
             continue
@@ -159,7 +164,8 @@ def empty_string(record: Record, ctx: Context) -> Iterator[Violation]:
 
     ## What it does
     Reports every `""` in the record, at any depth. Keys listed in
-    `biblint.rules.values.EMPTY_STRING_KEYS` are exempt (none yet), and so are records whose
+    `biblint.rules.values.EMPTY_STRING_KEYS` and in the profile's `empty_ok` (S2's unknown
+    `venue`, OpenAlex's MeSH `qualifier_ui`) are exempt, and so are records whose
     profile declares the convention `empty-string-absent` (a shape that writes absence as
     `""`, as Zotero's web API does).
 
@@ -185,10 +191,11 @@ def empty_string(record: Record, ctx: Context) -> Iterator[Violation]:
     """
     if EMPTY_AS_ABSENT in record.profile.conventions:
         return
+    exempt = EMPTY_STRING_KEYS | record.profile.empty_ok
     for pointer, value in record.strings():
         if value:
             continue
-        if EMPTY_STRING_KEYS and _last_key(pointer) in EMPTY_STRING_KEYS:
+        if exempt and _last_key(pointer) in exempt:
             continue
         fix = _blank_fix(record, pointer, "empty")
         yield Violation(f"empty string {_instead(record, fix)}", pointer, fix)
