@@ -8,7 +8,27 @@ from __future__ import annotations
 
 from biblint.registry import collect
 
-from . import abstracts, authors, ids, io, pages, titles, values, xref
+from . import (
+    abstracts,
+    access,
+    authors,
+    dates,
+    doi,
+    duplicates,
+    ids,
+    io,
+    journals,
+    pages,
+    pubtypes,
+    records,
+    text,
+    titles,
+    values,
+    xref,
+)
 
-RULES = collect(io, xref, ids, values, titles, abstracts, authors, pages)
+RULES = collect(
+    io, doi, xref, ids, text, values, records, titles, abstracts, authors, dates, pages,
+    pubtypes, journals, access, duplicates,
+)
 """Every built-in rule, in family order."""

@@ -1,0 +1,3 @@
+"""OA and CIT: open access and citation counts."""
+
+from __future__ import annotations

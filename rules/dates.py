@@ -1,0 +1,3 @@
+"""DATE: publication dates."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""DOI: DOI syntax and normalisation."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""DUP: duplicates across the records of a run."""
+
+from __future__ import annotations

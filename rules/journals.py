@@ -1,0 +1,3 @@
+"""JRN: journals and journal metrics."""
+
+from __future__ import annotations

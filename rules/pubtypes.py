@@ -1,0 +1,3 @@
+"""PT: publication types."""
+
+from __future__ import annotations

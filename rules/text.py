@@ -1,0 +1,3 @@
+"""TXT: text hygiene in every string field."""
+
+from __future__ import annotations
