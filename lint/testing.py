@@ -19,10 +19,11 @@ A case file ``<CODE>.yml`` holds::
         missing_file: true
         violations: [{message: "cannot read"}]
 
-A violation is a pointer string or a mapping with any of ``pointer``, ``line``, ``column``,
-``message`` (a substring of the message). :func:`check_case` raises AssertionError with a
-readable explanation when a case does not hold. PyYAML is needed only here (the ``test``
-extra).
+A case with ``records: [...]`` lints them as one stream (for rules that compare records);
+its violations name the ``record`` index. A violation is a pointer string or a mapping with
+any of ``pointer``, ``record``, ``line``, ``column``, ``message`` (a substring of the
+message). :func:`check_case` raises AssertionError with a readable explanation when a case
+does not hold. PyYAML is needed only here (the ``test`` extra).
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ def _matches(finding: Finding, expected: Any) -> bool:
         "line": lambda v: finding.line == v,
         "column": lambda v: finding.column == v,
         "message": lambda v: v in finding.message,
+        "record": lambda v: finding.record == v,
     }
     return all(checks[key](value) for key, value in expected.items())
 
@@ -105,6 +107,9 @@ def _findings(case: RuleCase, linter: Linter) -> list[Finding]:
         with tempfile.TemporaryDirectory() as folder:
             absent = Path(folder) / case.data.get("filename", "absent.json")
             return _only(linter.check_paths([absent]).findings, case.rule)
+    if "records" in case.data:  # run rules: a stream of records, findings of every record
+        stream = linter.lint_stream(case.data["records"], profile=case.data.get("profile"))
+        return [f for findings in stream for f in _only(findings, case.rule)]
     if "text" in case.data:
         filename = case.data.get("filename", "case.json")
         data = case.data["text"].encode("utf-8", "surrogateescape")
