@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..model import Report
-from . import concise, json, text
+from . import concise, github, gitlab, json, jsonl, junit, sarif, text
 
 
 @dataclass(frozen=True)
@@ -31,5 +31,10 @@ REPORTERS: dict[str, Reporter] = {
     "text": text.render,
     "concise": concise.render,
     "json": json.render,
+    "jsonl": jsonl.render,
+    "github": github.render,
+    "sarif": sarif.render,
+    "gitlab": gitlab.render,
+    "junit": junit.render,
 }
 """Output formats by name (``--format``)."""

@@ -1,0 +1,54 @@
+"""``github``: GitHub Actions workflow commands, shown as annotations on the pull request.
+
+::
+
+    ::error file=data/a.json,line=5,col=13,title=biblint (XREF001)::DOI URL is null although ...
+
+``error``, ``warning`` and ``notice`` follow the finding's severity (error, warning, info). A
+finding without a line is put on line 1, so GitHub still attaches it to the file. Values are
+escaped as the Actions toolkit does (``toCommandValue`` / ``escapeProperty``): ``%``, CR and
+LF everywhere, and also ``:`` and ``,`` in properties. Internal errors become ``::error``
+lines without a file.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..model import Finding, Report, Severity
+
+if TYPE_CHECKING:
+    from . import RenderOptions
+
+COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def escape_data(text: str) -> str:
+    """The message part of a workflow command."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A property value (``file=``, ``title=``) of a workflow command."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(finding: Finding) -> str:
+    props: list[tuple[str, str]] = []
+    if finding.file is not None:
+        props.append(("file", finding.file))
+        props.append(("line", str(finding.line or 1)))
+        if finding.line is not None and finding.column is not None:
+            props.append(("col", str(finding.column)))
+    props.append(("title", f"biblint ({finding.code})"))
+    head = ",".join(f"{key}={escape_property(value)}" for key, value in props)
+    return f"::{COMMANDS[finding.severity]} {head}::{escape_data(finding.message)}"
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    lines = [command(f) for f in report.findings]
+    lines += [
+        f"::error title={escape_property('biblint (internal error)')}::{escape_data(error)}"
+        for error in report.errors
+    ]
+    return "".join(line + "\n" for line in lines)
