@@ -109,7 +109,8 @@ def _first_author_family(record: Record) -> str:
     first = authors[0]
     name: Any = first
     if isinstance(first, dict):
-        author = first.get("author") if isinstance(first.get("author"), dict) else first
+        inner = first.get("author")
+        author: dict[str, Any] = inner if isinstance(inner, dict) else first
         name = (author.get("family") or author.get("familyName") or author.get("name")
                 or author.get("display_name") or author.get("literal") or "")
         if author.get("family") or author.get("familyName"):
