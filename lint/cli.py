@@ -1,7 +1,10 @@
 """The ``biblint`` command: a thin shell over :class:`biblint.Linter`.
 
 Exit codes: 0 nothing at or above the failing severity; 1 findings that fail (unreadable input
-included), or a diff under ``--diff``; 2 usage, configuration or internal error.
+included), a diff under ``--diff``, or a file changed by ``--fix`` under
+``--exit-non-zero-on-fix``; 2 usage, configuration or internal error (an unusable baseline
+included). ``--exit-zero`` turns 1 into 0. With ``--baseline``, only the findings that are not
+in the baseline count (see :mod:`biblint.baseline`).
 """
 
 from __future__ import annotations
@@ -10,23 +13,45 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+import time
+from collections import Counter
+from collections.abc import Generator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from . import __version__
+from .baseline import Baseline, CodesRun, Outcome
 from .config import Config, ConfigError, discover, load_file
+from .discovery import Discovered, excluded_with_parents
 from .engine import Linter
+from .fixer import replace_atomic, unified_diff
 from .model import Report, Severity
 from .profiles import PROFILES
 from .registry import Registry, RegistryError, default_registry
 from .report import REPORTERS, RenderOptions
+from .report import json as json_report
+from .report.common import applicable, plural, summary
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 def _csv(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
+
+
+Output = tuple[str, str | None]
+"""A report to write: its format, and its file (None: stdout, or --output-file)."""
+
+
+def _output(value: str) -> Output:
+    name, colon, path = value.partition(":")
+    if name not in REPORTERS:
+        choices = ", ".join(sorted(REPORTERS))
+        raise argparse.ArgumentTypeError(f"invalid format {name!r} (choose from {choices})")
+    if colon and not path:
+        raise argparse.ArgumentTypeError(f"no file after {name}: in {value!r}")
+    return name, path or None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,9 +67,14 @@ def _parser() -> argparse.ArgumentParser:
         description="Lint JSON / JSON Lines files of bibliographic records. Folders are walked "
                     "for .json, .jsonl and .ndjson files; '-' reads stdin.")
     check.add_argument("paths", nargs="*", metavar="PATH", help="files, folders, or - (stdin)")
-    check.add_argument("--format", "--output-format", dest="format", default="text",
-                       choices=sorted(REPORTERS), help="output format (default: text)")
-    check.add_argument("-o", "--output-file", metavar="FILE", help="write the report to FILE")
+    check.add_argument("--format", "--output-format", dest="format", action="append",
+                       type=_output, metavar="FORMAT[:FILE]",
+                       help=f"output format: {', '.join(sorted(REPORTERS))} (default: text); "
+                            "repeat it for several reports in one run, FORMAT:FILE writing "
+                            "one to FILE (e.g. --output-format github --output-format "
+                            "sarif:biblint.sarif)")
+    check.add_argument("-o", "--output-file", metavar="FILE",
+                       help="write the report that has no FILE of its own to FILE")
     check.add_argument("--select", type=_csv, metavar="CODES",
                        help="rules to run: codes, prefixes, names or ALL (comma-separated)")
     check.add_argument("--ignore", type=_csv, default=[], metavar="CODES",
@@ -73,6 +103,22 @@ def _parser() -> argparse.ArgumentParser:
                        help="show counts per rule instead of each finding")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                        help="colour the text output (auto: on a terminal, unless NO_COLOR)")
+    check.add_argument("--exit-non-zero-on-fix", action="store_true",
+                       help="exit 1 when --fix changed a file, even if no finding remains "
+                            "(a pre-commit fix hook fails, so the change is re-staged)")
+    check.add_argument("--force-exclude", action="store_true",
+                       help="apply the config's exclude patterns to files named explicitly "
+                            "too (pre-commit passes files explicitly)")
+    gate = check.add_argument_group(
+        "baseline", "gate only new findings: entries match by file and fingerprint (rule, "
+                    "record key, pointer), up to a count")
+    gate.add_argument("--baseline", metavar="FILE",
+                      help="report only findings not recorded in FILE, and its stale entries")
+    gate.add_argument("--write-baseline", metavar="FILE",
+                      help="record this run's findings in FILE (entries of files and rules "
+                           "the run did not check are kept) and exit 0")
+    gate.add_argument("--prune-baseline", action="store_true",
+                      help="with --baseline: rewrite FILE without its stale entries")
 
     rule = commands.add_parser("rule", help="show the documentation of a rule",
                                description="Print a rule's documentation.")
@@ -127,7 +173,71 @@ def _use_color(choice: str, stream: TextIO) -> bool:
         return choice == "always"
     if os.environ.get("NO_COLOR"):
         return False
+    return _isatty(stream)
+
+
+def _isatty(stream: TextIO) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)())
+
+
+class Progress:
+    """A ``\\r``-updated "checking 120/300 files" line on stderr, for long runs only.
+
+    Shown when the stream is a terminal, the ``CI`` environment variable is not set, and the
+    run has more than :attr:`MIN_FILES` files or a file over :attr:`BIG_FILE` bytes. The line
+    is erased when the run ends, so it never mixes with the report.
+    """
+
+    MIN_FILES = 20
+    BIG_FILE = 5 * 1024 * 1024
+
+    INTERVAL = 0.1
+    """Seconds between two updates of the line (the first and the last are always shown)."""
+
+    def __init__(self, stream: TextIO, total: int) -> None:
+        self.stream = stream
+        self.total = total
+        self._width = 0
+        self._last = -self.INTERVAL
+
+    @classmethod
+    def wanted(cls, files: Sequence[Discovered], stream: TextIO,
+               environ: Mapping[str, str] | None = None) -> bool:
+        environ = os.environ if environ is None else environ
+        if environ.get("CI") or not _isatty(stream):
+            return False
+        return len(files) > cls.MIN_FILES or any(_size(p) > cls.BIG_FILE for p, _ in files)
+
+    def track(self, files: Sequence[Discovered]) -> Generator[str, None, None]:
+        """The names of ``files``, updating the line as each one is taken."""
+        try:
+            for done, (_, shown) in enumerate(files, 1):
+                now = time.monotonic()
+                if now - self._last >= self.INTERVAL or done == self.total:
+                    self._last = now
+                    self._show(f"checking {done}/{self.total} files")
+                yield shown
+        finally:
+            self._show("")
+
+    def _show(self, line: str) -> None:
+        self.stream.write("\r" + line.ljust(self._width) + ("" if line else "\r"))
+        self.stream.flush()
+        self._width = len(line)
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return one.samefile(other)
+    except OSError:
+        return False
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -135,46 +245,94 @@ def _check(args: argparse.Namespace) -> int:
     stdin = paths == ["-"]
     if "-" in paths and not stdin:
         raise ConfigError("'-' (stdin) cannot be combined with other paths")
+    if args.prune_baseline and not args.baseline:
+        raise ConfigError("--prune-baseline needs --baseline FILE")
+    if args.write_baseline and args.baseline:
+        raise ConfigError("--write-baseline cannot be combined with --baseline "
+                          "(--write-baseline FILE updates FILE from this run)")
+    outputs: list[Output] = args.format or [("text", None)]
+    if sum(1 for _, path in outputs if path is None) > 1:
+        raise ConfigError("only one --output-format can go to "
+                          f"{'--output-file' if args.output_file else 'stdout'}; give the "
+                          "others a file (FORMAT:FILE)")
     first = Path(args.stdin_filename or ".") if stdin else Path(paths[0])
     config = _config(args, first)
     linter = Linter(config)
     unsafe = config.unsafe_fixes
     fixing = args.fix or args.diff
+    baseline = Baseline.load(args.baseline) if args.baseline else None
+    previous: Baseline | None = None
+    if args.write_baseline:
+        target = Path(args.write_baseline)
+        previous = Baseline.load(target) if target.exists() else Baseline(target)
 
+    changed = False
     if stdin:
-        data = sys.stdin.buffer.read()
-        name = args.stdin_filename or "-"
-        if args.fix and not args.diff:
-            new, result = linter.fix_bytes(data, name, unsafe=unsafe)
-            sys.stdout.buffer.write(new)
-            sys.stdout.flush()
-            report = Report([result])
-            out_stream = sys.stderr  # stdout carries the fixed data
-        else:
-            report = Report([linter.check_bytes(data, name)])
-            if args.diff:
-                new, fixed = linter.fix_bytes(data, name, unsafe=unsafe)
-                from .fixer import unified_diff
-
-                if new != data:
-                    report.files[0].diff = unified_diff(name, data, new)
-                    report.files[0].fixed = fixed.fixed
-            out_stream = sys.stdout
+        report, changed = _check_stdin(args, linter)
+        # With --fix, stdout carries the fixed data and the report goes to stderr.
+        out_stream = sys.stderr if args.fix and not args.diff else sys.stdout
     else:
-        report = linter.check_paths(paths, fix=fixing, unsafe=unsafe, diff=args.diff)
+        own = [Path(f) for f in (args.baseline, args.write_baseline) if f]
+        report = _check_files(paths, args, linter, skip=own)
+        changed = args.fix and not args.diff and any(r.fixed for r in report.files)
         out_stream = sys.stdout
 
-    options = RenderOptions(unsafe_fixes=unsafe, show_fixes=args.show_fixes, fixing=fixing,
-                            color=_use_color(args.color, out_stream) and not args.output_file)
-    text = _statistics(report, args.format, options) if args.statistics else \
-        REPORTERS[args.format](report, options)
-    if args.output_file:
-        Path(args.output_file).write_text(text, encoding="utf-8")
-    else:
-        out_stream.write(text)
-        out_stream.flush()
+    def codes_run(path: str) -> frozenset[str]:
+        return frozenset(r.code for r in linter.rules) - linter.ignored_in(path)
+
+    cross_file = frozenset(r.code for r in linter.rules if r.scope == "run")
+    if previous is not None:
+        return _write_baseline(previous, report, codes_run, cross_file)
+
+    outcome = baseline.apply(report, codes_run, cross_file) if baseline is not None else None
+    if outcome is not None:
+        report = outcome.report
+
+    options = RenderOptions(unsafe_fixes=unsafe, show_fixes=args.show_fixes, fixing=fixing)
+    baseline_lines = (_baseline_lines(outcome, baseline)
+                      if outcome is not None and baseline is not None else [])
+    told_baseline = told_fixes = False
+    for fmt, path in outputs:
+        primary = path is None  # the report for the console (or --output-file)
+        destination: str | None = path or (args.output_file if primary else None)
+        render = replace(options, color=not destination and _use_color(args.color, out_stream))
+        statistics = args.statistics and primary
+        if statistics:
+            text = _statistics(report, fmt, render)
+        elif fmt == "json" and outcome is not None:
+            payload = json_report.as_dict(report, render)
+            payload["baseline"] = outcome.to_dict()
+            text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+            told_baseline = True
+        else:
+            text = REPORTERS[fmt](report, render)
+        if fmt == "text":
+            told_fixes = told_fixes or not statistics
+            if baseline_lines:
+                text += "\n".join(baseline_lines) + "\n"
+                told_baseline = True
+        if destination:
+            try:  # a CI step reading the report never sees half of it
+                replace_atomic(Path(destination), text.encode("utf-8"))
+            except OSError as exc:
+                raise ConfigError(f"cannot write the {fmt} report to {destination}: "
+                                  f"{exc.strerror or exc}") from None
+        else:
+            out_stream.write(text)
+            out_stream.flush()
+    if not told_baseline:  # no report could carry them: the console gets them on stderr
+        for line in baseline_lines:
+            print(line, file=sys.stderr)
+    if args.show_fixes and not told_fixes:
+        for line in _fixes_lines(report):
+            print(line, file=sys.stderr)
     for error in report.errors:
         print(f"biblint: error: {error}", file=sys.stderr)
+
+    if args.prune_baseline and baseline is not None and outcome is not None and outcome.stale:
+        baseline.pruned(outcome.stale).write()
+        print(f"biblint: baseline {baseline.path}: pruned "
+              f"{_entries(sum(s.count for s in outcome.stale), 'stale')}", file=sys.stderr)
 
     if report.errors:
         return EXIT_ERROR
@@ -182,24 +340,121 @@ def _check(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.diff and any(r.diff for r in report.files):
         return EXIT_FINDINGS
+    if args.exit_non_zero_on_fix and changed:
+        return EXIT_FINDINGS
     failing = any(f.severity >= config.fail_on for f in report.findings)
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
+def _check_stdin(args: argparse.Namespace, linter: Linter) -> tuple[Report, bool]:
+    """The report of the data on stdin, and whether --fix changed it (written to stdout)."""
+    data = sys.stdin.buffer.read()
+    name = args.stdin_filename or "-"
+    if (args.force_exclude and args.stdin_filename
+            and excluded_with_parents(linter.config, Path(args.stdin_filename))):
+        if args.fix and not args.diff:  # an editor piping through biblint gets its data back
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        return Report(), False
+    if args.fix and not args.diff:
+        new, result = linter.fix_bytes(data, name, unsafe=linter.config.unsafe_fixes)
+        sys.stdout.buffer.write(new)
+        sys.stdout.flush()
+        return Report([result]), new != data
+    report = Report([linter.check_bytes(data, name)])
+    if args.diff:
+        new, fixed = linter.fix_bytes(data, name, unsafe=linter.config.unsafe_fixes)
+        if new != data:
+            report.files[0].diff = unified_diff(name, data, new)
+            report.files[0].fixed = fixed.fixed
+    return report, False
+
+
+def _check_files(paths: Sequence[str], args: argparse.Namespace, linter: Linter,
+                 skip: Sequence[Path] = ()) -> Report:
+    """The report of the files under ``paths``, less the files in ``skip`` (the baseline)."""
+    files = list(linter.discover(paths, force_exclude=args.force_exclude))
+    if skip:
+        files = [(path, shown) for path, shown in files
+                 if not any(_same_file(path, other) for other in skip)]
+    fixing = args.fix or args.diff
+    unsafe = linter.config.unsafe_fixes
+    if not Progress.wanted(files, sys.stderr):
+        return linter.check_paths([shown for _, shown in files], fix=fixing, unsafe=unsafe,
+                                  diff=args.diff)
+    names = Progress(sys.stderr, len(files)).track(files)
+    try:
+        return linter.check_paths(names, fix=fixing, unsafe=unsafe, diff=args.diff)
+    finally:
+        names.close()  # erase the progress line, even after an exception
+
+
+def _write_baseline(baseline: Baseline, report: Report, codes_run: CodesRun,
+                    cross_file: frozenset[str]) -> int:
+    for error in report.errors:
+        print(f"biblint: error: {error}", file=sys.stderr)
+    if report.errors:
+        print(f"biblint: baseline {baseline.path}: not written (the run had errors)",
+              file=sys.stderr)
+        return EXIT_ERROR
+    updated = baseline.updated(report, codes_run, cross_file)
+    updated.write()
+    print(f"biblint: baseline {updated.path}: {plural(updated.findings, 'finding')} in "
+          f"{plural(len(updated.files), 'file')} recorded", file=sys.stderr)
+    return EXIT_OK
+
+
+def _entries(count: int, adjective: str) -> str:
+    return f"{count} {adjective} {'entry' if count == 1 else 'entries'}"
+
+
+def _baseline_lines(outcome: Outcome, baseline: Baseline) -> list[str]:
+    head = f"Baseline {baseline.path}: {plural(outcome.matched, 'finding')} matched"
+    if not outcome.stale:
+        return [f"{head}, no stale entries."]
+    lines = [f"{head}; {_entries(len(outcome.stale), 'stale')} (no longer found; "
+             "remove them with --prune-baseline):"]
+    for item in outcome.stale:
+        where = f" at {item.pointer}" if item.pointer else ""
+        lines.append(f"  {item.file}: {item.code}{where} ({item.count} not found, "
+                     f"fingerprint {item.fingerprint}): {item.message}")
+    return lines
+
+
+def _fixes_lines(report: Report) -> list[str]:
+    """What --fix fixed, per file and code (ruff's --show-fixes layout)."""
+    total = sum(len(r.fixed) for r in report.files)
+    if not total:
+        return []
+    lines = [f"Fixed {plural(total, 'finding')}:"]
+    for result in report.files:
+        if not result.fixed:
+            continue
+        lines.append(f"- {result.path}:")
+        counts = Counter((f.code, f.name) for f in result.fixed)
+        lines.extend(f"    {n} × {code} ({name})" for (code, name), n in sorted(counts.items()))
+    return lines
+
+
 def _statistics(report: Report, fmt: str, options: RenderOptions) -> str:
-    rows: dict[str, dict[str, object]] = {}
+    """Counts per rule, most frequent first: text lines and the summary, or a JSON list."""
+    rows: dict[str, dict[str, Any]] = {}
     for f in report.findings:
         row = rows.setdefault(f.code, {"code": f.code, "name": f.name, "count": 0, "fixable": 0})
-        row["count"] = int(str(row["count"])) + 1
-        fixable = f.fix is not None and (f.fix.applicability.label == "safe"
-                                         or options.unsafe_fixes)
-        row["fixable"] = int(str(row["fixable"])) + int(fixable)
-    ordered = sorted(rows.values(), key=lambda r: (-int(str(r["count"])), str(r["code"])))
+        row["count"] += 1
+        row["fixable"] += int(applicable(f, options))
+    ordered = sorted(rows.values(), key=lambda r: (-r["count"], r["code"]))
     if fmt == "json":
         return json.dumps(ordered, indent=2) + "\n"
-    lines = [f"{r['count']:>6}  {r['code']:<8} {'[*]' if r['fixable'] else '   '} {r['name']}"
-             for r in ordered]
-    return "\n".join(lines) + ("\n" if lines else "")
+    lines = []
+    for r in ordered:
+        partly = f" ({r['fixable']} fixable)" if 0 < r["fixable"] < r["count"] else ""
+        lines.append(f"{r['count']:>6}  {r['code']:<8} {'[*]' if r['fixable'] else '   '} "
+                     f"{r['name']}{partly}")
+    if lines:
+        lines.append("")
+    lines.append(summary(report, options))
+    return "\n".join(lines) + "\n"
 
 
 def _registry() -> Registry:

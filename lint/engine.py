@@ -8,7 +8,6 @@ becomes findings, and a crashing rule becomes an error entry of its file, not a 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -18,10 +17,12 @@ from typing import Any
 import jsonschema
 
 from .config import Config, ConfigError
+from .discovery import discover as discover_files
+from .discovery import walk
 from .fixer import FixError, converge, unified_diff, write_atomic
 from .model import FileResult, Finding, JSONValue, Origin, Report, Severity, fingerprint
 from .profiles import Profile, detect_profile, get_profile
-from .readers import READERS, Document, ReadProblem, WriteBackError, read_bytes, read_path
+from .readers import Document, ReadProblem, WriteBackError, read_bytes, read_path
 from .record import Record
 from .registry import Context, Registry, Rule, default_registry
 
@@ -197,7 +198,8 @@ class Linter:
             name = self.registry.get(problem.code).name
         except KeyError:
             name = "unreadable-input"
-        key = f"{path}:{problem.record}:{problem.message}"
+        # Never the path or a line number: the identity of "record N of this file is unreadable".
+        key = f"input:{problem.record}"
         return Finding(code=problem.code, name=name, severity=Severity.ERROR,
                        message=problem.message, pointer=problem.pointer, fix=None, file=path,
                        record=problem.record, line=problem.line, column=problem.column,
@@ -207,8 +209,9 @@ class Linter:
         return self.check_document(read_bytes(data, name))
 
     def check_paths(self, paths: Iterable[str | Path], *, fix: bool = False,
-                    unsafe: bool = False, diff: bool = False) -> Report:
-        """Check files and folders (walked for .json, .jsonl, .ndjson).
+                    unsafe: bool = False, diff: bool = False,
+                    force_exclude: bool = False) -> Report:
+        """Check files and folders (walked for .json, .jsonl, .ndjson; see :meth:`discover`).
 
         With ``fix``, applicable fixes are written back (atomically) and the findings that
         remain are reported; with ``diff``, nothing is written and each result carries the
@@ -216,7 +219,7 @@ class Linter:
         """
         report = Report()
         state = self.new_run()
-        for path, shown in self.discover(paths):
+        for path, shown in self.discover(paths, force_exclude=force_exclude):
             if fix or diff:
                 report.files.append(self._fix_file(path, shown, state, unsafe=unsafe,
                                                    write=not diff))
@@ -295,34 +298,15 @@ class Linter:
         result.errors = errors + result.errors
         return result
 
-    def discover(self, paths: Iterable[str | Path]) -> Iterator[tuple[Path, str]]:
-        """Files to check: files as given, folders walked for known suffixes (sorted)."""
-        for given in paths:
-            path = Path(given)
-            if path.is_dir():
-                yield from self._walk(path)
-            else:
-                yield path, str(given)
+    def discover(self, paths: Iterable[str | Path], *, force_exclude: bool = False
+                 ) -> Iterator[tuple[Path, str]]:
+        """Files to check: files as given, folders walked for known suffixes, honouring
+        .gitignore inside a git work tree and the config's ``exclude`` (which applies to
+        files given explicitly only with ``force_exclude``); see :mod:`biblint.discovery`."""
+        return discover_files(paths, self.config, force_exclude=force_exclude)
 
     def _walk(self, folder: Path) -> Iterator[tuple[Path, str]]:
-        seen: set[tuple[int, int]] = set()
-        for root, dirs, files in os.walk(folder, followlinks=True):
-            here = Path(root)
-            try:
-                stat = here.stat()
-            except OSError:
-                continue
-            if (stat.st_dev, stat.st_ino) in seen:  # a symlink loop
-                dirs[:] = []
-                continue
-            seen.add((stat.st_dev, stat.st_ino))
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".")
-                             and not self.config.excluded(str(here / d)))
-            for name in sorted(files):
-                candidate = here / name
-                if candidate.suffix.lower() in READERS and not self.config.excluded(
-                        str(candidate)):
-                    yield candidate, str(candidate)
+        return walk(folder, self.config)
 
 
 class RuleCrash(Exception):

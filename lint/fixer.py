@@ -13,7 +13,9 @@ written.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
+import copy
 import difflib
 import json
 import os
@@ -107,6 +109,8 @@ def converge(
             left[key] -= 1
         else:
             fixed.append(finding)
+    if current is data:  # nothing applied: still a copy, never the caller's own object
+        current = copy.deepcopy(data)
     return FixResult(current, fixed, findings)
 
 
@@ -114,10 +118,32 @@ def _state(data: JSONValue) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, default=repr)
 
 
+_BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's.
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def _lines(data: bytes) -> list[str]:
+    """The text's lines, split at "\n" only: ``str.splitlines`` would also split inside JSON
+    strings (at U+2028, U+0085, form feeds...) and make the diff lie about line counts."""
+    encoding, bom = "utf-8", b""
+    for mark, name in _BOMS:
+        if data.startswith(mark):
+            encoding, bom = name, mark
+            break
+    parts = data[len(bom):].decode(encoding, "replace").split("\n")
+    lines = [part + "\n" for part in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
 def unified_diff(path: str, old: bytes, new: bytes) -> str:
-    old_text = old.decode("utf-8", "replace").splitlines(keepends=True)
-    new_text = new.decode("utf-8", "replace").splitlines(keepends=True)
-    lines = difflib.unified_diff(old_text, new_text, f"a/{path}", f"b/{path}")
+    lines = difflib.unified_diff(_lines(old), _lines(new), f"a/{path}", f"b/{path}")
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
                    for line in lines)
 
@@ -134,7 +160,19 @@ def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
         raise FixError(f"cannot re-read {path} before writing: {exc.strerror}") from None
     if current != expected:
         raise StaleFileError(f"{path} changed on disk while it was being fixed; not written")
-    mode = path.stat().st_mode & 0o7777
+    replace_atomic(path, data, mode=path.stat().st_mode & 0o7777)
+
+
+def replace_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Write ``path`` through a temporary file in its folder: fsync, then rename over it.
+
+    A reader (or a crash) sees the old file or the new one, never a mix. ``mode`` defaults to
+    what a new file gets under the umask.
+    """
+    if mode is None:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".biblint-tmp",
                                     dir=path.parent)
     try:

@@ -187,7 +187,8 @@ def fingerprint(code: str, record_key: str, pointer: str, occurrence: int = 0) -
     ordinal); never from line numbers or paths. Baselines, SARIF and GitLab reports use it.
     """
     text = f"{code}\x1f{record_key}\x1f{pointer}" + (f"\x1f{occurrence}" if occurrence else "")
-    digest = hashlib.sha256(text.encode()).hexdigest()
+    # surrogatepass: a lone surrogate (from a \\ud800 escape in a DOI) is still an identity.
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     return digest[:20]
 
 

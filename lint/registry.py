@@ -13,10 +13,12 @@ Only installed packages are loaded: never a file from the current directory.
 from __future__ import annotations
 
 import inspect
+import os
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, distributions
 from types import ModuleType
 from typing import Any, Literal
 
@@ -188,7 +190,7 @@ class Registry:
     def from_entry_points(cls) -> Registry:
         """Load every rule registered under the ``biblint.rules`` entry-point group."""
         rules: list[Rule] = []
-        for ep in entry_points(group=ENTRY_POINT_GROUP):
+        for ep in _installed_entry_points():
             try:
                 loaded = ep.load()
             except Exception as exc:
@@ -221,6 +223,26 @@ def default_registry() -> Registry:
     if _DEFAULT is None:
         _DEFAULT = Registry.from_entry_points()
     return _DEFAULT
+
+
+def _installed_entry_points() -> Iterator[EntryPoint]:
+    """The ``biblint.rules`` entry points of installed distributions.
+
+    ``python -m biblint`` and ``python -c`` put the working directory first on ``sys.path``; a
+    ``*.dist-info`` folder in a checked-out data repository is not an installed package, so the
+    working directory is left out of the search (a plugin is code that runs: only what the user
+    installed may register rules). The first distribution of a name wins, as in
+    :func:`importlib.metadata.entry_points`.
+    """
+    cwd = os.path.realpath(os.getcwd())
+    paths = [p for p in sys.path if p and os.path.realpath(p) != cwd]
+    seen: set[str] = set()
+    for dist in distributions(path=paths):
+        name = re.sub(r"[-_.]+", "-", (dist.metadata["Name"] or "")).lower()
+        if name in seen:
+            continue
+        seen.add(name)
+        yield from (ep for ep in dist.entry_points if ep.group == ENTRY_POINT_GROUP)
 
 
 def missing_doc_headings(item: Rule) -> list[str]:

@@ -1,0 +1,231 @@
+"""The pre-commit hooks of .pre-commit-hooks.yaml, run for real by pre-commit.
+
+pre-commit installs a hook repository by cloning it at a commit and pip-installing it into a
+virtualenv of its own, so these tests need git, pre-commit (the ``test`` extra) and PyPI for
+biblint's dependencies; they skip when git or pre-commit is missing.
+
+The hook repository is a one-commit snapshot of this checkout's files (what ``git ls-files
+--cached --others --exclude-standard`` lists, as they are on disk), not the checkout itself:
+``pre-commit try-repo PATH`` takes PATH's HEAD plus its *tracked* uncommitted changes and
+leaves untracked files out, so in a working copy with new modules it would install a package
+that does not match the files being tested. In CI's fresh clone the snapshot equals HEAD.
+
+``try-repo`` always builds the hook environment afresh in a temporary store (it ignores
+PRE_COMMIT_HOME), so it is used once, for the check hook; the other runs go through
+``pre-commit run`` with a config naming the snapshot, and share one PRE_COMMIT_HOME, so the
+environment is built once for the module.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from biblint.cli import _parser
+
+from .conftest import ROOT, SEED
+
+HOOKS_FILE = ROOT / ".pre-commit-hooks.yaml"
+
+
+def load_hooks() -> dict[str, dict[str, Any]]:
+    hooks = yaml.safe_load(HOOKS_FILE.read_text(encoding="utf-8"))
+    return {hook["id"]: hook for hook in hooks}
+
+
+# -- the hook definitions (fast) -----------------------------------------------------------
+def test_hook_definitions():
+    hooks = load_hooks()
+    assert set(hooks) == {"biblint", "biblint-fix"}
+    assert hooks["biblint"]["entry"] == "biblint check --force-exclude"
+    assert hooks["biblint-fix"]["entry"] == (
+        "biblint check --fix --exit-non-zero-on-fix --force-exclude")
+    for hook in hooks.values():
+        assert hook["language"] == "python"
+        assert hook["types"] == ["file"]
+        assert hook["require_serial"] is True
+        assert re.fullmatch(r"\d+\.\d+\.\d+", hook["minimum_pre_commit_version"])
+        # The entry's arguments are biblint's own (pre-commit appends the file names).
+        program, command, *flags = hook["entry"].split()
+        assert program == "biblint"
+        _parser().parse_args([command, *flags, str(SEED)])
+
+
+@pytest.mark.parametrize(
+    ("name", "matched"),
+    [
+        ("data/records.json", True),
+        ("data/records.jsonl", True),
+        ("records.ndjson", True),
+        ("deep/er/path/export.json", True),
+        ("notes.txt", False),
+        ("refs.bib", False),
+        ("records.json.bak", False),
+        ("records.jsonld", False),
+        ("json", False),
+    ],
+)
+def test_hook_files_regex(name, matched, tmp_path):
+    """As check-jsonschema tests its hooks: identify has no tag for .jsonl or .ndjson, so the
+    hooks select by name, and the regex must take every format biblint reads; a matching
+    file must also carry the tags of ``types``."""
+    identify = pytest.importorskip("identify.identify")
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("{}\n")
+    for hook in load_hooks().values():
+        assert bool(re.search(hook["files"], name)) is matched
+        if matched:
+            assert set(hook["types"]) <= identify.tags_from_path(str(path))
+
+
+# -- running the hooks (slow: builds a virtualenv) -----------------------------------------
+def _git_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(GIT_AUTHOR_NAME="biblint tests", GIT_AUTHOR_EMAIL="tests@example.org",
+               GIT_COMMITTER_NAME="biblint tests", GIT_COMMITTER_EMAIL="tests@example.org")
+    return env
+
+
+def _git(cwd: Path, *args: str) -> str:
+    done = subprocess.run(["git", "-c", "commit.gpgsign=false", "-c", "core.autocrlf=false",
+                           *args], cwd=cwd, env=_git_env(), capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def tools() -> None:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    if importlib.util.find_spec("pre_commit") is None:
+        pytest.skip("pre-commit is not installed (pip install -e '.[test]')")
+
+
+@pytest.fixture(scope="module")
+def hook_repo(tools: None, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A one-commit git repository holding this checkout's files: (path, commit)."""
+    listing = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT, env=_git_env(), capture_output=True)
+    if listing.returncode != 0:
+        pytest.skip("the project is not a git checkout")
+    repo = tmp_path_factory.mktemp("hook-repo")
+    for name in filter(None, os.fsdecode(listing.stdout).split("\0")):
+        source = ROOT / name
+        if source.is_file():
+            (repo / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, repo / name)
+    assert (repo / ".pre-commit-hooks.yaml").is_file()
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "snapshot of the checkout under test")
+    return repo, _git(repo, "rev-parse", "HEAD").strip()
+
+
+@pytest.fixture(scope="module")
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    home = tmp_path_factory.mktemp("pre-commit-home")
+    yield home
+    shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture
+def data_repo(tmp_path: Path, tools: None) -> Path:
+    """A data repository with a bad record staged and nothing committed."""
+    repo = tmp_path / "data-repo"
+    (repo / "data").mkdir(parents=True)
+    shutil.copy(SEED, repo / "data" / "seed.json")
+    _git(repo, "init", "-q")
+    _git(repo, "add", "data/seed.json")
+    return repo
+
+
+def pre_commit(home: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = _git_env()
+    env.update(PRE_COMMIT_HOME=str(home), PRE_COMMIT_COLOR="never", NO_COLOR="1",
+               PIP_DISABLE_PIP_VERSION_CHECK="1")
+    env.pop("PRE_COMMIT_ALLOW_NO_CONFIG", None)
+    return subprocess.run([sys.executable, "-m", "pre_commit", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL)
+
+
+def write_config(data_repo: Path, hook_repo: tuple[Path, str]) -> Path:
+    path, rev = hook_repo
+    config = data_repo.parent / "pre-commit-config.yaml"
+    config.write_text(yaml.safe_dump({"repos": [{
+        "repo": str(path), "rev": rev,
+        "hooks": [{"id": "biblint"}, {"id": "biblint-fix"}]}]}))
+    return config
+
+
+def show(done: subprocess.CompletedProcess[str]) -> str:
+    return f"exit {done.returncode}\n--- stdout\n{done.stdout}\n--- stderr\n{done.stderr}"
+
+
+@pytest.mark.slow
+def test_try_repo_check_hook_fails_with_biblint_messages(hook_repo, data_repo, tmp_path):
+    done = pre_commit(tmp_path / "unused-home", data_repo, "try-repo", str(hook_repo[0]),
+                      "biblint", "--files", "data/seed.json")
+    assert done.returncode == 1, show(done)
+    assert "- hook id: biblint" in done.stdout and "Failed" in done.stdout, show(done)
+    assert "data/seed.json:5:13: XREF001 [*] DOI URL is null" in done.stdout, show(done)
+    assert re.search(r"^\d+ findings in 1 file \(1 record\)", done.stdout, re.M), show(done)
+
+
+@pytest.mark.slow
+def test_fix_hook_rewrites_and_fails_then_check_reports_the_rest(hook_repo, data_repo,
+                                                                 pre_commit_home):
+    config = str(write_config(data_repo, hook_repo))
+    seed = data_repo / "data" / "seed.json"
+    before = seed.read_text(encoding="utf-8")
+    done = pre_commit(pre_commit_home, data_repo, "run", "--config", config, "biblint-fix",
+                      "--files", "data/seed.json")
+    assert done.returncode == 1, show(done)  # fails so that the user re-stages the fix
+    assert "- files were modified by this hook" in done.stdout, show(done)
+    after = seed.read_text(encoding="utf-8")
+    assert '"DOIUrl": null,' in before
+    assert '  "DOIUrl": "https://doi.org/10.1177/15266028251361770",' in after
+    assert '"citationCount": 0,' in after
+    assert re.search(r"; fixed \d+", done.stdout), show(done)
+
+    # The check hook on the fixed file: only the findings --fix cannot fix are left.
+    done = pre_commit(pre_commit_home, data_repo, "run", "--config", config, "biblint",
+                      "--files", "data/seed.json")
+    assert done.returncode == 1, show(done)
+    assert "files were modified" not in done.stdout
+    codes = set(re.findall(r"^data/seed\.json:\d+:\d+: ([A-Z]+\d+)", done.stdout, re.M))
+    assert {"AUTH001", "ABS003", "PAGE003"} <= codes, show(done)  # unsafe fixes only
+    assert not codes & {"XREF001", "TYP001", "TYP002", "ABS001"}, show(done)
+    assert "[*]" not in done.stdout  # nothing safe-fixable remains
+    assert seed.read_text(encoding="utf-8") == after
+
+    # Running the fix hook again changes nothing: it fails only for what remains.
+    done = pre_commit(pre_commit_home, data_repo, "run", "--config", config, "biblint-fix",
+                      "--files", "data/seed.json")
+    assert "files were modified" not in done.stdout, show(done)
+    assert seed.read_text(encoding="utf-8") == after
+
+
+@pytest.mark.slow
+def test_hooks_keep_config_excludes_for_files_passed_explicitly(hook_repo, data_repo,
+                                                                pre_commit_home):
+    config = str(write_config(data_repo, hook_repo))
+    (data_repo / "legacy").mkdir()
+    shutil.copy(SEED, data_repo / "legacy" / "old.json")
+    (data_repo / "biblint.toml").write_text('exclude = ["legacy"]\n')
+    _git(data_repo, "add", "legacy/old.json", "biblint.toml")
+    done = pre_commit(pre_commit_home, data_repo, "run", "--config", config, "biblint",
+                      "--files", "legacy/old.json", "biblint.toml")
+    assert done.returncode == 0, show(done)
+    assert "Passed" in done.stdout, show(done)
