@@ -484,7 +484,7 @@ def _rule(args: argparse.Namespace) -> int:
         print(f"# {item.name} ({item.code})\n")
         print(f"Severity: {item.severity.label}. Fix: {fix}. Source: {item.source}.\n")
         print(item.doc.rstrip() + "\n")
-        if item.options:
+        if item.options and "## Options" not in item.doc:
             print("## Options")
             for name, opt in item.options.items():
                 print(f"- `{name}` (default {opt.default!r}): {opt.description}")

@@ -38,15 +38,22 @@ _GIT_ENV_KEPT = frozenset({
 
 def discover(paths: Iterable[str | Path], config: Config, *, force_exclude: bool = False,
              use_git: bool = True) -> Iterator[Discovered]:
-    """Files to check: files as given, folders walked (see the module docstring)."""
+    """Files to check: files as given, folders walked (see the module docstring). A file
+    reached twice (named and walked, or under two given folders) is checked once."""
+    seen: set[str] = set()
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            yield from walk(path, config, use_git=use_git)
+            found: Iterable[Discovered] = walk(path, config, use_git=use_git)
         elif force_exclude and excluded_with_parents(config, path):
             continue
         else:
-            yield path, str(given)
+            found = [(path, str(given))]
+        for item in found:
+            key = os.path.normpath(os.path.abspath(item[0]))
+            if key not in seen:
+                seen.add(key)
+                yield item
 
 
 def walk(folder: Path, config: Config, *, use_git: bool = True) -> Iterator[Discovered]:

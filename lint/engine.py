@@ -56,6 +56,7 @@ class Linter:
             where = f"{self.config.source}: " if self.config.source else ""
             raise ConfigError(f"{where}{exc}") from None
         self._checks = [r for r in self.rules if r.scope != "input"]
+        self._fallbacks = frozenset(r.code for r in self._checks if r.fallback)
         self._ignored_cache: dict[str, frozenset[str]] = {}
 
     # -- configuration ------------------------------------------------------------------
@@ -142,6 +143,11 @@ class Linter:
                                                occurrence))
             except Exception as exc:  # a rule bug must not lose the other findings
                 raise RuleCrash(item, record, exc) from exc
+        if self._fallbacks and found:
+            # One defect, one finding: a catch-all rule yields to a rule that explains it.
+            explained = {f.pointer for f in found if f.code not in self._fallbacks}
+            found = [f for f in found
+                     if f.code not in self._fallbacks or f.pointer not in explained]
         return found
 
     def _finding(self, code: str, name: str, message: str, pointer: str, fix: Any,

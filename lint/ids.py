@@ -7,7 +7,15 @@ module holds only the syntax that no maintained library covers the way a linter 
 
 from __future__ import annotations
 
+import contextlib
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import unquote
+
 import regex
+from stdnum import issn
 
 # Crossref's recommended pattern ("DOIs and matching regular expressions", 2015): it matches
 # about 99.3 % of registered DOIs; the rest (early Wiley SICIs) are legal but unusual.
@@ -99,3 +107,707 @@ def normalise_pmcid(value: object) -> str | None:
             break
     match = _PMCID_LOOSE_RE.fullmatch(text)
     return f"PMC{match.group(1)}" if match else None
+
+
+# -- DOI analysis ------------------------------------------------------------------------------
+#
+# One pass over a DOI value finds every defect the DOI rules report, each tagged with the
+# code of the rule that owns it, so that a defect is reported once: DOI001 judges only what
+# is left when the other rules' defects are set aside. Safe repairs (whitespace, resolver
+# prefix, encoding) are applied in order and accumulate; an unsafe repair is offered only
+# when it is the one judgement needed, so a fix never carries a second, unasked judgement.
+# Every pattern is linear: no nested quantifiers, possessive runs.
+
+DOI_URL_FORM = "doi-as-url"
+"""Profile convention: the DOI field holds the DOI as a ``https://doi.org/`` URL (OpenAlex)."""
+
+DOI_REGISTERED = "doi-registered"
+"""Profile convention: the record is the registration agency's own metadata (Crossref,
+DataCite), so its DOI is registered exactly as written: odd characters, a trailing ``.`` or a
+letters-only suffix are the DOI, not copy errors."""
+
+_REGISTRANT_RE = regex.compile(r"10\.[0-9]{4,9}+(?:\.[0-9]++)*+\Z")
+# The Handbook's structure: "10." + registrant code + "/" + a suffix of printable characters
+# (any Unicode; no whitespace, control, format, private-use or unassigned code points).
+_DOI_SHAPE_RE = regex.compile(r"10\.[0-9]++(?:\.[0-9]++)*+/[^\p{White_Space}\p{C}]++\Z")
+_ANY_DOI_RE = regex.compile(r"10\.[0-9]{4,9}+/")
+_FOREIGN_CHARS = frozenset('"\\{}|^`')
+"""Characters no registration agency issues, which mark a value damaged on the way: TeX
+escapes (``\\_``), BibTeX braces, quotes, pipes, carets and backticks."""
+_RESOLVER_RE = regex.compile(
+    r"(?:(?:https?:/?/?)?(?:(?:dx\.|www\.)?doi\.org|doi\.acm\.org|hdl\.handle\.net)/++"
+    r"|info:doi/|urn:doi:|doi\s*+[:=]\s*+|doi\s++(?=10\.))",
+    regex.IGNORECASE,
+)
+_URL_RESOLVER_RE = regex.compile(
+    r"https?://(?:(?:dx\.|www\.)?doi\.org|doi\.acm\.org|hdl\.handle\.net)/", regex.IGNORECASE
+)
+_LEGACY_URL_RE = regex.compile(
+    r"(?:http://(?:dx\.|www\.)?+|https://(?:dx\.|www\.))doi\.org/++|https://doi\.org//++",
+    regex.IGNORECASE,
+)
+_PERCENT_RE = regex.compile(r"%[0-9A-Fa-f]{2}")
+_ENTITY_RE = regex.compile(r"&(?:lt|gt|amp|quot|apos|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+_SPACE_CONTROLS = "\t\n\r\v\f"
+_INVISIBLE_RE = regex.compile(r"[\p{Cf}\p{Cc}\u00a0\u2007\u202f]")
+"""Format and control characters, and no-break spaces: pasted, never meant (DOI004)."""
+_WS_RE = regex.compile(r"\p{White_Space}++")
+_SECOND_DOI_RE = regex.compile(r"[,;|](?=\s*+(?:doi\s*+:?\s*+)?10\.[0-9]{4})", regex.IGNORECASE)
+# What starts a second value rather than the rest of a DOI broken by a space: a separator,
+# a bracket, a label (`EDN:`, `PMID:`), or another DOI.
+_SEPARATE_RE = regex.compile(r"[,;|\[(]|[A-Za-z]{2,}+\s*+:|(?:doi\s*+:?\s*+)?10\.[0-9]{4}",
+                             regex.IGNORECASE)
+_TRAILING_PUNCT = ".,;:"
+_PAIRS = {"(": ")", "[": "]", "<": ">", "{": "}", '"': '"', "'": "'", "\u201c": "\u201d",
+          "\u2018": "\u2019", "\u00ab": "\u00bb"}
+_PLACEHOLDER_VALUES = frozenset({
+    "n/a", "na", "n.a.", "n. a.", "none", "null", "nil", "nan", "-", "--", "---", "?", "??",
+    "unknown", "tbd", "tba", "tbc", "pending", "not available", "not applicable", "no doi",
+    "nodoi", "doi", "0", "x", "todo", "undefined", "missing", "empty", "placeholder",
+})
+_PLACEHOLDER_SUFFIX_RE = regex.compile(
+    r"(?:[xX]++(?:[.\-/][xX]++)*+|0++|\.{2,}+|…|tbd|tba|tbc|pending|unknown|null|none|n/?a"
+    r"|placeholder|todo|undefined|missing)\Z",
+    regex.IGNORECASE,
+)
+_PLACEHOLDER_REGISTRANT_RE = regex.compile(r"10\.(?:[xX]++|0++|[nN]/?[aA])\Z")
+_ISSN_ONLY_RE = regex.compile(r"[0-9]{4}-[0-9]{3}[0-9Xx]\Z")
+_ISSN8_RE = regex.compile(r"[0-9]{7}[0-9Xx]\Z")
+ISSN_PREFIXES = frozenset({"10.1177", "10.1080"})
+"""Publishers whose article DOIs are ``<prefix>/<ISSN without hyphen><more>`` (SAGE, Taylor &
+Francis): a suffix that is only the ISSN has lost its article part."""
+_CODE_ONLY_RE = regex.compile(r"[A-Za-z]{2,16}+(?:\.[A-Za-z]{2,16}+)?+\.?\Z")
+_SHORT_DOI_RE = regex.compile(r"10/[A-Za-z0-9]{2,12}+\Z")
+_PREFIX_DIGITS = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", ",": "."})
+
+# Non-ASCII characters that look like the ASCII ones of a DOI (DOI010). Fullwidth forms
+# (U+FF01-U+FF5E) map by offset; the rest by this table: dashes and minus signs, slashes,
+# dots, colons, and the Cyrillic and Greek letters that look Latin.
+_LOOKALIKES: dict[int, str] = {
+    **{ord(c): "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\u2043"},
+    **{ord(c): "/" for c in "\u2044\u2215\u29f8\u2571"},
+    **{ord(c): "." for c in "\u3002\uff61\u2024"},
+    **{ord(c): ":" for c in "\u2236"},
+    **dict(zip(map(ord, "АВЕКМНОРСТХІЈЅаеорсухіјѕԁԛԝ"), "ABEKMHOPCTXIJSaeopcyxijsdqw",
+               strict=True)),
+    **dict(zip(map(ord, "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧο"), "ABEZHIKMNOPTYXo", strict=True)),
+}
+
+
+@dataclass(frozen=True)
+class DoiProblem:
+    """One defect of a DOI value: the rule that owns it, a short message, and the repair.
+
+    ``fixed`` is the whole value with this defect repaired (and the safe repairs before it),
+    or None when there is nothing certain to put there.
+    """
+
+    code: str
+    message: str
+    fixed: str | None = None
+
+
+@dataclass(frozen=True)
+class DoiAnalysis:
+    """What :func:`analyse_doi` found: the problems, and the DOI left when they are set aside.
+
+    ``candidate`` is the bare DOI after every repair, or None when a defect has no repair or
+    the value is not a DOI at all; it is what DOI001 judges.
+    """
+
+    problems: tuple[DoiProblem, ...]
+    candidate: str | None
+
+    def of(self, code: str) -> list[DoiProblem]:
+        return [p for p in self.problems if p.code == code]
+
+
+def shown(value: str, limit: int = 40) -> str:
+    """``value`` quoted for a message (JSON-style), cut to ``limit`` characters."""
+    text = value if len(value) <= limit else value[: limit - 1] + "…"
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _codepoints(chars: str) -> str:
+    return ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(chars))
+
+
+def clean_doi_text(value: str) -> str:
+    """``value`` without surrounding whitespace, invisible (format, control) characters and
+    no-break spaces: what DOI004 repairs. Inner ordinary spaces, tabs and newlines stay."""
+    text = value.strip()
+    if not text.isascii() or not text.isprintable():
+        text = _INVISIBLE_RE.sub(_drop_invisible, text).strip()
+    return text
+
+
+def _drop_invisible(match: regex.Match[str]) -> str:
+    char = match.group()
+    return char if char in _SPACE_CONTROLS else ""
+
+
+def _strip_resolvers(text: str) -> tuple[str, str]:
+    """``text`` without resolver or scheme prefixes (repeated ones too), and the first one."""
+    first = ""
+    for _ in range(4):
+        match = _RESOLVER_RE.match(text)
+        if match is None:
+            break
+        first = first or match.group()
+        text = text[match.end():].lstrip()
+    return text, first
+
+
+def _decode(text: str) -> str:
+    """Percent-encoding and HTML character references decoded, repeatedly (bounded)."""
+    for _ in range(3):
+        decoded = text
+        if "%" in decoded:
+            with contextlib.suppress(UnicodeDecodeError):
+                decoded = unquote(decoded, errors="strict")
+        if "&" in decoded:
+            decoded = _ENTITY_RE.sub(_unescape, decoded)
+        if decoded == text:
+            break
+        text = decoded
+    return text
+
+
+def _unescape(match: regex.Match[str]) -> str:
+    return html.unescape(match.group())
+
+
+def map_lookalikes(text: str) -> str:
+    """``text`` with DOI look-alike characters replaced by the ASCII ones they imitate."""
+    if text.isascii():
+        return text
+    out = []
+    for char in text:
+        code = ord(char)
+        if 0xFF01 <= code <= 0xFF5E:
+            out.append(chr(code - 0xFEE0))
+        else:
+            out.append(_LOOKALIKES.get(code, char))
+    return "".join(out)
+
+
+def _unwrap(text: str) -> str:
+    """``text`` without one pair of enclosing brackets or quotes: ``(10.1/x)`` -> ``10.1/x``."""
+    if len(text) > 2 and _PAIRS.get(text[0]) == text[-1]:
+        inner = text[1:-1].strip()
+        if text[0] not in "([<{" or inner.count(text[0]) == inner.count(text[-1]):
+            return inner
+    return text
+
+
+def _strip_trailing(text: str) -> str:
+    """``text`` without trailing ``.,;:`` and without unbalanced closing brackets."""
+    for _ in range(8):
+        before = text
+        text = text.rstrip(_TRAILING_PUNCT)
+        for opener, closer in (("(", ")"), ("[", "]"), ("<", ">")):
+            if text.endswith(closer) and text.count(closer) > text.count(opener):
+                text = text[:-1]
+        if text == before:
+            break
+    return text
+
+
+def is_doi(value: str, *, strict: bool = False) -> bool:
+    """Whether ``value`` is a bare DOI. By default the DOI Handbook's structure (``10.`` +
+    registrant code + ``/`` + a suffix of printable characters) without the characters only
+    damaged values carry (``"\\{}|^```); with ``strict``, Crossref's recommended pattern
+    (:data:`DOI_RE`), which about 0.7 % of registered DOIs fail. Never raises."""
+    if strict:
+        return DOI_RE.match(value) is not None
+    return _DOI_SHAPE_RE.match(value) is not None and not _FOREIGN_CHARS.intersection(value)
+
+
+def normalise_doi(value: object) -> str | None:
+    """The bare DOI of ``value`` by safe, meaning-preserving steps only, or None.
+
+    Strips surrounding whitespace, invisible characters and no-break spaces and resolver or
+    scheme prefixes (``https://doi.org/``, ``doi:``...), and decodes percent-encoding and
+    HTML character references when the value is no DOI without it; the result must pass
+    :func:`is_doi`. Case is kept (:func:`doi_key` compares). Never raises, and
+    ``normalise_doi(result) == result``; a value that passes :func:`is_doi` is returned as is.
+    """
+    if not isinstance(value, str):
+        return None
+    text = _strip_resolvers(clean_doi_text(value))[0]
+    if is_doi(text):
+        return text
+    decoded = clean_doi_text(_decode(text))
+    return decoded if is_doi(decoded) else None
+
+
+def doi_from_url(value: object) -> str | None:
+    """The DOI a resolver URL (``doi.org``, ``dx.doi.org``, ``hdl.handle.net``) names, with
+    the URL's percent-encoding decoded, or None for any other value."""
+    if not isinstance(value, str):
+        return None
+    text = clean_doi_text(value)
+    match = _URL_RESOLVER_RE.match(text)
+    if match is None:
+        return None
+    return normalise_doi(_decode(text[match.end():]))
+
+
+def doi_match_key(value: object) -> str | None:
+    """The key two spellings of one DOI share: :func:`normalise_doi`, decoded, ASCII-folded
+    (:func:`doi_key`); None when ``value`` is no DOI."""
+    bare = normalise_doi(value)
+    if bare is None:
+        return None
+    decoded = _decode(bare) if "%" in bare or "&" in bare else bare
+    return doi_key(decoded if is_doi(decoded) else bare)
+
+
+def is_short_doi(value: str) -> bool:
+    """Whether ``value`` is a short DOI (``10/gfzxgh``, shortdoi.org), bare or as a URL."""
+    return _SHORT_DOI_RE.match(_strip_resolvers(clean_doi_text(value))[0]) is not None
+
+
+def canonical_doi_url(value: str) -> str | None:
+    """``value`` with a legacy DOI resolver (``http://``, ``dx.``, ``www.``) replaced by
+    ``https://doi.org/``, or None when it does not start with one (DOI011)."""
+    match = _LEGACY_URL_RE.match(value)
+    if match is None or match.end() >= len(value):
+        return None
+    return DOI_RESOLVER + value[match.end():]
+
+
+@lru_cache(maxsize=4096)
+def analyse_doi(value: str, *, url_form: bool = False,
+                registered: bool = False) -> DoiAnalysis:
+    """Every defect of the DOI value ``value``, each with the code of the rule that owns it.
+
+    ``url_form``: the shape stores the DOI as a ``https://doi.org/`` URL, which is then no
+    defect (other resolver URLs are DOI011's). ``registered``: the value is the registration
+    agency's own (:data:`DOI_REGISTERED`), so only the mechanical defects (DOI003, DOI004,
+    DOI006) are looked for. Never raises.
+    """
+    problems: list[DoiProblem] = []
+    cleaned = clean_doi_text(value)
+    if not cleaned:
+        return DoiAnalysis((), None)
+    if cleaned != value:
+        problems.append(DoiProblem("DOI004", _whitespace_message(value), cleaned))
+    bare, resolver = _strip_resolvers(cleaned)
+    kept = ""  # the resolver the repaired value starts with (a URL in url_form, else none)
+    if resolver and url_form and _URL_RESOLVER_RE.match(resolver):
+        kept = resolver  # the shape's own form (or DOI011's legacy form)
+    elif resolver and bare:
+        problems.append(DoiProblem("DOI003", f"DOI stored with the prefix {shown(resolver, 24)}",
+                                   DOI_RESOLVER + bare if url_form else bare))
+        kept = DOI_RESOLVER if url_form else ""
+    if not bare:
+        return DoiAnalysis(tuple(problems), None)
+
+    def wrap(text: str) -> str:
+        return kept + text
+
+    if _PERCENT_RE.search(bare) or _ENTITY_RE.search(bare):
+        decoded = clean_doi_text(_decode(bare))
+        # Inside a URL, percent-encoding is the URL's business unless it hides the slash.
+        needed = not url_form or not kept or ("/" not in bare and "/" in decoded)
+        if decoded != bare and needed:
+            kind = "percent-encoded" if _PERCENT_RE.search(bare) else "HTML-escaped"
+            # Decoding is meaning-preserving; it is offered when what it gives is a DOI or
+            # one whose other defects all have a repair (`10. 1000%2Fa0`).
+            ok = is_doi(decoded) or (len(decoded) < len(bare) and analyse_doi(
+                decoded, url_form=url_form, registered=registered).candidate is not None)
+            problems.append(DoiProblem("DOI006", f"DOI is {kind}", wrap(decoded) if ok else None))
+            if not ok:
+                return DoiAnalysis(tuple(problems), None)
+            bare = decoded
+    if registered:
+        return DoiAnalysis(tuple(problems), bare)
+    return _judge(bare, wrap, problems)
+
+
+def _whitespace_message(value: str) -> str:
+    hidden = [c for c in value if _INVISIBLE_RE.match(c) and c not in _SPACE_CONTROLS]
+    if hidden:
+        return f"invisible character in the DOI ({_codepoints(''.join(hidden))})"
+    return "whitespace around the DOI"
+
+
+def _judge(base: str, wrap: Callable[[str], str],
+           problems: list[DoiProblem]) -> DoiAnalysis:
+    """The heuristic checks (DOI010, DOI009, DOI005, DOI002, DOI007), in that order, on a
+    bare DOI already repaired of its mechanical defects; the rest is DOI001's candidate."""
+    text = map_lookalikes(base)
+    if text != base:
+        odd = "".join(c for c, m in zip(base, text, strict=True) if c != m)
+        problems.append(DoiProblem(
+            "DOI010", f"non-ASCII look-alike character in the DOI ({_codepoints(odd)})",
+            wrap(text)))
+    if text.casefold() in _PLACEHOLDER_VALUES:
+        problems.append(DoiProblem("DOI009", f"placeholder {shown(text, 16)} instead of a DOI"))
+        return DoiAnalysis(tuple(problems), None)
+    pristine = text == base  # an unsafe repair is offered only while text is still base
+    unwrapped = _unwrap(text)
+    if unwrapped == text:  # `<10.1/x>.`: the pair, then the sentence's punctuation
+        trimmed = _strip_trailing(text)
+        inner = _unwrap(trimmed)
+        unwrapped = inner if inner != trimmed else text
+    if unwrapped != text:
+        problems.append(DoiProblem("DOI005", f"DOI enclosed in {text[0]}{_PAIRS[text[0]]}",
+                                   wrap(unwrapped) if pristine else None))
+        # `(doi:10.1/x)`: the prefix inside is DOI003's once the brackets are gone.
+        text, pristine = _strip_resolvers(unwrapped)[0], False
+    found = _prefix_problem(text)
+    if found is not None:
+        code, message, repaired = found
+        problems.append(DoiProblem(code, message,
+                                   wrap(repaired) if pristine and repaired else None))
+        if repaired is None:
+            return DoiAnalysis(tuple(problems), None)
+        text, pristine = repaired, False
+    first, rest = _split_first(text)
+    if rest:
+        keep = first.rstrip(",;|").rstrip()
+        if _ANY_DOI_RE.search(rest):
+            message = "another DOI after the DOI"
+        else:
+            message = f"text after the DOI ({shown(rest.strip(' ,;|'), 20)})"
+        separate = first != keep or _SEPARATE_RE.match(rest.lstrip()) is not None
+        problems.append(DoiProblem(
+            "DOI007", message, wrap(keep) if pristine and separate and is_doi(keep) else None))
+        text, pristine = keep, False
+    stripped = _strip_trailing(text)
+    if stripped != text:
+        problems.append(DoiProblem(
+            "DOI005", f"trailing {shown(text[len(stripped):], 8)} after the DOI",
+            wrap(stripped) if pristine else None))
+        text = stripped
+    reason = _truncated(text)
+    if reason:
+        problems.append(DoiProblem("DOI009", reason))
+        return DoiAnalysis(tuple(problems), None)
+    return DoiAnalysis(tuple(problems), text)
+
+
+def _split_first(text: str) -> tuple[str, str]:
+    """The first value of ``text`` and the rest (cut at whitespace, or at a separator before
+    a second DOI), or ``(text, "")``."""
+    cut = len(text)
+    for match in (_WS_RE.search(text), _SECOND_DOI_RE.search(text)):
+        if match is not None:
+            cut = min(cut, match.start())
+    if cut == 0 or cut == len(text):
+        return text, ""
+    return text[:cut], text[cut:]
+
+
+def _prefix_problem(text: str) -> tuple[str, str, str | None] | None:
+    """The defect of the DOI prefix ``10.xxxx/`` of ``text`` (DOI002, or DOI009 for a
+    placeholder or a prefix alone, or DOI001 for no prefix at all): (code, message, text
+    with the prefix repaired or None), or None when the prefix is fine."""
+    head, slash, tail = text.partition("/")
+    after = tail.lstrip()
+    if slash and after == tail and _REGISTRANT_RE.match(head):
+        return None
+    if not slash:
+        if _REGISTRANT_RE.match(_strip_trailing(head)):
+            return "DOI009", f"DOI prefix {shown(head, 20)} without a suffix", None
+        if _PLACEHOLDER_REGISTRANT_RE.match(head):
+            return "DOI009", f"placeholder {shown(head, 20)} instead of a DOI", None
+        return "DOI001", f"not a DOI ({shown(head, 30)}): no 10.xxxx/ prefix", None
+    squeezed = _WS_RE.sub("", head)
+    if _PLACEHOLDER_REGISTRANT_RE.match(squeezed):
+        return "DOI009", f"placeholder prefix {shown(squeezed, 12)}", None
+    if _SHORT_DOI_RE.match(text):
+        return "DOI001", f"short DOI {shown(text, 24)} is an alias, not the DOI", None
+    if not squeezed.startswith(("10", "1O", "1o", "l0", "I0")):
+        return "DOI001", f"not a DOI ({shown(text, 30)}): no 10.xxxx/ prefix", None
+    repaired = squeezed.translate(_PREFIX_DIGITS)
+    if not _REGISTRANT_RE.match(repaired):
+        return "DOI002", f"malformed DOI prefix {shown(head, 20)}", None
+    if repaired == head:
+        return "DOI002", "whitespace after the DOI prefix", repaired + slash + after
+    return "DOI002", f"malformed DOI prefix {shown(head, 20)}", repaired + slash + after
+
+
+def _truncated(text: str) -> str:
+    """Why ``text`` (a DOI with a valid prefix) is truncated or a placeholder, or ``""``."""
+    prefix, slash, suffix = text.partition("/")
+    if not slash:
+        return ""
+    if not suffix:
+        return f"DOI prefix {shown(prefix, 20)} without a suffix"
+    if _PLACEHOLDER_SUFFIX_RE.match(suffix):
+        return f"placeholder suffix {shown(suffix, 16)}"
+    if _ISSN_ONLY_RE.match(suffix) and issn.is_valid(suffix):
+        return f"suffix {shown(suffix, 12)} is only an ISSN"
+    if prefix in ISSN_PREFIXES and _ISSN8_RE.match(suffix) and issn.is_valid(suffix):
+        return f"suffix {shown(suffix, 12)} is only the journal's ISSN"
+    if _CODE_ONLY_RE.match(suffix):
+        return f"suffix {shown(suffix, 20)} is a journal code without an article part"
+    return ""
+
+
+# -- PMID, ORCID, arXiv, ISSN and ISBN (the ID and AUTH rules) -----------------------------
+# Check digits come from python-stdnum (ISO 3297 for ISSN, ISO 2108 for ISBN, ISO 7064
+# MOD 11-2 for ORCID); nothing here computes one. Every function below is pure and never
+# raises on any string.
+
+_PMID_URL_PREFIXES = (
+    "https://pubmed.ncbi.nlm.nih.gov/",
+    "http://pubmed.ncbi.nlm.nih.gov/",
+    "https://www.ncbi.nlm.nih.gov/pubmed/",
+    "http://www.ncbi.nlm.nih.gov/pubmed/",
+    "https://ncbi.nlm.nih.gov/pubmed/",
+    "https://europepmc.org/article/med/",
+    "https://europepmc.org/abstract/med/",
+)
+# A PMID as people write it: an optional "PMID"/"PubMed ID" label, separators, leading zeros
+# (padding), then at most nine digits.
+_PMID_LOOSE_RE = regex.compile(
+    r"(?:(?:pmid|pubmed(?:\s*+id)?+)\s*+[:=#]?+\s*+)?+0*+([1-9][0-9]{0,8}+)\Z",
+    regex.IGNORECASE,
+)
+
+
+def normalise_pmid(value: object) -> str | None:
+    """The canonical PMID (ASCII digits, no leading zero) of a value known to be a PMID.
+
+    Accepts ``"40849737"``, ``" PMID: 40849737"``, ``"pmid40849737"``, ``"000123"``, the
+    integer ``40849737`` and PubMed or Europe PMC URLs. Zero, negative numbers, more than
+    nine digits and anything else give None. Never raises;
+    ``normalise_pmid(result) == result``.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value) if 0 < value < 10**9 else None
+    if not isinstance(value, str) or len(value) > 200:
+        return None
+    text = value.strip()
+    lower = text.lower()
+    for prefix in _PMID_URL_PREFIXES:
+        if lower.startswith(prefix):
+            text = text[len(prefix):].rstrip("/").strip()
+            break
+    if not text.isascii():
+        return None
+    match = _PMID_LOOSE_RE.fullmatch(text)
+    return match.group(1) if match else None
+
+
+ORCID_RE = regex.compile(r"[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]\Z")
+"""The hyphenated form of an ORCID iD (16 characters, the last may be X)."""
+ORCID_HOST = "orcid.org"
+_ORCID_URL_RE = regex.compile(
+    r"(?P<scheme>[A-Za-z]{3,8}+://)?+(?P<host>[A-Za-z0-9.-]{1,64}+)/(?P<body>[^/]*+)/?+\Z"
+)
+_ORCID_LABEL_RE = regex.compile(r"orcid(?:\s*+id)?+\s*+[:#]?+\s*+(?=[0-9])", regex.IGNORECASE)
+_ORCID_BODY_RE = regex.compile(r"[0-9Xx-]++")
+
+
+@dataclass(frozen=True)
+class OrcidCheck:
+    """What :func:`check_orcid` found in one value."""
+
+    key: str | None
+    """The 16 characters (X upper-cased) when the value holds an ORCID-shaped id, for
+    comparing ORCIDs written in different forms; None otherwise."""
+    problem: str | None
+    """What is wrong with the value, or None when it is a well-formed ORCID."""
+    fixed: str | None
+    """The corrected value when every problem has a deterministic fix, else None."""
+
+
+def _quoted(value: str, limit: int = 40) -> str:
+    """A value quoted for a message, cut to ``limit`` characters."""
+    text = value if len(value) <= limit else value[: limit - 1] + "…"
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _hyphenated(key: str) -> str:
+    return f"{key[0:4]}-{key[4:8]}-{key[8:12]}-{key[12:16]}"
+
+
+def check_orcid(value: str) -> OrcidCheck:
+    """Check an ORCID iD as a URL (``https://orcid.org/0000-0002-1825-0097``, Crossref's
+    ``http://orcid.org/...``) or bare (``0000-0002-1825-0097``).
+
+    Reported: surrounding whitespace, an ``ORCID:`` label, a URL without a scheme, a host
+    other than ``orcid.org`` (``www.orcid.org`` is fixable; the sandbox and other hosts are
+    not), missing or misplaced hyphens, a lower-case ``x``, a length other than 16
+    characters, and a check character that fails ISO 7064 MOD 11-2 (python-stdnum). The
+    scheme (``http``/``https``) is kept as written. Never raises.
+    """
+    from stdnum.iso7064 import mod_11_2
+
+    problems: list[str] = []
+    fixable = True
+    text = value.strip()
+    if text != value:
+        problems.append("surrounding whitespace")
+    label = _ORCID_LABEL_RE.match(text)
+    if label is not None:
+        problems.append("a label before the id")
+        text = text[label.end():]
+    prefix = ""
+    url = _ORCID_URL_RE.fullmatch(text) if "/" in text else None
+    if url is not None:
+        scheme = (url["scheme"] or "").lower()
+        host = url["host"].lower()
+        body = url["body"]
+        if scheme not in ("", "http://", "https://"):
+            problems.append(f"scheme {_quoted(scheme)}")
+            fixable = False
+        elif not scheme:
+            problems.append("no https:// before the host")
+        if host == "www.orcid.org":
+            problems.append("host www.orcid.org instead of orcid.org")
+        elif host != ORCID_HOST:
+            problems.append(f"host {_quoted(host)} is not orcid.org")
+            fixable = False
+        if text.endswith("/"):
+            problems.append("a trailing slash")
+        prefix = (scheme or "https://") + ORCID_HOST + "/"
+    else:
+        body = text
+    if not _ORCID_BODY_RE.fullmatch(body):
+        return OrcidCheck(None, f"not an ORCID iD ({_quoted(value)})", None)
+    compact = body.replace("-", "")
+    if len(compact) != 16:
+        return OrcidCheck(None, f"{len(compact)} characters instead of 16", None)
+    if "x" in compact[:15].lower():
+        return OrcidCheck(None, "X is allowed only as the last character", None)
+    key = compact.upper()
+    if compact[15] == "x":
+        problems.append("a lower-case x")
+    if body.upper() != _hyphenated(key):
+        problems.append("hyphens missing or misplaced")
+    if not mod_11_2.is_valid(key):
+        problems.append("its check character is wrong (ISO 7064 MOD 11-2)")
+        fixable = False
+    if not problems:
+        return OrcidCheck(key, None, None)
+    fixed = prefix + _hyphenated(key) if fixable else None
+    return OrcidCheck(key, "; ".join(problems), fixed)
+
+
+def orcid_key(value: object) -> str | None:
+    """The 16-character comparison key of an ORCID in any form, or None. Never raises."""
+    if not isinstance(value, str) or len(value) > 200:
+        return None
+    return check_orcid(value).key
+
+
+_ARXIV_NEW_RE = regex.compile(
+    r"(?P<yy>[0-9]{2})(?P<mm>[0-9]{2})\.(?P<num>[0-9]{4,5}+)(?:v[1-9][0-9]{0,3}+)?+\Z"
+)
+_ARXIV_OLD_RE = regex.compile(
+    r"[a-z]{2,8}+(?:-[a-z]{2,8}+)?+(?:\.[A-Z]{2})?+/(?P<yy>[0-9]{2})(?P<mm>[0-9]{2})[0-9]{3}"
+    r"(?:v[1-9][0-9]{0,3}+)?+\Z"
+)
+_ARXIV_PREFIX_RE = regex.compile(
+    r"arxiv\s*+:\s*+|(?:https?://)?+(?:www\.|export\.)?+arxiv\.org/(?:abs|pdf)/",
+    regex.IGNORECASE,
+)
+
+
+def arxiv_problem(text: str) -> str | None:
+    """Why ``text`` is not a bare arXiv identifier, or None when it is one.
+
+    New style ``YYMM.NNNN`` (April 2007 to December 2014) or ``YYMM.NNNNN`` (from January
+    2015), old style ``archive(.SC)/YYMMNNN`` (1991 to March 2007), each with an optional
+    version ``vN``; the month must exist.
+    """
+    new = _ARXIV_NEW_RE.fullmatch(text)
+    if new is not None:
+        yymm, digits = int(new["yy"] + new["mm"]), len(new["num"])
+        if not 1 <= int(new["mm"]) <= 12:
+            return f"month {new['mm']} does not exist"
+        if yymm < 704:
+            return "new-style ids start in April 2007 (0704)"
+        if yymm <= 1412 and digits != 4:
+            return "ids before 2015 have a 4-digit number"
+        if yymm >= 1501 and digits != 5:
+            return "ids from 2015 have a 5-digit number"
+        return None
+    old = _ARXIV_OLD_RE.fullmatch(text)
+    if old is not None:
+        year = int(old["yy"])
+        if not 1 <= int(old["mm"]) <= 12:
+            return f"month {old['mm']} does not exist"
+        if 8 <= year <= 90:
+            return "old-style ids run from 1991 to 2007"
+        return None
+    return "not of the form YYMM.NNNNN or archive/YYMMNNN"
+
+
+def check_arxiv(value: str) -> tuple[str | None, str | None]:
+    """``(problem, fixed)`` for an arXiv identifier; ``(None, None)`` when it is well formed.
+
+    A prefix (``arXiv:``, an ``arxiv.org/abs/`` or ``/pdf/`` URL, a ``.pdf`` suffix) or
+    surrounding whitespace around a valid identifier has the bare identifier as its fix.
+    Never raises.
+    """
+    if len(value) > 200:
+        return "not an arXiv identifier (too long)", None
+    text = value.strip()
+    prefix = _ARXIV_PREFIX_RE.match(text)
+    bare = text[prefix.end():] if prefix is not None else text
+    if prefix is not None and bare.endswith(".pdf"):
+        bare = bare[:-4]
+    bare = bare.strip().rstrip("/")
+    problem = arxiv_problem(bare)
+    if problem is not None:
+        return problem, None
+    if bare != value:
+        return "a prefix or whitespace around the identifier", bare
+    return None, None
+
+
+# An ISSN only with its hyphen: eight bare digits are as often a PMID that happens to pass
+# the modulo-11 check (one in eleven do).
+_ISSN_SHAPE_RE = regex.compile(r"[0-9]{4}-[0-9]{3}[0-9Xx]\Z")
+_ISBN_SHAPE_RE = regex.compile(r"[0-9][0-9 -]{8,15}[0-9Xx]\Z")
+_PMCID_SHAPE_RE = regex.compile(r"pmc\s*+[0-9]++\Z", regex.IGNORECASE)
+
+
+def identifier_scheme(value: object) -> str | None:
+    """The identifier scheme a string looks like: ``doi``, ``pmcid``, ``arxiv``, ``orcid``,
+    ``issn``, ``isbn`` or ``pmid``; None when it looks like none of them.
+
+    DOIs are recognised with or without a resolver prefix, arXiv ids with or without an
+    ``arXiv:`` prefix; an ISSN or ISBN only when its check digit is right; a PMID is bare
+    digits (1 to 9, no leading zero), so any short number reads as one. Never raises.
+    """
+    from stdnum import isbn
+
+    if not isinstance(value, str) or len(value) > 200:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    if _ANY_DOI_RE.match(strip_doi_prefix(text)):
+        return "doi"
+    if _PMCID_SHAPE_RE.fullmatch(text):
+        return "pmcid"
+    if ORCID_RE.fullmatch(text.upper()):
+        return "orcid"
+    if "." in text or "/" in text or ":" in text:
+        problem, fixed = check_arxiv(text)
+        return "arxiv" if problem is None or fixed is not None else None
+    if _ISSN_SHAPE_RE.fullmatch(text) and _is_valid(issn.is_valid, text):
+        return "issn"
+    if PMID_RE.fullmatch(text):
+        return "pmid"
+    if _ISBN_SHAPE_RE.fullmatch(text) and _is_valid(isbn.is_valid, text):
+        return "isbn"
+    return None
+
+
+def _is_valid(check: Callable[[str], bool], text: str) -> bool:
+    """A python-stdnum ``is_valid`` that cannot raise."""
+    try:
+        return bool(check(text))
+    except Exception:
+        return False

@@ -82,7 +82,8 @@ class Profile:
     conventions: frozenset[str] = field(default_factory=frozenset)
     """Named habits of the shape that rules must not report (e.g. ``doi-as-url``)."""
     empty_ok: frozenset[str] = field(default_factory=frozenset)
-    """Keys where the shape documents ``""`` as its way of saying 'none' (TYP002 is quiet)."""
+    """Where the shape documents ``""`` as its way of saying 'none' (TYP002 is quiet): a key
+    (any value under that name) or a JSON Pointer (that one place, e.g. ``/openAccessPdf/url``)."""
 
     def pointers(self, name: str) -> tuple[str, ...]:
         return self.fields.get(name, ())
@@ -174,6 +175,8 @@ AGGREGATOR = Profile(
     ),
     schema="aggregator.schema.json",
     absent="null",
+    # Built on Semantic Scholar: isOpenAccess without an openAccessPdf link is its habit.
+    conventions=frozenset({"oa-url-optional"}),
 )
 
 GENERIC = Profile(
@@ -299,8 +302,10 @@ S2 = Profile(
     detect=_s2,
     schema="s2.schema.json",
     absent="null",
-    conventions=frozenset({"pmcid-bare-digits", "s2-page-ranges"}),
-    empty_ok=frozenset({"venue"}),  # the API's value for an unknown venue
+    conventions=frozenset({"pmcid-bare-digits", "s2-page-ranges", "oa-url-optional"}),
+    # "venue": the API's value for an unknown venue; openAccessPdf {"url": "", "status":
+    # "CLOSED", "disclaimer": ...}: the API's way to say there is no open PDF.
+    empty_ok=frozenset({"venue", "/openAccessPdf/url"}),
 )
 
 CROSSREF = Profile(
@@ -329,7 +334,8 @@ CROSSREF = Profile(
     detect=_crossref,
     schema="crossref.schema.json",
     absent="omit",
-    conventions=frozenset({"abstract-markup", "doi-lowercase", "title-array", "date-parts"}),
+    conventions=frozenset({"abstract-markup", "doi-lowercase", "doi-registered", "title-array",
+                           "date-parts"}),
 )
 
 OPENALEX = Profile(
@@ -416,7 +422,7 @@ DATACITE = Profile(
     detect=_datacite,
     schema="datacite.schema.json",
     absent="null",
-    conventions=frozenset({"doi-lowercase", "year-as-string"}),
+    conventions=frozenset({"doi-lowercase", "doi-registered", "year-as-string"}),
 )
 
 PROFILES: dict[str, Profile] = {

@@ -6,11 +6,14 @@ import hashlib
 import json
 from collections.abc import Callable, Iterator
 from functools import cache
-from typing import Any, NamedTuple
+from itertools import repeat
+from typing import Any, NamedTuple, TypeVar, cast
 
 from .ids import doi_key
 from .model import JSONValue, Origin, join_pointer, split_pointer
 from .profiles import Profile
+
+T = TypeVar("T")
 
 Locator = Callable[[str], tuple[int, int]]
 """Maps a JSON Pointer inside the record to its 1-based (line, column) in the source."""
@@ -31,10 +34,13 @@ class Record:
     """One bibliographic record: parsed data plus the profile that explains its shape.
 
     Rules read canonical fields with :meth:`field` / :meth:`value` and iterate all string
-    values with :meth:`strings`; both are computed once per record.
+    values with :meth:`strings`; both are computed once per record. Anything else that
+    several rules derive from the same record (its author items, its object members) is
+    computed once too, through :meth:`memo`.
     """
 
-    __slots__ = ("_fields", "_key", "_strings", "data", "locate", "origin", "profile")
+    __slots__ = ("_fields", "_key", "_memo", "_strings", "data", "locate", "origin",
+                 "profile")
 
     def __init__(
         self,
@@ -50,6 +56,7 @@ class Record:
         self._fields: dict[str, Field | None] = {}
         self._key: str | None = None
         self._strings: list[tuple[str, str]] | None = None
+        self._memo: dict[str, Any] = {}
 
     def field(self, name: str) -> Field | None:
         """The canonical field ``name`` if the record has it (its value may be null)."""
@@ -74,8 +81,23 @@ class Record:
     def strings(self) -> list[tuple[str, str]]:
         """Every string value in the record with its pointer, in document order."""
         if self._strings is None:
-            self._strings = list(_walk_strings(self.data, ""))
+            self._strings = _walk_strings(self.data)
         return self._strings
+
+    def memo(self, name: str, compute: Callable[[Record], T]) -> T:
+        """``compute(self)``, computed on the first call for ``name`` and kept for the record.
+
+        Many rules walk the same parts of a record (every member, the author items): a rule
+        module asks for such a view through its own ``name`` (by convention prefixed with
+        the module, ``"values.members"``), and the other rules of the run get the same
+        object. The record's data is never mutated while it is linted, so the view stays
+        valid; callers must treat it as read-only.
+        """
+        try:
+            return cast(T, self._memo[name])
+        except KeyError:
+            value = self._memo[name] = compute(self)
+            return value
 
     @property
     def key(self) -> str:
@@ -119,23 +141,68 @@ def _lookup(data: Any, pointer: str) -> Any:
     return node
 
 
-def _child(where: str, key: str) -> str:
+def child_pointer(where: str, key: str) -> str:
+    """``where`` extended by the object key ``key`` (as :func:`join_pointer`, faster: most
+    keys need no RFC 6901 escaping, and walks build a pointer for every member)."""
     if "~" in key or "/" in key:
         return join_pointer(where, key)
     return f"{where}/{key}"
 
 
-def _walk_strings(node: Any, pointer: str) -> Iterator[tuple[str, str]]:
-    stack: list[tuple[Any, str]] = [(node, pointer)]
+def _open(value: dict[str, Any] | list[Any], where: str
+          ) -> tuple[bool, Iterator[tuple[Any, Any]], str]:
+    """A container being walked: whether it is an object, an iterator over its (key or
+    index, child) pairs, and its pointer."""
+    if isinstance(value, dict):
+        return True, iter(value.items()), where
+    return False, enumerate(value), where
+
+
+def _walk_strings(data: Any) -> list[tuple[str, str]]:
+    """(pointer, string) of every string in ``data``, in document order (depth first).
+
+    Iterative (a stack of open containers, each with its iterator), so the depth of the
+    data is bounded by memory, not by the Python stack. On meeting a non-empty container
+    the walk descends into it and resumes the parent's iterator when the child is done, so
+    strings come in document order; pointers are built only for strings and containers,
+    not for the numbers, booleans and nulls that make up half of a typical record.
+    """
+    if isinstance(data, str):
+        return [("", data)]
+    found: list[tuple[str, str]] = []
+    if not isinstance(data, (dict, list)):
+        return found
+    append = found.append
+    stack = [_open(data, "")]
     while stack:
-        value, where = stack.pop()
-        if isinstance(value, str):
-            yield where, value
-        elif isinstance(value, dict):
-            stack.extend(
-                (child, _child(where, key)) for key, child in reversed(value.items())
-            )
-        elif isinstance(value, list):
-            stack.extend(
-                (child, f"{where}/{index}") for index, child in reversed(list(enumerate(value)))
-            )
+        is_object, children, where = stack[-1]
+        if is_object:  # two copies of the loop, so the per-child test stays minimal
+            for key, value in children:
+                if isinstance(value, str):
+                    append((child_pointer(where, key), value))
+                elif value and (isinstance(value, dict) or _walked_list(value)):
+                    stack.append(_open(value, child_pointer(where, key)))
+                    break  # the child first; this iterator resumes after it
+            else:
+                stack.pop()
+        else:
+            for index, value in children:
+                if isinstance(value, str):
+                    append((f"{where}/{index}", value))
+                elif value and (isinstance(value, dict) or _walked_list(value)):
+                    stack.append(_open(value, f"{where}/{index}"))
+                    break
+            else:
+                stack.pop()
+    return found
+
+
+_STRING_OR_CONTAINER = (str, dict, list)
+
+
+def _walked_list(value: object) -> bool:
+    """Whether ``value`` is a list that may hold a string. A list of numbers (OpenAlex's
+    inverted index has one per word of the abstract) is skipped: tested in C by
+    ``any(map(isinstance, ...))``, not item by item in Python."""
+    return isinstance(value, list) and any(
+        map(isinstance, value, repeat(_STRING_OR_CONTAINER)))

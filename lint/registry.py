@@ -67,6 +67,9 @@ class Rule:
     ``input``: reported by the readers (unreadable input), cannot be deselected."""
     options: Mapping[str, Option] = field(default_factory=dict)
     source: str = "builtin"
+    fallback: bool = False
+    """A catch-all (the schema rule): its finding is dropped where another rule reported at
+    the same pointer, so one defect gives one finding, from the rule that explains it best."""
 
     @property
     def family(self) -> str:
@@ -88,6 +91,7 @@ def rule(
     fix: str | None = None,
     scope: Literal["record", "run", "input"] = "record",
     options: Mapping[str, Option] | None = None,
+    fallback: bool = False,
 ) -> Callable[[Check], Rule]:
     """Declare a rule. ``fix`` is the applicability of the fixes it usually offers.
 
@@ -110,6 +114,7 @@ def rule(
             scope=scope,
             options=dict(options or {}),
             source=func.__module__,
+            fallback=fallback,
         )
 
     return decorate

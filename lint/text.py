@@ -32,17 +32,31 @@ is idempotent: it returns text that :func:`has_markup` rejects unchanged, and it
 parse while its own output still holds markup (double-escaped ``&lt;i&gt;`` that decodes to a
 tag), so ``strip_markup(strip_markup(x)) == strip_markup(x)`` for every string.
 
+The second part of the module serves the text-hygiene rules (TXT, TTL, ABS): quoting
+excerpts for messages (:func:`excerpt`), mojibake repair through ftfy configured to touch
+nothing but the encoding (:func:`fix_mojibake`), HTML character references
+(:func:`html_entities_in`, :func:`unescape_entities`, :func:`double_escapes_in`),
+unambiguous TeX and its plain form (:func:`tex_spans`, :func:`tex_to_text`), Title Case for
+ALL-CAPS titles (:func:`titlecase`) and a two-block language split (:func:`language_switch`).
+
 Every regular expression here is linear-time: no nested quantifiers, and each tag match
 scans at most to the next ``<`` or ``>``.
 """
 
 from __future__ import annotations
 
+import functools
 import html
+import html.entities as html_entities
+import json
+import unicodedata
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import ftfy
 import regex
+from ftfy.badness import is_bad
 from lxml import etree
 
 # Known tag names: HTML inline and block elements, JATS elements that appear without a
@@ -200,6 +214,14 @@ def strip_markup(text: str) -> str:
     """
     if not has_markup(text):
         return text
+    return _strip_markup(text)
+
+
+@functools.lru_cache(maxsize=256)
+def _strip_markup(text: str) -> str:
+    """:func:`strip_markup` of a text with markup. Cached (a pure function of a string): the
+    title, abstract and duplicate rules strip the same title and abstract of a record, and
+    each strip is an lxml parse."""
     current = text
     for _ in range(MAX_PASSES):
         try:
@@ -381,3 +403,586 @@ def _strip_fallback(text: str) -> str:
 def _remove_tags(text: str) -> str:
     """``text`` with every known tag replaced by a space."""
     return TAG_RE.sub(lambda m: " " if is_known_tag(m["name"]) else m.group(), text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Text hygiene: excerpts, mojibake, entities, TeX, title case, languages (TXT, TTL, ABS rules).
+# Every function here is pure and never raises on any string.
+
+_EXCERPT_SPACE_RE = regex.compile(r"\s++")
+
+
+_INVISIBLE_RE = regex.compile(r"[\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+
+
+def _quoted(text: str) -> str:
+    """JSON quoting with invisible characters escaped too (C1 controls, zero-width and
+    bidirectional marks), so a message shows what is there."""
+    return _INVISIBLE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}",
+                             json.dumps(text, ensure_ascii=False))
+
+
+def shown(value: str, limit: int = 40) -> str:
+    """``value`` quoted (JSON) for a message, cut to ``limit`` characters with `…`."""
+    text = value if len(value) <= limit else value[: limit - 1] + "…"
+    return _quoted(text)
+
+
+def excerpt(text: str, start: int, end: int, before: int = 12, after: int = 12) -> str:
+    """``text[start:end]`` quoted (JSON) with a little context, whitespace collapsed, never the
+    whole of a long text: `…` marks each cut."""
+    left = max(0, start - before)
+    right = min(len(text), end + after)
+    snippet = _EXCERPT_SPACE_RE.sub(" ", text[left:right])
+    prefix = "…" if left > 0 else ""
+    suffix = "…" if right < len(text) else ""
+    return _quoted(prefix + snippet + suffix)
+
+
+# --- mojibake (ftfy) -------------------------------------------------------------------------
+
+MOJIBAKE_CONFIG = ftfy.TextFixerConfig(
+    unescape_html=False,
+    remove_terminal_escapes=False,
+    fix_encoding=True,
+    restore_byte_a0=True,
+    replace_lossy_sequences=True,
+    decode_inconsistent_utf8=True,
+    fix_c1_controls=False,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    fix_surrogates=False,
+    remove_control_chars=False,
+    normalization=None,
+    explain=True,
+)
+"""ftfy configured to repair mojibake and nothing else: no HTML unescaping (that creates
+markup from `&lt;i&gt;`), no quote uncurling, no ligature or width folding, no Unicode
+normalisation, no control-character or line-break changes (other rules own those)."""
+
+
+MARC_NONSORT_RE = regex.compile(r"\x98[^\x98\x9c]{0,80}+\x9c")
+"""Library catalogue (MARC 21) non-sort markers around a leading article: U+0098 START OF
+STRING and U+009C STRING TERMINATOR (`\x98The \x9cLancet` sorts as `Lancet`). They are
+control characters, not Windows-1252 mojibake of `˜` and `œ`."""
+
+
+# Characters that some byte of a UTF-8 lead (0xC2-0xF4) becomes in a legacy single-byte
+# encoding ftfy knows: Latin-1 and Windows-1252 (Â-ô), Latin-2 and Windows-1250 (Ă, Ĺ...),
+# Windows-1251 (Р, С), Greek (Γ), code page 437 (box drawing, Γ), MacRoman (√, ‚, ƒ, ≈, ∆);
+# and C1 controls. Mojibake of UTF-8 has at least one of them; text without them is skipped
+# before ftfy's (slower) test.
+_MOJIBAKE_GATE_RE = regex.compile(
+    "[\x80-\u017f\u0192\u0391-\u03c9\u0400-\u045f\u2044\u201a\u2206\u221a\u2248"
+    "\u2500-\u257f\u25ca\uf8ff]"
+)
+_NON_ASCII_RE = regex.compile(r"[^\x00-\x7f]++")
+
+
+def _non_ascii_windows(text: str) -> str:
+    """The runs of non-ASCII characters with three characters of context each side, joined
+    by spaces: what ftfy's badness patterns can see, without scanning long ASCII stretches
+    (a whole abstract for one accented name)."""
+    return " ".join(text[max(0, m.start() - 3): m.end() + 3] for m in _NON_ASCII_RE.finditer(text))
+
+
+def fix_mojibake(text: str) -> str | None:
+    """The text ftfy recovers from mojibake (`MÃ¼ller` -> `Müller`), or None.
+
+    None unless ftfy (with :data:`MOJIBAKE_CONFIG`) changes the text through a re-decoding
+    step: text that is merely unusual (`Ã` alone, curly quotes, `A&amp;B`) is left alone, and
+    so is text with MARC non-sort markers (:data:`MARC_NONSORT_RE`).
+    """
+    if text.isascii() or ("\x98" in text and MARC_NONSORT_RE.search(text)):
+        return None
+    try:
+        if _MOJIBAKE_GATE_RE.search(text) is None or not is_bad(_non_ascii_windows(text)):
+            return None
+        result = ftfy.fix_and_explain(text, MOJIBAKE_CONFIG)
+    except Exception:  # ftfy on lone surrogates and the like: not mojibake we can repair
+        return None
+    if result.text == text or not any(step[0] == "decode" for step in result.explanation or ()):
+        return None
+    return result.text
+
+
+# --- HTML entities -----------------------------------------------------------------------------
+
+# A character reference: decimal, hexadecimal, or a name with `;`; and the few legacy names
+# that real data writes without `;` (`&amp`, `&lt`, `&gt`, `&quot`, `&nbsp`) when no letter,
+# digit, `;` or `=` follows (`&ampersand` and a URL's `&lt=5` are no entities). Linear: one
+# bounded try per `&`.
+ENTITY_RE = regex.compile(
+    r"&(?:#(?P<dec>[0-9]{1,8}+);|#[xX](?P<hex>[0-9A-Fa-f]{1,8}+);"
+    r"|(?P<name>[A-Za-z][A-Za-z0-9]{0,31}+);|(?P<bare>amp|lt|gt|quot|nbsp)(?![A-Za-z0-9;=]))"
+)
+# `&amp;` followed by the body of another reference: escaped twice (`&amp;amp;`, `&amp;#8217;`).
+_DOUBLE_RE = regex.compile(
+    r"&amp;(?=#[0-9]{1,8}+;|#[xX][0-9A-Fa-f]{1,8}+;|(?P<name>[A-Za-z][A-Za-z0-9]{0,31}+);)"
+)
+
+
+def entity_value(match: regex.Match[str]) -> str | None:
+    """What a match of :data:`ENTITY_RE` stands for, or None when it stands for no character:
+    an unknown name (`&foo;`), NUL, a surrogate, a control character, or beyond U+10FFFF."""
+    if match["name"] is not None:
+        return html_entities.html5.get(match["name"] + ";")
+    if match["bare"] is not None:
+        return html_entities.html5.get(match["bare"] + ";")
+    digits = match["dec"] if match["dec"] is not None else match["hex"]
+    if digits is None:
+        return None
+    code = int(digits, 10 if match["dec"] is not None else 16)
+    if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF or code == 0:
+        return None
+    if (code < 0x20 and code not in (0x09, 0x0A, 0x0D)) or code == 0x7F:
+        return None
+    value = html.unescape(match.group())  # HTML's mapping of &#128;-&#159; to Windows-1252
+    if (value == "\ufffd" and code != 0xFFFD) or _CONTROL_RE.search(value):
+        return None
+    return value
+
+
+def html_entities_in(text: str) -> list[regex.Match[str]]:
+    """The character references of ``text`` that stand for a character (see
+    :func:`entity_value`), in order."""
+    if "&" not in text:
+        return []
+    return [m for m in ENTITY_RE.finditer(text) if entity_value(m) is not None]
+
+
+def unescape_entities(text: str) -> str:
+    """``text`` with each reference that stands for a character replaced by it, once:
+    `&amp;amp;` becomes `&amp;`. Unknown names and references to no character stay."""
+    if "&" not in text:
+        return text
+
+    def replace(match: regex.Match[str]) -> str:
+        value = entity_value(match)
+        return match.group() if value is None else value
+
+    return ENTITY_RE.sub(replace, text)
+
+
+def double_escapes_in(text: str) -> list[regex.Match[str]]:
+    """The `&amp;` of each reference escaped twice (`&amp;amp;`, `&amp;lt;`, `&amp;#8217;`)."""
+    if "&amp;" not in text:
+        return []
+    return [m for m in _DOUBLE_RE.finditer(text)
+            if m["name"] is None or m["name"] + ";" in html_entities.html5]
+
+
+def unescape_double(text: str) -> str:
+    """``text`` with each twice-escaped reference escaped once (`&amp;lt;` -> `&lt;`)."""
+    matches = double_escapes_in(text)
+    if not matches:
+        return text
+    out: list[str] = []
+    pos = 0
+    for match in matches:
+        out.append(text[pos : match.start()])
+        out.append("&")
+        pos = match.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
+# --- control characters --------------------------------------------------------------------
+
+_CONTROL_RE = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+# --- TeX ---------------------------------------------------------------------------------------
+
+TEX_ACCENTS = {
+    "'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303", "=": "\u0304",
+    ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "k": "\u0328",
+    "r": "\u030a",
+}
+"""TeX accent commands and the combining mark each one puts on its letter."""
+TEX_LETTERS = {
+    "ss": "ß", "o": "ø", "O": "Ø", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ", "aa": "å",
+    "AA": "Å", "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ",
+}
+"""TeX commands for letters that have no accent form."""
+TEX_GREEK = {
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε",
+    "zeta": "ζ", "eta": "η", "theta": "θ", "vartheta": "ϑ", "iota": "ι", "kappa": "κ",
+    "lambda": "λ", "mu": "μ", "nu": "ν", "xi": "ξ", "pi": "π", "varpi": "ϖ", "rho": "ρ",
+    "varrho": "ϱ", "sigma": "σ", "varsigma": "ς", "tau": "τ", "upsilon": "υ", "phi": "φ",
+    "varphi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω", "Gamma": "Γ", "Delta": "Δ",
+    "Theta": "Θ", "Lambda": "Λ", "Xi": "Ξ", "Pi": "Π", "Sigma": "Σ", "Upsilon": "Υ",
+    "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω",
+}
+TEX_SYMBOLS = {
+    **TEX_GREEK,
+    "pm": "±", "mp": "∓", "times": "×", "cdot": "·", "div": "÷", "leq": "≤", "le": "≤",
+    "geq": "≥", "ge": "≥", "neq": "≠", "ne": "≠", "approx": "≈", "sim": "∼", "simeq": "≃",
+    "equiv": "≡", "propto": "∝", "infty": "∞", "partial": "∂", "nabla": "∇", "circ": "∘",
+    "degree": "°", "prime": "′", "to": "→", "rightarrow": "→", "leftarrow": "←",
+    "leftrightarrow": "↔", "Rightarrow": "⇒", "uparrow": "↑", "downarrow": "↓", "ll": "≪",
+    "gg": "≫", "in": "∈", "ldots": "…", "dots": "…", "cdots": "⋯", "AA": "Å", "ell": "ℓ",
+    "hbar": "ℏ", "langle": "⟨", "rangle": "⟩",
+}
+"""Math-mode commands with a one-character text form."""
+TEX_TEXT_COMMANDS = frozenset({
+    "textit", "textbf", "emph", "textsc", "texttt", "textrm", "textsf", "textup", "textsl",
+    "textmd", "textnormal", "textsuperscript", "textsubscript", "mathrm", "mathit", "mathbf",
+    "mathsf", "mathtt", "text",
+})
+"""Commands that format their argument: the text form is the argument."""
+_TEX_SWITCHES = "it|em|bf|sc|tt|rm|sf|sl|itshape|bfseries|scshape"
+_ACCENT_SYMBOLS = r"['`^\"~=.]"
+_ACCENT_ANY = r"['`^\"~=.uvHckr]"
+_BASE = r"(?:[A-Za-z]|\\[ij](?![A-Za-z]))"
+_LETTER_NAMES = "ss|ae|AE|oe|OE|aa|AA|o|O|l|L|i|j"
+
+# Unambiguous TeX only: an accent command with its letter braced (`\'{e}`) or the whole
+# accent braced (`{\'e}`, `{\v s}`), a braced letter command (`{\ss}`, `\o{}`), a text
+# command with its argument (`\textit{`), a font switch in braces (`{\it x}`), and inline
+# math holding a command or a script (`$\alpha$`, `$x^{2}$`, `Na$^+$`). An apostrophe
+# escaped as `O\'Brien`, a regular expression (`\d{4}`), a literal `\u00e9`, `$5 and $10` or
+# PHP's `$_GET` is none of these. Linear: every alternative starts at a `\`, `{` or `$` and
+# is bounded.
+TEX_RE = regex.compile(
+    r"\\(?P<acc1>" + _ACCENT_ANY + r")\{(?P<base1>" + _BASE + r")\}"
+    r"|\{\\(?P<acc2>" + _ACCENT_SYMBOLS + r")(?:(?P<base2>" + _BASE + r")|\{(?P<base2b>"
+    + _BASE + r")\})\}"
+    r"|\{\\(?P<acc3>[uvHckr])(?:[ ]++(?P<base3>" + _BASE + r")|\{(?P<base3b>" + _BASE
+    + r")\})\}"
+    r"|\{\\(?P<letter1>" + _LETTER_NAMES + r")\}"
+    r"|\\(?P<letter2>" + _LETTER_NAMES + r")\{\}"
+    r"|\\(?P<command>" + "|".join(sorted(TEX_TEXT_COMMANDS, key=len, reverse=True))
+    + r")\{(?P<arg>[^{}\\$]{0,300}+\})?"
+    r"|\{\\(?:" + _TEX_SWITCHES + r")[ ]++(?P<switched>[^{}\\$]{0,300}+)\}"
+    r"|(?<![\\$])\$(?P<math>[^\s$_][^$\n]{0,200}+)\$(?![$\p{N}])"
+)
+_MATH_HINT_RE = regex.compile(r"\\[A-Za-z]|[\^_]")
+_MATH_TOKEN_RE = regex.compile(
+    r"\\(?P<cmd>[A-Za-z]++)|\\(?P<esc>[%&$#_{} ,;:!])|(?P<script>[\^_])|(?P<open>\{)"
+    r"|(?P<close>\})|(?P<char>[\p{L}\p{N} +\-=()\[\]/.,:;<>|'!*])"
+)
+_SUBSCRIPTS = str.maketrans("0123456789+-−=()aeoxhklmnpstijruv",
+                            "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑₒₓₕₖₗₘₙₚₛₜᵢⱼᵣᵤᵥ")
+_SUBSCRIPTABLE_RE = regex.compile(r"[0-9+\-−=()aeoxhklmnpstijruv]++")
+
+
+def tex_spans(text: str) -> list[regex.Match[str]]:
+    """The unambiguous TeX constructs of ``text`` (see :data:`TEX_RE`), in order."""
+    if "\\" not in text and "$" not in text:
+        return []
+    return [m for m in TEX_RE.finditer(text) if m["math"] is None or _is_math(m["math"])]
+
+
+def _is_math(math: str) -> bool:
+    """Whether `$...$` content reads as TeX math: a command or a script, no trailing space
+    (`$10^6 and $` is money)."""
+    return _MATH_HINT_RE.search(math) is not None and not math.endswith((" ", "\\"))
+
+
+def tex_construct_text(match: regex.Match[str]) -> str | None:
+    """The text a TeX construct stands for, or None when it has no certain plain form."""
+    for accent, base in (("acc1", "base1"), ("acc2", "base2"), ("acc2", "base2b"),
+                         ("acc3", "base3"), ("acc3", "base3b")):
+        if match[accent] is not None and match[base] is not None:
+            letter = match[base]
+            letter = letter[1] if letter.startswith("\\") else letter  # `\'{\i}` is í
+            return unicodedata.normalize("NFC", letter + TEX_ACCENTS[match[accent]])
+    letter_name = match["letter1"] or match["letter2"]
+    if letter_name is not None:
+        return TEX_LETTERS[letter_name]
+    if match["command"] is not None:
+        arg = match["arg"]
+        if arg is None:
+            return None
+        inner = arg[:-1]
+        if match["command"] == "textsuperscript":
+            return _script(inner, superscript=True)
+        if match["command"] == "textsubscript":
+            return _script(inner, superscript=False)
+        return inner
+    if match["switched"] is not None:
+        return match["switched"]
+    if match["math"] is not None:
+        return _math_text(match["math"])
+    return None
+
+
+def tex_to_text(text: str) -> str | None:
+    """``text`` with every unambiguous TeX construct replaced by its plain form, or None
+    when there is none or one of them has no certain plain form (`$\\mathcal{O}(n)$`)."""
+    matches = tex_spans(text)
+    if not matches:
+        return None
+    out: list[str] = []
+    pos = 0
+    for match in matches:
+        value = tex_construct_text(match)
+        if value is None:
+            return None
+        out.append(text[pos : match.start()])
+        out.append(value)
+        pos = match.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _script(text: str, *, superscript: bool) -> str | None:
+    """A super- or subscript in Unicode script characters, or None when one has no form."""
+    compact = text.replace(" ", "")
+    if not compact:
+        return ""
+    if superscript:
+        if compact in ("\\circ", "\\degree"):
+            return "°"
+        if _SUPERSCRIPTABLE_RE.fullmatch(compact):
+            return compact.translate(_SUPERSCRIPTS)
+        return None
+    if _SUBSCRIPTABLE_RE.fullmatch(compact):
+        return compact.translate(_SUBSCRIPTS)
+    return None
+
+
+def _math_text(math: str) -> str | None:
+    """Simple inline math as text: Greek letters and symbols, `\\mathrm{...}`, and scripts
+    whose characters all have Unicode script forms. None for anything else."""
+    out: list[str] = []
+    pos = 0
+    end = len(math)
+    while pos < end:
+        match = _MATH_TOKEN_RE.match(math, pos)
+        if match is None:
+            return None
+        pos = match.end()
+        if match["cmd"] is not None:
+            name = match["cmd"]
+            if name in TEX_SYMBOLS:
+                out.append(TEX_SYMBOLS[name])
+            elif name in TEX_TEXT_COMMANDS and pos < end and math[pos] == "{":
+                close = math.find("}", pos)
+                if close < 0 or "{" in math[pos + 1 : close] or "\\" in math[pos + 1 : close]:
+                    return None
+                out.append(math[pos + 1 : close])
+                pos = close + 1
+            else:
+                return None
+        elif match["esc"] is not None:
+            out.append(" " if match["esc"] in " ,;:" else "" if match["esc"] == "!"
+                       else match["esc"])
+        elif match["script"] is not None:
+            if pos >= end:
+                return None
+            if math[pos] == "{":
+                close = math.find("}", pos)
+                if close < 0 or "{" in math[pos + 1 : close]:
+                    return None
+                body, pos = math[pos + 1 : close], close + 1
+            elif math[pos] == "\\":
+                name_match = regex.match(r"\\[A-Za-z]++", math[pos:])
+                if name_match is None:
+                    return None
+                body, pos = name_match.group(), pos + name_match.end()
+            else:
+                body, pos = math[pos], pos + 1
+            scripted = _script(body, superscript=match["script"] == "^")
+            if scripted is None:
+                return None
+            out.append(scripted)
+        elif match["char"] is not None:
+            out.append(match["char"])
+        # `{` and `}` only group
+    return "".join(out)
+
+
+# --- title case --------------------------------------------------------------------------------
+
+SMALL_WORDS = frozenset({
+    "a", "an", "and", "as", "at", "but", "by", "for", "from", "if", "in", "into", "nor", "of",
+    "off", "on", "onto", "or", "over", "per", "so", "than", "the", "to", "up", "upon", "via",
+    "vs", "with", "within", "without", "yet",
+})
+"""Words a title keeps in lower case unless they start it or follow a colon."""
+ACRONYMS = frozenset({
+    "AIDS", "ATP", "BMI", "CNS", "COPD", "CT", "DNA", "ECG", "EEG", "EU", "FDA", "GDP", "HIV",
+    "HPV", "ICU", "IEEE", "MRI", "NASA", "NATO", "NMR", "PCR", "PET", "RNA", "SARS", "UK",
+    "UN", "UNESCO", "USA", "US", "UV", "WHO",
+})
+"""Acronyms an ALL-CAPS title is taken to mean (`WHO` is the organisation there)."""
+_ROMAN_RE = regex.compile(r"(?=[IVXLC])(?:X{0,3}+)(?:IX|IV|V?I{0,3}+)")
+_TITLE_TOKEN_RE = regex.compile(r"\S++")
+_WORD_PART_RE = regex.compile(r"\p{L}[\p{L}\p{M}'’]*+")
+_SENTENCE_BREAK = (":", "?", "!", ".", "—", "–")
+
+
+def titlecase(text: str) -> str:
+    """An ALL-CAPS title in Title Case: small words in lower case (except first and after a
+    colon), tokens with a digit (`COVID-19`, `BRCA1`), Roman numerals and known acronyms as
+    they are, `'s` after an apostrophe in lower case."""
+    out: list[str] = []
+    pos = 0
+    start = True
+    for match in _TITLE_TOKEN_RE.finditer(text):
+        out.append(text[pos : match.start()])
+        token = match.group()
+        pos = match.end()
+        core = token.strip("\"'“”‘’()[]{}«»,;:.!?")
+        if any(c.isdigit() for c in token) or core in ACRONYMS or (
+            core and _ROMAN_RE.fullmatch(core) and len(core) > 1
+        ):
+            out.append(token)
+        elif not start and core.lower() in SMALL_WORDS:
+            out.append(token.lower())
+        else:
+            out.append(_WORD_PART_RE.sub(_capitalise, token))
+        start = token.endswith(_SENTENCE_BREAK)
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _capitalise(match: regex.Match[str]) -> str:
+    word = match.group()
+    return word[:1].upper() + word[1:].lower()
+
+
+# --- languages -------------------------------------------------------------------------------
+
+_STOPWORDS_RAW = {
+    "en": "the and of to is that with for are was were this these we by from which been have "
+          "has our their it its not can between than such using were also these those there "
+          "however whereas whether while",
+    "fr": "le les des du est une dans pour qui sur par avec sont au aux cette ces nous pas été "
+          "leur leurs ont plus ainsi être sont mais sans entre chez",
+    "de": "der das und ist nicht mit von den dem ein eine einer einem zu auf im für sich wurde "
+          "wurden werden sind auch bei nach aus wir zur zum durch oder wie über können kann "
+          "sowie diese dieser",
+    "es": "el los las del y es una por para con su sus al como fue este esta entre más lo "
+          "han ha sobre pero sin también",
+    "pt": "os da das dos é uma em não foi são pelo pela ao também mais ou sobre como para "
+          "com entre seus suas",
+    "it": "il gli della delle dei di è che per con una sono nel nella del degli alla anche più "
+          "questo questa tra stato",
+    "nl": "het een van dat op te met voor zijn niet worden wordt deze bij ook naar door aan "
+          "uit werd om wij hun",
+}
+
+
+def _distinct_stopwords() -> dict[str, frozenset[str]]:
+    sets = {lang: set(words.split()) for lang, words in _STOPWORDS_RAW.items()}
+    seen: dict[str, int] = {}
+    for words in sets.values():
+        for word in words:
+            seen[word] = seen.get(word, 0) + 1
+    return {lang: frozenset(w for w in words if seen[w] == 1) for lang, words in sets.items()}
+
+
+STOPWORDS = _distinct_stopwords()
+"""Frequent function words that belong to one language of the set only."""
+_STOPWORD_LANG = {word: lang for lang, words in STOPWORDS.items() for word in words}
+_LANG_SENTENCE_RE = regex.compile(r"[^.!?。！？\n]++[.!?。！？\n]*+")
+_LANG_WORD_RE = regex.compile(r"\p{L}++")
+_SCRIPTS = (
+    ("cjk", regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")),
+    ("cyrillic", regex.compile(r"\p{Cyrillic}")),
+    ("greek", regex.compile(r"\p{Greek}")),
+    ("arabic", regex.compile(r"\p{Arabic}")),
+)
+MIN_BLOCK_WORDS = 25
+"""Words each language block needs before ABS010's detection trusts it."""
+
+
+class _Block:
+    __slots__ = ("letters", "scripts", "votes", "words")
+
+    def __init__(self) -> None:
+        self.words = 0
+        self.letters = 0
+        self.scripts: dict[str, int] = {}
+        self.votes: dict[str, int] = {}
+
+    def add(self, other: _Block, sign: int = 1) -> None:
+        self.words += sign * other.words
+        self.letters += sign * other.letters
+        for key, count in other.scripts.items():
+            self.scripts[key] = self.scripts.get(key, 0) + sign * count
+        for key, count in other.votes.items():
+            self.votes[key] = self.votes.get(key, 0) + sign * count
+
+    def language(self) -> str | None:
+        """The block's language when it is clear: a non-Latin script that holds most of its
+        letters, or a Latin-script language with most of the function words."""
+        for name, count in self.scripts.items():
+            if count * 2 > self.letters and count >= 40:
+                return name
+        if self.words < MIN_BLOCK_WORDS:
+            return None
+        hits = sum(self.votes.values())
+        if hits < 8:
+            return None
+        lang, best = max(self.votes.items(), key=lambda item: item[1])
+        return lang if best >= 0.8 * hits else None
+
+
+def _sentence_block(sentence: str) -> _Block:
+    block = _Block()
+    words = _LANG_WORD_RE.findall(sentence.lower())
+    block.words = len(words)
+    block.letters = sum(map(len, words))
+    counts = Counter(words)
+    for word in counts.keys() & _STOPWORD_LANG.keys():
+        lang = _STOPWORD_LANG[word]
+        block.votes[lang] = block.votes.get(lang, 0) + counts[word]
+    if not sentence.isascii():
+        for name, pattern in _SCRIPTS:
+            count = len(pattern.findall(sentence))
+            if count:
+                block.scripts[name] = count
+    return block
+
+
+def language_switch(text: str) -> tuple[str, str, int] | None:
+    """Where a text switches language for good: ``(first, second, offset)`` when it splits,
+    at a sentence boundary, into two blocks that each clearly read as one language (a script
+    such as Cyrillic or CJK, or English, French, German, Spanish, Portuguese, Italian or Dutch
+    by their function words) and the two differ. None when no such split exists."""
+    text = text[:20000]
+    whole = _sentence_block(text)
+    clear = [lang for lang, hits in whole.votes.items() if hits >= 8]
+    clear += [name for name, count in whole.scripts.items() if count >= 40]
+    if len(clear) < 2:
+        return None  # one language (or none) is clear anywhere: no split can show two
+    sentences = [(m.start(), _sentence_block(m.group())) for m in
+                 _LANG_SENTENCE_RE.finditer(text)]
+    if len(sentences) < 2:
+        return None
+    total = _Block()
+    for _, block in sentences:
+        total.add(block)
+    head = _Block()
+    for index in range(1, len(sentences)):
+        head.add(sentences[index - 1][1])
+        first = head.language()
+        if first is None:
+            continue
+        tail = _Block()
+        tail.add(total)
+        tail.add(head, -1)
+        second = tail.language()
+        if second is not None and second != first:
+            return first, second, sentences[index][0]
+    return None
+
+
+# --- comparison keys -------------------------------------------------------------------------
+
+_NON_ALNUM_RE = regex.compile(r"[^\p{L}\p{N}]++")
+
+
+def comparable(text: str) -> str:
+    """A key for comparing two texts regardless of markup, case, accents' encoding and
+    punctuation: markup stripped, NFKC, case-folded, every run of characters other than
+    letters and digits turned into one space, ends stripped."""
+    if "<" in text:
+        text = strip_markup(text)
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return _NON_ALNUM_RE.sub(" ", folded).strip()

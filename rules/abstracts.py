@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator
 
 import regex
 
-from biblint.model import Fix, Violation
+from biblint.model import Fix, Violation, join_pointer
 from biblint.record import Record
 from biblint.registry import Context, rule
-from biblint.text import has_markup, markup_tags, strip_markup, tag_counts, unbalanced_in
+from biblint.text import (
+    comparable,
+    excerpt,
+    has_markup,
+    language_switch,
+    markup_tags,
+    shown,
+    strip_markup,
+    tag_counts,
+    unbalanced_in,
+)
 
 MARKUP_ABSTRACT = "abstract-markup"
 """Profile convention: the shape keeps its abstract as markup by specification (Crossref's
@@ -66,9 +77,11 @@ _ABBREVIATIONS = frozenset(
 _DOTTED_RE = regex.compile(r"\p{L}\.\p{L}")
 _URLISH_RE = regex.compile(r"://|(?<![\p{L}\p{N}])www\.|@|10\.[0-9]{4,9}/|[_=\\]",
                            regex.IGNORECASE)
-# What may follow the glued word in prose: space, end, or sentence punctuation. Anything
-# else (`-`, `(`, digits, `/`, `.` + letter) means a notation: `Pvalb.Cre-ER`, `obj.Method(`.
-_PROSE_AFTER_RE = regex.compile(r"(?:$|[\s,;:!?)\]\"'’”]|\.(?!\p{L})|-\p{Ll})")
+# What may follow the glued word in prose: space, end, or sentence punctuation other than a
+# period. Anything else (`-`, `(`, digits, `/`) means a notation: `Pvalb.Cre-ER`,
+# `obj.Method(`; and a period means a chain of abbreviations, `Cryst.Struct.`, `Phys.Rev.`
+# (a one-word sentence glued to the previous one is too rare to tell from them).
+_PROSE_AFTER_RE = regex.compile(r"(?:$|[\s,;:!?)\]\"'’”]|-\p{Ll})")
 _WHITESPACE_RE = regex.compile(r"\s++")
 
 
@@ -182,7 +195,9 @@ def abstract_unbalanced_markup(record: Record, ctx: Context) -> Iterator[Violati
 
 
 def _glued_headings(text: str) -> list[regex.Match[str]]:
-    return list(_GLUED_HEADING_RE.finditer(text))
+    """Glued headings, but a label that starts the abstract (`SummaryThe ...`: ABS005's)."""
+    return [m for m in _GLUED_HEADING_RE.finditer(text)
+            if not (m.start() == 0 and m["heading"].lower() in _LABEL_WORDS)]
 
 
 def _unglue(text: str, matches: list[regex.Match[str]]) -> str:
@@ -312,7 +327,8 @@ def abstract_missing_sentence_space(record: Record, ctx: Context) -> Iterator[Vi
     ## What it does
     Looks for a lower-case letter or `)` followed by `.`, `!` or `?` and a capitalised word
     with no space between: `(CLI).This review`. Not reported: decimals (`1.5`), initials and
-    abbreviations (`e.g.`, `U.S.A.`, `J.Smith`, `et al.`, `Fig.`), URLs, domains, DOIs,
+    abbreviations (`e.g.`, `U.S.A.`, `J.Smith`, `et al.`, `Fig.`) and chains of them
+    (`Z.Kristallogr.-New Cryst.Struct.`, `Phys.Rev.`), URLs, domains, DOIs,
     e-mail addresses and file paths (`10.1000/Abc.Def`), dotted or camel-cased code
     (`java.lang.String`, `obj.GetType`), notations that continue after the word
     (`Pvalb.Cre-ER`), and a glued structured-abstract heading, which is ABS003's. One finding
@@ -355,3 +371,473 @@ def abstract_missing_sentence_space(record: Record, ctx: Context) -> Iterator[Vi
     for dot in spots:
         yield Violation(f"missing space after a sentence end ({_shown(text, dot, dot + 1)})",
                         pointer, fix)
+
+
+ABSTRACT_LABELS = (
+    "Abstract", "Summary", "Résumé", "Resumen", "Resumo", "Zusammenfassung", "Riassunto",
+    "Samenvatting", "Аннотация",
+)
+"""Labels that name the whole abstract (from a `<jats:title>` or a PDF), in Title Case; the
+ALL CAPS forms are derived."""
+_LABEL_WORDS = frozenset(label.lower() for label in ABSTRACT_LABELS)
+_LABEL_FORMS = sorted({f for label in ABSTRACT_LABELS for f in (label, label.upper())},
+                      key=lambda f: (-len(f), f))
+_STARTERS = sorted({"We", "This", "The", "These", "In", "Our", "Here", "To", "A", "An", "It",
+                    "Many", "Most", "Recent", "Although", "Despite", *HEADINGS},
+                   key=lambda w: (-len(w), w))
+# A label at the start, then: a colon or period, a spaced dash, a line break, a capital glued
+# to it ("AbstractBackground"), a space and a capital after an ALL-CAPS label ("ABSTRACT We",
+# "ABSTRACT COVID-19 pandemic"; a lower-case letter must follow within 40 characters, so
+# that an abstract written all in capitals is not cut), or a space and a word that starts
+# sentences or sections ("Abstract We", "Summary Background"). "Abstract art is", "Summary
+# statistics" and "Abstracts of the congress" are prose. Linear: one bounded try at the start.
+_LABEL_RE = regex.compile(
+    r"\s*+(?P<label>" + "|".join(regex.escape(f) for f in _LABEL_FORMS) + r")"
+    r"(?:[ \t]*+[:.][ \t\n]*+|[ \t]++[-–—][ \t]++|[ \t]*+[–—][ \t]*+|[ \t]*+\n\s*+"
+    r"|(?=\p{Lu}\p{Ll})|(?<=\p{Lu}{4})[ \t]++(?=\p{Lu}[^\p{Ll}\n]{0,40}+\p{Ll})"
+    r"|[ \t]++(?=(?:" + "|".join(regex.escape(w) for w in _STARTERS) + r")\b))"
+)
+_LETTER_RE = regex.compile(r"[\p{L}\p{N}]")
+
+
+@rule("ABS005", "abstract-leading-label", severity="warning", fix="safe")
+def abstract_leading_label(record: Record, ctx: Context) -> Iterator[Violation]:
+    """The abstract starts with the label `Abstract` or `Summary`.
+
+    ## What it does
+    Reports an abstract whose text begins with a label naming the whole abstract (`Abstract`,
+    `ABSTRACT`, `Summary`, `Résumé`, `Resumen`, `Resumo`, `Zusammenfassung`, `Riassunto`,
+    `Samenvatting`, `Аннотация`) followed by a colon or period, a dash, a line break, the
+    glued capital of the next word (`AbstractBackground`), or a word that starts sentences
+    and sections (`Abstract We ...`, `Summary Background ...`; after an ALL-CAPS label any
+    capital, unless the text goes on in capitals). Prose that begins with the word (`Abstract
+    art is ...`, `Summary statistics ...`, an abstract all in capitals such as `SUMMARY
+    STATISTICS OF ...`) is not reported, nor is an abstract that holds markup (the label is
+    then a `<jats:title>`, ABS001's business first).
+
+    ## Why is this bad?
+    The label is a heading of the page the abstract came from (a `<jats:title>` flattened
+    into the text), not part of the abstract: it ends up in snippets, search indexes and
+    exports, and glued to the first word it creates a non-word (`AbstractBackground`).
+
+    ## Example
+    ```json
+    {"abstract": "Abstract\\nWe report the first ..."}
+    ```
+    Use instead:
+    ```json
+    {"abstract": "We report the first ..."}
+    ```
+
+    ## Fix
+    Safe: removes the label and the separator after it. An abstract that is only the label
+    is ABS006's.
+    """
+    found = _abstract(record)
+    if found is None:
+        return
+    pointer, text = found
+    match = _LABEL_RE.match(text)
+    if match is None:
+        return
+    rest = text[match.end():].lstrip()
+    if not _LETTER_RE.search(rest[:200]) or ("<" in text and has_markup(text)):
+        return
+    fix = Fix.replace(pointer, rest, f"Remove the label {match['label']!r}")
+    yield Violation(f"abstract starts with the label {match['label']!r} "
+                    f"({excerpt(text, match.start('label'), match.end(), 0, 12)})", pointer, fix)
+
+
+_ABOUT = r"(?: for this (?:article|item|paper|publication|record|content|chapter|work))?"
+_PLACEHOLDER_RE = regex.compile(
+    r"(?:(?:abstract|summary) )?(?:"
+    r"(?:no|without) (?:an )?abstract(?: is)?(?: (?:available|provided|supplied|given))?"
+    + _ABOUT
+    + r"|(?:the )?abstract(?: is)? (?:not available|unavailable|not provided|not supplied"
+    r"|missing|to come|forthcoming|not applicable)" + _ABOUT
+    + r"|(?:abstract|summary|not available|no summary available)"
+    r"|there is no abstract(?: available)?" + _ABOUT
+    + r"|this (?:article|item|paper|chapter) (?:has no|does not have an) abstract)"
+)
+"""Placeholder abstracts, matched whole against the abstract's comparison key (lower case,
+no punctuation): `No abstract available.`, `[Abstract not available]`, `Abstract`, and the
+same after the label (`Abstract: Not available`)."""
+_PREVIEW_PLACEHOLDER = "an abstract is not available for this content"
+"""Cambridge Core's placeholder: "An abstract is not available for this content so a
+preview has been provided. ..." """
+
+
+def _absent_fix(record: Record, pointer: str, title: str) -> Fix | None:
+    """Null, or no key when the shape writes absence so; None inside an array."""
+    parent_pointer, _, key = pointer.rpartition("/")
+    parent = record.data
+    for token in parent_pointer.split("/")[1:]:
+        token = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(parent, dict):
+            parent = parent.get(token)
+        elif isinstance(parent, list) and token.isdigit() and int(token) < len(parent):
+            parent = parent[int(token)]
+        else:
+            return None
+    if not isinstance(parent, dict) or not key:
+        return None
+    if record.profile.absent == "omit":
+        return Fix.remove(pointer, f"{title} (remove the key)")
+    return Fix.replace(pointer, None, f"{title} (null)")
+
+
+@rule("ABS006", "abstract-placeholder", severity="warning", fix="safe")
+def abstract_placeholder(record: Record, ctx: Context) -> Iterator[Violation]:
+    """The abstract is a placeholder such as "No abstract available".
+
+    ## What it does
+    Reports an abstract whose whole text (without markup, case and punctuation) says that
+    there is no abstract: `No abstract available`, `[Abstract not available]`, `Abstract
+    not available for this article`, `There is no abstract`, a bare `Abstract` or `Summary`,
+    each also after the label (`Abstract: No abstract available.`), and Cambridge Core's
+    `An abstract is not available for this content so a preview has been provided...`.
+    Generic sentinels (`N/A`, `null`, `-`) are TYP004's.
+
+    ## Why is this bad?
+    The placeholder looks like an abstract to a program: coverage statistics count it,
+    search indexes it, and deduplication by abstract finds thousands of "identical"
+    abstracts. Absence should be written as absence.
+
+    ## Example
+    ```json
+    {"abstract": "[Abstract not available]"}
+    ```
+    Use instead:
+    ```json
+    {"abstract": null}
+    ```
+
+    ## Fix
+    Safe: replaces the abstract with null, or removes the key when the record's profile
+    writes absence by omission (Crossref, CSL).
+    """
+    found = _abstract(record)
+    if found is None or len(found[1]) > 400:
+        return
+    pointer, text = found
+    key = comparable(text)
+    if not (_PLACEHOLDER_RE.fullmatch(key) or key.startswith(_PREVIEW_PLACEHOLDER)):
+        return
+    fix = _absent_fix(record, pointer, "Remove the placeholder")
+    yield Violation(f"placeholder abstract ({shown(text, 40)})", pointer, fix)
+
+
+_FUNCTION_WORDS = frozenset(
+    {
+        "a", "an", "and", "are", "as", "at", "between", "by", "for", "from", "in", "into",
+        "is", "its", "of", "on", "or", "than", "that", "the", "their", "these", "this", "to",
+        "was", "were", "which", "with",
+    }
+)
+"""Words no abstract ends with: ending on one means the text was cut."""
+TRUNCATION_LENGTHS = frozenset(
+    {255, 256, 499, 500, 511, 512, 999, 1000, 1023, 1024, 1999, 2000, 2047, 2048, 3999, 4000,
+     4095, 4096, 4999, 5000, 8000, 8191, 8192, 9999, 10000, 32767}
+)
+"""Lengths that are database and API field limits: an abstract of exactly such a length that
+stops without final punctuation was cut there."""
+_CLOSERS = " \t\n\r)]}\"'”’»"
+_LAST_WORD_RE = regex.compile(r"\p{L}++$")
+
+
+def _plain_abstract(record: Record) -> tuple[str, str, str] | None:
+    """The abstract's pointer, raw text and plain text (markup stripped when it has some)."""
+    found = _abstract(record)
+    if found is None:
+        return None
+    pointer, text = found
+    plain = _stripped(text) if "<" in text and has_markup(text) else text
+    return pointer, text, plain
+
+
+@functools.lru_cache(maxsize=64)
+def _stripped(text: str) -> str:
+    """:func:`strip_markup`, cached: ABS007, ABS008 and ABS010 read the same abstract."""
+    return strip_markup(text)
+
+
+@rule("ABS007", "abstract-truncated", severity="warning")
+def abstract_truncated(record: Record, ctx: Context) -> Iterator[Violation]:
+    """The abstract looks cut off.
+
+    ## What it does
+    Reports an abstract (its text, without markup) that
+    - ends with an ellipsis, `...` or `…` (also `[...]`), as snippets and previews do;
+    - stops on a word no sentence ends with (`the`, `of`, `and`, `with`, ...) and no final
+      punctuation;
+    - is exactly as long as a common field limit (255, 256, 500, 512, 1000, 1024, 2000,
+      2048, 4000, 4096, ... characters) and stops without final punctuation.
+
+    ## Why is this bad?
+    A truncated abstract misrepresents the work (its conclusion is usually what is lost)
+    and spreads: every consumer that copies it copies the cut (Langenscheiss/bibitnow#56).
+
+    ## Example
+    ```json
+    {"abstract": "We studied the overproduction of cytokines in the ..."}
+    ```
+    Use instead: the full abstract from the source.
+
+    ## Fix
+    None: the missing text has to come from the source.
+    """
+    found = _plain_abstract(record)
+    if found is None:
+        return
+    pointer, _, plain = found
+    end = plain.rstrip(_CLOSERS)
+    if len(end) < 20:
+        return
+    if end.endswith(("...", "…")):
+        yield Violation(f"abstract ends with an ellipsis ({shown('…' + end[-25:], 30)})", pointer)
+        return
+    if not end[-1].isalpha():
+        return
+    word = _LAST_WORD_RE.search(end[-40:])
+    if word is not None and word.group() in _FUNCTION_WORDS:
+        yield Violation(f"abstract stops mid-sentence ({shown('…' + end[-25:], 30)})", pointer)
+    elif len(plain) in TRUNCATION_LENGTHS:
+        yield Violation(f"abstract is exactly {len(plain)} characters and stops without "
+                        f"final punctuation", pointer)
+
+
+# A copyright statement: `©`, `(c) 2020`, `Copyright © 2020` / `Copyright 2020 The
+# Authors` / `Crown Copyright © 2020`, `This article is protected by copyright`, APA's
+# `(PsycINFO Database Record`.
+_COPYRIGHT_RE = regex.compile(
+    r"©|\((?P<c>[cC])\)\s*+(?:19|20)[0-9]{2}"
+    r"|\b(?:Crown\s++)?Copyright\s*+(?:©|\([cC]\))?\s*+(?:(?:19|20)[0-9]{2}|[Tt]he [Aa]uthor|by\b)"
+    r"|\bCOPYRIGHT\b|This article is protected by copyright"
+    r"|\(Psyc(?:INFO|Info) Database Record"
+)
+_BOILERPLATE_EVIDENCE_RE = regex.compile(
+    r"(?:19|20)[0-9]{2}|rights reserved|protected by copyright|PsycINFO|PsycInfo",
+    regex.IGNORECASE,
+)
+MAX_BOILERPLATE = 400
+"""Characters a trailing copyright statement may span (from its start to the end)."""
+
+
+def _boilerplate_start(text: str) -> int | None:
+    """Where a copyright statement that runs to the end of the text starts, or None."""
+    floor = max(40, len(text) - MAX_BOILERPLATE)
+    for match in _COPYRIGHT_RE.finditer(text, floor):
+        pos = match.start()
+        before = text[:pos].rstrip()
+        if not before:
+            continue
+        if not match.group().startswith("(Psyc") and before[-1] not in ".!?)]\"”’:;" \
+                and "\n" not in text[len(before): pos]:
+            continue
+        if match["c"] and f"({chr(ord(match['c']) - 1)})" in text[:pos]:
+            continue  # the third item of a list, "(a) 2018 census; (b) ...; (c) 2020 survey"
+        if _BOILERPLATE_EVIDENCE_RE.search(text, pos) is not None:
+            return pos
+    return None
+
+
+@rule("ABS008", "abstract-copyright-boilerplate", severity="warning", fix="unsafe")
+def abstract_copyright_boilerplate(record: Record, ctx: Context) -> Iterator[Violation]:
+    """The abstract ends with a copyright statement or publisher boilerplate.
+
+    ## What it does
+    Reports an abstract whose last 400 characters hold a copyright statement that starts a
+    sentence or line and runs to the end: `© 2025 The Author(s). Published by ...`,
+    `Copyright © 2020 Elsevier Ltd. All rights reserved.`, `Crown Copyright © 2020
+    Published by Elsevier Ltd.`, `(c) 2019 Wiley Periodicals, Inc.`, Wiley's `This article
+    is protected by copyright. All rights reserved.`, APA's `(PsycINFO Database Record (c)
+    2019 APA, all rights reserved)`. The statement must show a year or `rights reserved`; a
+    sentence about copyright law is not a statement, nor is the third item of a list, `(a)
+    ...; (b) ...; (c) 2020 survey data`.
+
+    ## Why is this bad?
+    The statement is the publisher's (PubMed keeps it apart, in `CopyrightInformation`), not
+    the authors' summary: it inflates the text, shows up in snippets, and makes abstracts of
+    one publisher look alike to similarity measures.
+
+    ## Example
+    ```json
+    {"abstract": "We found no effect. © 2020 Elsevier Ltd. All rights reserved."}
+    ```
+    Use instead:
+    ```json
+    {"abstract": "We found no effect."}
+    ```
+
+    ## Fix
+    Unsafe: cuts the abstract where the statement starts. No fix for an abstract that holds
+    markup.
+    """
+    found = _plain_abstract(record)
+    if found is None:
+        return
+    pointer, text, plain = found
+    start = _boilerplate_start(plain)
+    if start is None:
+        return
+    fix = None
+    if plain is text:
+        fix = Fix.replace(pointer, text[:start].rstrip(), "Remove the copyright statement",
+                          unsafe=True)
+    yield Violation(f"copyright statement at the end of the abstract "
+                    f"({shown(plain[start:], 40)})", pointer, fix)
+
+
+@rule("ABS009", "inverted-index-positions", severity="warning")
+def inverted_index_positions(record: Record, ctx: Context) -> Iterator[Violation]:
+    """An OpenAlex `abstract_inverted_index` does not hold each position 0..n-1 exactly once.
+
+    ## What it does
+    For an OpenAlex work (profile `openalex`), reads `abstract_inverted_index`, which maps
+    each token to the list of its positions in the abstract, and reports: a token whose
+    value is not a list of non-negative integers, a position used by two tokens (or twice),
+    and positions missing from `0` to the largest one. A null index (no abstract) is fine.
+
+    ## Why is this bad?
+    The abstract is rebuilt by placing every token at its positions: a gap leaves a hole in
+    the text, a duplicate makes two words fight for one place, and a bad value makes the
+    rebuild fail. Any of them means the index was damaged on its way (hand edits, a merge
+    of two indexes, truncation) or tokens were lost when it was built: OpenAlex's own API
+    serves some indexes with gaps (`efforts to address ___ change`), and the rebuilt
+    abstract then lacks those words.
+
+    ## Example
+    ```json
+    {"abstract_inverted_index": {"Stem": [0], "cells": [1], "heal": [3]}}
+    ```
+    Use instead:
+    ```json
+    {"abstract_inverted_index": {"Stem": [0], "cells": [1], "heal": [2]}}
+    ```
+
+    ## Fix
+    None: which word belongs in the gap cannot be known.
+    """
+    if record.profile.name != "openalex" or not isinstance(record.data, dict):
+        return
+    index = record.data.get("abstract_inverted_index")
+    if not isinstance(index, dict) or not index:
+        return
+    base = "/abstract_inverted_index"
+    total = 0
+    largest = -1
+    for token, positions in index.items():
+        if not isinstance(positions, list) or not all(
+            type(p) is int and p >= 0 for p in positions
+        ):
+            yield Violation(f"token {shown(token, 20)} has positions that are not a list of "
+                            f"non-negative integers", join_pointer(base, token))
+            return
+        total += len(positions)
+        if positions:
+            largest = max(largest, max(positions))
+    if total == largest + 1 and len({p for ps in index.values() for p in ps}) == total:
+        return  # the common case, decided without a per-position map
+    seen: dict[int, str] = {}
+    duplicate: tuple[int, str] | None = None
+    for token, positions in index.items():
+        for position in positions:
+            if position in seen and duplicate is None:
+                duplicate = (position, token)
+            seen[position] = token
+    if duplicate is not None:
+        position, token = duplicate
+        yield Violation(f"position {position} is used twice (token {shown(token, 20)})",
+                        join_pointer(base, token))
+    missing = largest + 1 - len(seen)
+    if missing > 0:
+        first = next(i for i in range(largest + 1) if i not in seen)
+        yield Violation(f"{missing} position{'s' if missing > 1 else ''} missing from 0-"
+                        f"{largest} (first: {first})", base)
+
+
+_LANGUAGE_NAMES = {
+    "en": "English", "fr": "French", "de": "German", "es": "Spanish", "pt": "Portuguese",
+    "it": "Italian", "nl": "Dutch", "cjk": "Chinese/Japanese/Korean", "cyrillic": "Cyrillic",
+    "greek": "Greek", "arabic": "Arabic",
+}
+
+
+@rule("ABS010", "abstract-two-languages", severity="warning")
+def abstract_two_languages(record: Record, ctx: Context) -> Iterator[Violation]:
+    """The abstract holds two languages one after the other.
+
+    ## What it does
+    Splits the abstract (without markup) at sentence ends and reports it when some split
+    leaves two blocks that each clearly read as one language, and the two differ: a block
+    mostly in a non-Latin script (Cyrillic, Greek, Arabic, Chinese/Japanese/Korean) of at
+    least 40 letters, or a block of at least 25 words whose function words are at least 80 %
+    English, French, German, Spanish, Portuguese, Italian or Dutch (words shared between
+    these languages do not count). A foreign phrase, a quotation or Latin terms (`in vivo`,
+    `et al.`) do not make a block.
+
+    ## Why is this bad?
+    Journals publish the abstract in two languages and a conversion joined them into one
+    field (pkp/jatsTemplate#1): language detection, search, summaries and text mining all
+    misread a field that holds two languages, and the translation should be a separate,
+    language-tagged abstract.
+
+    ## Example
+    ```json
+    {"abstract": "We studied the effect of ... in all patients. Nous avons étudié l'effet de ..."}
+    ```
+    Use instead: one abstract per language, the second where the shape keeps translations
+    (DataCite `descriptions` with `lang`, for example).
+
+    ## Fix
+    None: where the translation belongs depends on the shape.
+    """
+    found = _plain_abstract(record)
+    if found is None or len(found[2]) < 200:
+        return
+    pointer, _, plain = found
+    switch = language_switch(plain)
+    if switch is None:
+        return
+    first, second, offset = switch
+    yield Violation(f"abstract switches from {_LANGUAGE_NAMES.get(first, first)} to "
+                    f"{_LANGUAGE_NAMES.get(second, second)} "
+                    f"({excerpt(plain, offset, offset + 20, 0, 0)})", pointer)
+
+
+@rule("ABS011", "abstract-equals-title", severity="warning")
+def abstract_equals_title(record: Record, ctx: Context) -> Iterator[Violation]:
+    """The abstract is the title again.
+
+    ## What it does
+    Reports an abstract that, without markup, case and punctuation, is the record's title.
+    An identical abstract in another record is DUP005's (a run-wide rule).
+
+    ## Why is this bad?
+    A copy of the title carries no abstract, but looks like one to coverage counts, search
+    and text mining; it is a common filler of sources that require the field.
+
+    ## Example
+    ```json
+    {"title": "Stem cells in limb ischemia", "abstract": "Stem cells in limb ischemia."}
+    ```
+    Use instead:
+    ```json
+    {"title": "Stem cells in limb ischemia", "abstract": null}
+    ```
+
+    ## Fix
+    None: whether to drop the copy or find the real abstract is the curator's call.
+    """
+    found = _abstract(record)
+    if found is None:
+        return
+    title = record.value("title")
+    if not isinstance(title, str) or not title.strip():
+        return
+    pointer, text = found
+    if len(text) > 3 * len(title) + 100:
+        return
+    key = comparable(title)
+    if key and comparable(text) == key:
+        yield Violation(f"abstract repeats the title ({shown(text, 30)})", pointer)

@@ -94,19 +94,47 @@ def not_a_record(record: Record, ctx: Context) -> Iterator[Violation]:
 
 @rule("IO005", "non-finite-number", severity="error", scope="input")
 def non_finite_number(record: Record, ctx: Context) -> Iterator[Violation]:
-    """`NaN`, `Infinity` or `-Infinity` in a JSON text.
+    """`NaN`, `Infinity` or `-Infinity` in a JSON text, or a number no reader can hold.
 
     ## What it does
-    Reports the first non-finite literal of a record, at its position.
+    Reports the first such number of a record, at its position: the literals `NaN`,
+    `Infinity` and `-Infinity`; a number too large for a 64-bit float (`1e999`, which
+    readers turn into Infinity); an integer of more digits than readers accept (Python
+    refuses more than 4300). The record is not checked further.
 
     ## Why is this bad?
-    They are not JSON (RFC 8259 section 6); Python writes them by default, most other
-    parsers reject the whole file.
+    The literals are not JSON (RFC 8259 section 6): Python writes them by default, most
+    other parsers reject the whole file. An overflowing number reads as Infinity in one
+    language and fails in another; either way the value written is not the value read.
 
     ## Example
-    `{"PeriodicalIF": NaN}`.
+    `{"PeriodicalIF": NaN}`, `{"PeriodicalIF": 1e999}`.
 
     ## Fix
     None: write `null` for an unknown number.
+    """
+    return iter(())
+
+
+@rule("IO006", "duplicate-key", severity="error", scope="input")
+def duplicate_key(record: Record, ctx: Context) -> Iterator[Violation]:
+    """One JSON object holds the same key twice.
+
+    ## What it does
+    Reports each key that appears more than once in one object, at the position of the
+    object's member. The record is still checked, with the value Python's parser keeps (the
+    last), but a file with a repeated key is never rewritten by `--fix`.
+
+    ## Why is this bad?
+    RFC 8259 (section 4) leaves the meaning of repeated names to each parser: Python and
+    JavaScript keep the last value, others keep the first or reject the object. One of the
+    values is silently lost, and which one depends on the reader: two consumers of the same
+    file see two different records.
+
+    ## Example
+    `{"id": "10.5063/f1m61h5x", "id": "https://doi.org/10.5063/f1m61h5x"}`.
+
+    ## Fix
+    None: which value is right needs a person (or the source).
     """
     return iter(())

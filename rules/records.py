@@ -1,3 +1,268 @@
 """REC: record-level completeness and presentation keys."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from biblint.model import Fix, Violation, split_pointer
+from biblint.record import Record
+from biblint.registry import Context, rule
+from biblint.schema import schema_problems
+
+DELETED_DOI_CONTAINER = "CrossRef Listing of Deleted DOIs"
+TEST_PREFIX = "10.5555/"
+"""Crossref's prefix for test deposits ("Test accounts")."""
+
+
+def is_deleted_doi(record: Record) -> bool:
+    """Whether the record is a Crossref tombstone or test deposit: the listing of deleted
+    DOIs (container "CrossRef Listing of Deleted DOIs", landing page ``deleted_DOI.html``)
+    or a DOI under the test prefix 10.5555. Such records keep only a DOI, a title and
+    dates, by design, and completeness rules leave them alone."""
+    data = record.data
+    if record.profile.name != "crossref" or not isinstance(data, dict):
+        return False
+    doi = data.get("DOI")
+    if isinstance(doi, str) and doi.startswith(TEST_PREFIX):
+        return True
+    containers = data.get("container-title")
+    if isinstance(containers, list) and DELETED_DOI_CONTAINER in containers:
+        return True
+    resource = data.get("resource")
+    primary = resource.get("primary") if isinstance(resource, dict) else None
+    url = primary.get("URL") if isinstance(primary, dict) else None
+    return isinstance(url, str) and url.endswith("/deleted_DOI.html")
+
+
+REQUIRED: Mapping[str, tuple[tuple[str, ...], ...]] = {
+    "aggregator": (("title",), ("doi", "pmid", "pmcid", "source_id"),
+                   ("year", "publication_date")),
+    "s2": (("source_id",), ("title",), ("year", "publication_date")),
+    "crossref": (("doi",), ("title",), ("issued",)),
+    "openalex": (("source_id",), ("title",), ("year", "publication_date")),
+    "csl": (("title",),),
+    "datacite": (("doi",), ("title",), ("authors",), ("publisher",), ("year",)),
+}
+"""Per profile: groups of canonical fields; each group needs at least one with a value.
+CSL asks only for a title (books and web pages legitimately lack identifiers and dates);
+DataCite's list is its five mandatory properties. The generic profile requires nothing."""
+
+UNTITLED_TYPES = frozenset({"journal-issue", "journal-volume", "journal", "component",
+                            "book-series", "proceedings-series", "report-series",
+                            "standard-series"})
+"""Crossref types that carry no title of their own (an issue DOI, a supplementary
+component)."""
+
+ALIASES: Mapping[tuple[str, str], tuple[str, ...]] = {
+    ("datacite", "year"): ("/attributes/publication-year", "/publication-year"),
+}
+"""Where a shape may also keep a required field that its profile does not map: DataCite's
+older JSON flavour writes `publication-year` (bolognese's fixtures)."""
+
+_NAMES = {"source_id": "the platform id", "doi": "DOI", "pmid": "PMID", "pmcid": "PMCID",
+          "publication_date": "publication date", "issued": "publication date (issued)",
+          "authors": "creators"}
+
+
+def _has_value(value: object) -> bool:
+    """Whether a field value says something: not null, blank, or an empty container;
+    for date-parts, a year is present."""
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, list):
+        return any(_has_value(item) for item in value)
+    if isinstance(value, dict):
+        if "date-parts" in value:
+            parts = value["date-parts"]
+            first = parts[0] if isinstance(parts, list) and parts else None
+            year = first[0] if isinstance(first, list) and first else None
+            return isinstance(year, (int, str)) and not isinstance(year, bool) and \
+                bool(str(year).strip())
+        return bool(value)
+    return True
+
+
+def _partial(record: Record) -> bool:
+    """Whether the record is a partial response (fields chosen by the request)."""
+    data = record.data
+    if not isinstance(data, dict):
+        return True
+    if record.profile.name == "crossref":
+        return not ("indexed" in data or "deposited" in data)
+    return False
+
+
+@rule("REC001", "required-field-missing", severity="warning")
+def required_field_missing(record: Record, ctx: Context) -> Iterator[Violation]:
+    """A field the record's shape requires is missing or empty.
+
+    ## What it does
+    Checks, per profile, that the record has a value (not null, blank, or an empty list)
+    for each group of required canonical fields:
+
+    - aggregator: title; an identifier (DOI, PMID, PMCID or platform id); year or date;
+    - Semantic Scholar and OpenAlex: the platform id, title, year or date;
+    - Crossref: DOI, title and an `issued` date with a year (`[[null]]` has none), except
+      for records of containers and components (journal, issue, volume, series, component);
+    - CSL: title;
+    - DataCite: DOI, title, creators, publisher, publication year (its mandatory
+      properties).
+
+    In shapes that write absence as null (Semantic Scholar, OpenAlex) a missing key means
+    the field was not requested, and only a null or empty value is reported; a Crossref
+    record without its `indexed`/`deposited` dates is a `select=` response and is not
+    checked, nor are Crossref's test deposits and listing of deleted DOIs. The generic
+    profile requires nothing.
+
+    ## Why is this bad?
+    Without a title, an identifier or a date, a record cannot be cited, matched, or
+    deduplicated, and it is usually the trace of a failed lookup or a lossy conversion.
+
+    ## Example
+    ```json
+    {"DOI": "10.1177/15266028251361770", "title": [], "indexed": {"date-parts": [[2025, 8, 23]]},
+     "issued": {"date-parts": [[null]]}}
+    ```
+    Use instead:
+    ```json
+    {"DOI": "10.1177/15266028251361770", "title": ["Application of Wharton's Jelly ..."],
+     "indexed": {"date-parts": [[2025, 8, 23]]}, "issued": {"date-parts": [[2025, 8, 23]]}}
+    ```
+
+    ## Fix
+    None: the missing value has to come from the source.
+    """
+    groups = REQUIRED.get(record.profile.name)
+    if groups is None or _partial(record) or is_deleted_doi(record):
+        return
+    omitted_means_missing = record.profile.absent == "omit" or record.profile.name in (
+        "aggregator", "datacite")
+    type_ = record.value("type")
+    container_type = isinstance(type_, str) and type_ in UNTITLED_TYPES
+    for group in groups:
+        if container_type and group in (("title",), ("issued",)):
+            continue
+        fields = [record.field(name) for name in group]
+        if any(f is not None and _has_value(f.value) for f in fields):
+            continue
+        if any(_has_value(_lookup(record.data, pointer))
+               for name in group for pointer in ALIASES.get((record.profile.name, name), ())):
+            continue
+        present = next((f for f in fields if f is not None), None)
+        what = " or ".join(_NAMES.get(name, name.replace("_", " ")) for name in group)
+        if present is not None:
+            state = "null" if present.value is None else "empty"
+            yield Violation(f"required {what} is {state}", present.pointer)
+            continue
+        pointers = record.profile.pointers(group[0])
+        pointer = pointers[0] if pointers else ""
+        parent = pointer.rpartition("/")[0]
+        if parent and pointer.endswith("/0") and isinstance(_lookup(record.data, parent), list):
+            yield Violation(f"required {what} is empty", parent)  # Crossref's `title: []`
+        elif omitted_means_missing:
+            yield Violation(f"required {what} is missing", pointer)
+
+
+def _lookup(data: object, pointer: str) -> object:
+    """The value at ``pointer``, or None when there is none."""
+    node = data
+    for token in split_pointer(pointer):
+        if isinstance(node, dict):
+            node = node.get(token)
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return None
+    return node
+
+
+PRESENTATION_KEYS = ("Score", "Total", "resultStr", "ArticlePicture")
+"""The aggregator's search-result artefacts: relevance score, hit count, highlighted result
+string, thumbnail list."""
+
+
+@rule("REC002", "presentation-key", severity="info", fix="unsafe")
+def presentation_key(record: Record, ctx: Context) -> Iterator[Violation]:
+    """The record carries a search site's presentation keys.
+
+    ## What it does
+    Reports the aggregator's keys that belong to a search-result page, not to the work:
+    `Score` (relevance score), `Total` (number of hits), `resultStr` (the highlighted
+    result string) and `ArticlePicture` (thumbnails), whatever their value.
+
+    ## Why is this bad?
+    They describe one search on one site at one time. Stored with the record they change
+    between exports without the work changing (breaking diffs and deduplication by
+    content), and they mean nothing to any other consumer.
+
+    ## Example
+    ```json
+    {"title": "...", "Score": null, "Total": 0, "resultStr": null, "ArticlePicture": []}
+    ```
+    Use instead:
+    ```json
+    {"title": "..."}
+    ```
+
+    ## Fix
+    Unsafe: removes the key. Unsafe because a consumer of the export may still read it.
+    """
+    data = record.data
+    if record.profile.name != "aggregator" or not isinstance(data, dict):
+        return
+    for key in PRESENTATION_KEYS:
+        if key in data:
+            yield Violation(f"{key} is a search-result artefact, not bibliographic data",
+                            f"/{key}", Fix.remove(f"/{key}", f"Remove {key}", unsafe=True))
+
+
+@rule("REC003", "schema-violation", severity="warning", fix="safe", fallback=True)
+def schema_violation(record: Record, ctx: Context) -> Iterator[Violation]:
+    """A value breaks the JSON Schema of the record's profile.
+
+    ## What it does
+    Validates the record against its profile's schema in `schemas/` (the aggregator shape,
+    the Semantic Scholar paper, the Crossref work, the OpenAlex work, the published
+    csl-data schema, the DataCite DOI) with a format checker, so `"2025-02-30"` is not a
+    date. Each problem is one finding at the pointer of the offending value, with a short
+    message (never the whole value): the expected type, the pattern or the allowed values.
+    Records of the generic profile have no schema and are not checked.
+
+    This rule is the safety net under the specific rules: where another rule reports at the
+    same pointer (TYP001 for a count stored as a string, ABS001 for markup), its finding
+    explains the defect better and this one is dropped.
+
+    ## Why is this bad?
+    Consumers are written against the shape: a string where an integer belongs breaks sums
+    and sorting, an impossible date breaks parsing, a value outside the vocabulary breaks
+    whatever switches on it. The schema states the shape; a record that breaks it is a
+    record some program will mishandle.
+
+    ## Example
+    ```json
+    {"title": "A title", "doi": "10.1000/182", "RegionNum": "2", "EPubDate": "2025-02-30"}
+    ```
+    Use instead:
+    ```json
+    {"title": "A title", "doi": "10.1000/182", "RegionNum": 2, "EPubDate": "2025-02-28"}
+    ```
+
+    ## Fix
+    Safe where the correction keeps the meaning: a string of digits where an integer is
+    expected becomes the integer (`"2"` -> `2`), `"true"`/`"false"` where a boolean is
+    expected becomes the boolean, a number string where a number is expected becomes the
+    number, and a blank string where the schema allows null becomes null (or the key is
+    removed in a shape that omits absent keys). Other problems (an impossible date, a value
+    outside the vocabulary) need the source and have no fix.
+    """
+    schema = record.profile.schema
+    if not schema:
+        return
+    for problem in schema_problems(record.data, schema):
+        fix = problem.fix
+        if (fix is not None and record.profile.absent == "omit" and problem.pointer
+                and fix.ops[0].value is None):
+            fix = Fix.remove(problem.pointer, "Remove the empty value")
+        yield Violation(problem.message, problem.pointer, fix)

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import itertools
+import json
 from collections.abc import Iterator
 
 import regex
 
 from biblint.model import Fix, Violation
 from biblint.record import Record
-from biblint.registry import Context, rule
+from biblint.registry import Context, Option, rule
+from biblint.text import (
+    SMALL_WORDS,
+    STOPWORDS,
+    comparable,
+    has_markup,
+    known_tags,
+    shown,
+    strip_markup,
+    titlecase,
+)
 
 TITLE_ABBREVIATIONS = frozenset(
     {
@@ -90,3 +102,631 @@ def title_trailing_period(record: Record, ctx: Context) -> Iterator[Violation]:
         return
     fix = Fix.replace(found.pointer, stripped, "Remove the trailing period")
     yield Violation("title ends with a period", found.pointer, fix)
+
+
+def _title(record: Record) -> tuple[str, str] | None:
+    """The title's pointer and text, when it is a non-blank string."""
+    found = record.field("title")
+    if found is None or not isinstance(found.value, str) or not found.value.strip():
+        return None
+    return found.pointer, found.value
+
+
+def _plain(text: str) -> str:
+    return strip_markup(text) if "<" in text else text
+
+
+@rule(
+    "TTL002",
+    "title-all-caps",
+    severity="warning",
+    fix="unsafe",
+    options={
+        "ratio": Option(0.8, {"type": "number", "minimum": 0, "maximum": 1},
+                        "Share of upper-case letters among cased letters above which a title "
+                        "counts as ALL CAPS."),
+        "min-length": Option(20, {"type": "integer", "minimum": 0},
+                             "Titles of at most this many characters are not checked."),
+    },
+)
+def title_all_caps(record: Record, ctx: Context) -> Iterator[Violation]:
+    """The title is written in ALL CAPS.
+
+    ## What it does
+    Reports a title longer than `min-length` characters (20) in which more than `ratio`
+    (0.8) of the cased letters are upper case, in any cased script (Latin, Greek,
+    Cyrillic...). Markup is left out of the count. Short titles made of acronyms and titles
+    in scripts without case are not reported.
+
+    ## Why is this bad?
+    ALL CAPS comes from old catalogue cards, database exports and some publishers'
+    deposits (PDB entries, conference proceedings). It reads as shouting, citation styles
+    cannot apply their own casing to it, and it defeats case-sensitive matching with the
+    same title in normal case.
+
+    ## Example
+    ```json
+    {"title": "EFFECTS OF WHARTON'S JELLY STEM CELLS ON LIMB ISCHEMIA"}
+    ```
+    Use instead:
+    ```json
+    {"title": "Effects of Wharton's Jelly Stem Cells on Limb Ischemia"}
+    ```
+
+    ## Fix
+    Unsafe: rewrites the title in Title Case: small words (`of`, `and`, `the`, ...) in
+    lower case except at the start and after a colon, tokens with a digit (`COVID-19`,
+    `BRCA1`), Roman numerals, a few well-known acronyms (`DNA`, `HIV`, `USA`) and acronyms
+    in parentheses (`(AI)`) kept as they are. Other acronyms and proper names cannot be told
+    from ordinary words in ALL CAPS, so the result needs review. No fix for a title that holds
+    markup, nor for one that does not read as English (no English function word such as
+    `of` or `the` in a title with letters beyond ASCII, or at least as many function words
+    of another language: `da`, `der`, `des`): other languages write titles in sentence case,
+    which cannot be told from the capitals.
+
+    ## Options
+    - `ratio` (number, default 0.8): the upper-case share above which a title is ALL CAPS.
+    - `min-length` (integer, default 20): shorter titles are not checked.
+    """
+    found = _title(record)
+    if found is None:
+        return
+    pointer, title = found
+    if len(title) <= ctx.options["min-length"]:
+        return
+    text = _plain(title)
+    upper = lower = 0
+    for char in text:
+        if char.isupper():
+            upper += 1
+        elif char.islower():
+            lower += 1
+    cased = upper + lower
+    if cased < 10 or upper <= ctx.options["ratio"] * cased:
+        return
+    fix = None
+    if not has_markup(title) and _reads_as_english(title):
+        cased_title = _title_case(title)
+        if cased_title != title:
+            fix = Fix.replace(pointer, cased_title, "Rewrite in Title Case", unsafe=True)
+    yield Violation(f"title is in ALL CAPS ({shown(title, 30)})", pointer, fix)
+
+
+_ENGLISH_WORDS = (SMALL_WORDS | STOPWORDS["en"]) - frozenset().union(
+    *(words for lang, words in STOPWORDS.items() if lang != "en"))
+_FOREIGN_WORDS = frozenset().union(
+    *(words for lang, words in STOPWORDS.items() if lang != "en")) - _ENGLISH_WORDS
+_TITLE_WORD_RE = regex.compile(r"\p{L}++")
+# An acronym in parentheses, `(AI)`, `(IA’S)`: kept in capitals by the Title Case fix.
+_BRACKETED_ACRONYM_RE = regex.compile(r"(?<=\()[\p{Lu}\p{N}&\-]{2,8}+(?=[)'’])")
+# A small word capitalised after a dotted abbreviation (`U.S. And`), which is no sentence end.
+_AFTER_DOTTED_RE = regex.compile(r"(?<=(?<![\p{L}.])(?:\p{Lu}\.){2,6}+[ ]{1,3}+)\p{Lu}\p{Ll}*+\b")
+
+
+def _reads_as_english(title: str) -> bool:
+    """Whether an ALL-CAPS title reads as English: more English function words than
+    function words of the other languages, or none of either in a plain ASCII title
+    (`AFRICAN-AMERICAN ENGLISH`). Cyrillic or Portuguese capitals do not."""
+    english = foreign = 0
+    for word in _TITLE_WORD_RE.findall(title.lower()):
+        if word in _ENGLISH_WORDS:
+            english += 1
+        elif word in _FOREIGN_WORDS:
+            foreign += 1
+    return english > foreign or (english == foreign == 0 and title.isascii())
+
+
+def _title_case(title: str) -> str:
+    """:func:`titlecase`, keeping acronyms in parentheses and the small word after a
+    dotted abbreviation (`U.S. and`) as they should be."""
+    cased = titlecase(title)
+    if len(cased) != len(title):  # a case mapping changed the length: no span mapping
+        return cased
+    chars = list(cased)
+    for match in _BRACKETED_ACRONYM_RE.finditer(title):
+        chars[match.start(): match.end()] = match.group()
+    cased = "".join(chars)
+    return _AFTER_DOTTED_RE.sub(
+        lambda m: m.group().lower() if m.group().lower() in SMALL_WORDS else m.group(), cased)
+
+
+CSL_RICH_TEXT = "csl-rich-text"
+"""Profile convention: text fields are CSL rich text (`<i>`, `<b>`, `<sup>`, `<sub>`, and
+`<span>` for small caps and `nocase`)."""
+
+_CSL_ALLOWED = frozenset({"i", "b", "sup", "sub", "span"})
+_CROSSREF_ALLOWED = frozenset({"i", "b", "u", "sup", "sub", "scp", "tt", "ovl", "font"})
+"""Crossref's face markup, which its deposit schema allows in titles (with MathML)."""
+_TAG_MAP = {
+    "em": "i", "italic": "i", "jats:italic": "i", "cite": "i", "var": "i",
+    "strong": "b", "bold": "b", "jats:bold": "b",
+    "jats:sup": "sup", "jats:sub": "sub", "sc": "scp", "jats:sc": "scp",
+    "underline": "u", "jats:underline": "u", "jats:monospace": "tt", "monospace": "tt",
+    "code": "tt",
+}
+_SMALL_CAPS_OPEN = '<span style="font-variant:small-caps;">'
+
+
+def _allowed_markup(record: Record) -> frozenset[str]:
+    """The tags a shape's titles may hold by its own convention."""
+    if CSL_RICH_TEXT in record.profile.conventions:
+        return _CSL_ALLOWED
+    if record.profile.name == "crossref":
+        return _CROSSREF_ALLOWED
+    return frozenset()
+
+
+def _is_allowed(name: str, allowed: frozenset[str]) -> bool:
+    lower = name.lower()
+    if lower.startswith("mml:"):
+        return "font" in allowed  # Crossref's titles may carry MathML
+    return lower in allowed
+
+
+def _convert_markup(title: str, allowed: frozenset[str]) -> str | None:
+    """The title with its tags mapped to the shape's allowed set (`<em>` -> `<i>`) and
+    other inline tags dropped; None when a tag cannot be converted (MathML outside
+    Crossref, a block element)."""
+    out: list[str] = []
+    pos = 0
+    for match in known_tags(title):
+        out.append(title[pos: match.start()])
+        pos = match.end()
+        name = match["name"].lower()
+        if _is_allowed(name, allowed):
+            out.append(match.group())
+            continue
+        target = _TAG_MAP.get(name)
+        if target == "scp" and "scp" not in allowed:
+            if "span" not in allowed:
+                return None
+            out.append("</span>" if match["close"] else _SMALL_CAPS_OPEN)
+        elif target is not None and target in allowed:
+            out.append(f"<{match['close']}{target}>")
+        elif name.startswith("mml:") or name in ("p", "div", "jats:p", "br", "sec", "title"):
+            return None
+        # other inline tags (span without meaning, a, font, small...) are dropped
+    out.append(title[pos:])
+    return "".join(out)
+
+
+@rule("TTL003", "title-markup", severity="warning", fix="unsafe")
+def title_markup(record: Record, ctx: Context) -> Iterator[Violation]:
+    """The title holds HTML, JATS or MathML markup its shape does not allow.
+
+    ## What it does
+    Reports known tags in the title (`<i>`, `<sub>`, `<jats:italic>`, `<mml:math>`, ...;
+    the same set as ABS001). What the shape allows by convention is not reported: CSL rich
+    text (`<i>`, `<b>`, `<sup>`, `<sub>`, `<span>` for small caps and `nocase`; profile
+    convention `csl-rich-text`) and Crossref's face markup (`<i>`, `<b>`, `<u>`, `<sup>`,
+    `<sub>`, `<scp>`, `<tt>`, `<ovl>`, `<font>` and MathML). Text such as `p < 0.05` is no
+    markup.
+
+    ## Why is this bad?
+    A title is shown, indexed and compared as text: tags show up verbatim in reference
+    lists and exports, and the same title with and without `<i>` fails to deduplicate.
+    Semantic Scholar strips such markup (allenai/s2-folks#95); an aggregator that keeps it
+    mixes conventions.
+
+    ## Example
+    ```json
+    {"title": "Growth of <jats:italic>Escherichia coli</jats:italic> in CO<sub>2</sub>"}
+    ```
+    Use instead (a plain-text shape):
+    ```json
+    {"title": "Growth of Escherichia coli in CO2"}
+    ```
+
+    ## Fix
+    Unsafe, as formatting that carries meaning (a species name in italics, a chemical
+    formula) is lost or changed: for a shape without title markup, the title's plain text
+    (as ABS001 makes it); for CSL and Crossref, the tags mapped to the allowed set
+    (`<em>`/`<jats:italic>` -> `<i>`, `<strong>` -> `<b>`, `<jats:sc>` -> small caps) and
+    other inline tags dropped, with no fix when a tag has no counterpart (MathML in CSL).
+    """
+    found = _title(record)
+    if found is None or "<" not in found[1]:
+        return
+    pointer, title = found
+    allowed = _allowed_markup(record)
+    names = list(dict.fromkeys(m["name"].lower() for m in known_tags(title)
+                               if not _is_allowed(m["name"], allowed)))
+    if not names:
+        return
+    if allowed:
+        converted = _convert_markup(title, allowed)
+        fix = None if converted is None else Fix.replace(
+            pointer, converted, "Convert the markup to the allowed tags", unsafe=True)
+    else:
+        fix = Fix.replace(pointer, strip_markup(title), "Replace the markup with plain text",
+                          unsafe=True)
+    tags = ", ".join(f"<{n}>" for n in names[:3]) + (", …" if len(names) > 3 else "")
+    yield Violation(f"title contains markup ({tags})", pointer, fix)
+
+
+PLACEHOLDER_TITLES = frozenset(
+    {
+        "untitled", "no title", "no title available", "not available", "title not available",
+        "title unavailable", "without title", "unknown title", "title", "tbd", "tba",
+    }
+)
+"""Titles (compared case-folded, punctuation removed) that stand for no title: PubMed's
+`[Not Available].`, `[No title available]`."""
+_SENTINELS = frozenset({"null", "none", "n a", "nan"})
+_DASHES = frozenset({"-", "--", "–", "—"})
+"""Sentinel strings TYP004 reports in every field (`null`, `N/A`, `-`): left to it."""
+_SENTENCE_BREAK_RE = regex.compile(r"[.!?](?=\s++\p{Lu}\p{Ll})")
+# The first sentence of a text, and more text after it.
+_FIRST_SENTENCE_RE = regex.compile(r"\s*+(?P<sentence>[^.!?]++[.!?]++)\s++\S")
+
+
+@rule(
+    "TTL004",
+    "title-implausible",
+    severity="warning",
+    options={
+        "max-length": Option(500, {"type": "integer", "minimum": 1},
+                             "Titles longer than this that hold two or more sentences, and "
+                             "titles longer than twice this, are reported."),
+    },
+)
+def title_implausible(record: Record, ctx: Context) -> Iterator[Violation]:
+    """The title is empty in substance, implausibly long, or the start of the abstract.
+
+    ## What it does
+    Reports a title that
+    - holds no letter or digit (`"."`, `"-"`, `"<i></i>"`) or is a placeholder
+      (`Untitled`, `No title`, PubMed's `[Not Available].` or `[No title available]`);
+    - is longer than `max-length` characters (500) and reads as prose of several sentences,
+      or is longer than twice that, as when an abstract or a whole citation landed in the
+      title (the long one-sentence titles of old books, transcribed from their title pages,
+      are genuine);
+    - is the first sentence of the abstract (compared without markup, case and
+      punctuation; four words at least) and the abstract goes on, as when a scraper took
+      the first sentence of the abstract for the title. An abstract that merely begins with
+      the title's words (`The Computational Theory of Mind says that ...`) is fine, and so is
+      a question title that the abstract opens by asking again (`Does X improve Y?`).
+
+    Empty, blank and sentinel strings (`""`, `" "`, `"null"`, `"N/A"`) are TYP002's, TYP003's
+    and TYP004's; a title equal to the whole abstract is ABS011's.
+
+    ## Why is this bad?
+    The title is how people and programs recognise a work: a placeholder or an abstract in
+    its place breaks citation, search and title-based deduplication (placeholders make
+    unrelated works look alike).
+
+    ## Example
+    ```json
+    {"title": "[Not Available].", "abstract": "..."}
+    ```
+    Use instead: the real title from the source, or null:
+    ```json
+    {"title": null, "abstract": "..."}
+    ```
+
+    ## Fix
+    None: the real title has to come from the source.
+
+    ## Options
+    - `max-length` (integer, default 500): longer titles of several sentences, and titles
+      longer than twice this, are reported.
+    """
+    found = _title(record)
+    if found is None:
+        return
+    pointer, title = found
+    key = comparable(title)
+    if not key:
+        if title.strip() not in _DASHES:
+            yield Violation(f"title has no letters or digits ({shown(title, 20)})", pointer)
+        return
+    if key in _SENTINELS:
+        return
+    if key in PLACEHOLDER_TITLES:
+        yield Violation(f"placeholder title ({shown(title, 30)})", pointer)
+        return
+    limit = ctx.options["max-length"]
+    if len(title) > limit and (len(title) > 2 * limit
+                               or len(_SENTENCE_BREAK_RE.findall(title)) >= 2):
+        yield Violation(f"title is {len(title)} characters long (more than "
+                        f"{ctx.options['max-length']}): {shown(title, 30)}", pointer)
+        return
+    abstract = record.value("abstract")
+    if not isinstance(abstract, str) or key.count(" ") < 3 or title.rstrip().endswith("?"):
+        return
+    sentence = _FIRST_SENTENCE_RE.match(_plain(abstract[: len(title) * 3 + 200]))
+    if sentence is not None and comparable(sentence["sentence"]) == key:
+        yield Violation("title is the first sentence of the abstract", pointer)
+
+
+# The whole (stripped) title in brackets, with an optional period. Greedy, not possessive:
+# the inner part gives back the final `]` and `.` (a possessive `.++` never matched).
+_BRACKETED_RE = regex.compile(r"\[(?P<inner>.+)\](?P<period>\.?)", regex.DOTALL)
+
+
+def _from_pubmed(record: Record) -> bool:
+    """Whether the record comes from PubMed: it has a PMID, or the aggregator shape."""
+    if record.profile.name == "aggregator":
+        return True
+    pmid = record.value("pmid")
+    if isinstance(pmid, str):
+        return bool(pmid.strip())
+    return isinstance(pmid, int) and not isinstance(pmid, bool)
+
+
+def _bracketed(title: str) -> regex.Match[str] | None:
+    """The match when the whole title is one bracketed text (`[...]` or `[...].`), the first
+    `[` closing at the last `]`."""
+    match = _BRACKETED_RE.fullmatch(title.strip())
+    if match is None:
+        return None
+    depth = 0
+    inner = match["inner"]
+    for char in inner:
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+            if depth < 0:
+                return None  # "[18F]FDG ... [11C]choline]": the first bracket closes early
+    return match if depth == 0 else None
+
+
+@rule("TTL005", "title-translated-brackets", severity="info", fix="unsafe")
+def title_translated_brackets(record: Record, ctx: Context) -> Iterator[Violation]:
+    """The title is wrapped in square brackets, PubMed's mark of a translated title.
+
+    ## What it does
+    Reports a title that is one bracketed text, `[...]` or `[...].`, where the first `[`
+    closes at the final `]`, in a record that comes from PubMed: one with a PMID, or in the
+    aggregator shape (built on PubMed's fields). MEDLINE writes the English translation of a
+    non-English title so (the original goes to `VernacularTitle`). Not reported: titles that
+    merely start with a bracket (`[18F]FDG PET in ...`), placeholders such as `[Not
+    Available].` (TTL004's), and bracketed titles of records without a PMID: elsewhere
+    brackets mark a title supplied by a cataloguer (a digitised poem known by its first line,
+    `[Müssen wir des Glücks uns schämen?]` on DataCite), which is information to keep.
+
+    ## Why is this bad?
+    The brackets are a PubMed cataloguing convention, not part of the title: outside
+    PubMed they show up in citations, and the same work from another source (without
+    brackets) fails to match. The fact they encode, that the title is a translation, is
+    better kept in a field of its own.
+
+    ## Example
+    ```json
+    {"pmid": "31393839", "title": "[Ischemic stroke in young adults]."}
+    ```
+    Use instead:
+    ```json
+    {"pmid": "31393839", "title": "Ischemic stroke in young adults."}
+    ```
+    (TTL001 then removes the PubMed period.)
+
+    ## Fix
+    Unsafe: removes the brackets, keeping a final period for TTL001. The record then no
+    longer says that the title is a translation: keep that elsewhere if it matters.
+    """
+    found = _title(record)
+    if found is None or not found[1].lstrip().startswith("[") or not _from_pubmed(record):
+        return
+    pointer, title = found
+    match = _bracketed(title)
+    if match is None or comparable(match["inner"]) in PLACEHOLDER_TITLES:
+        return
+    inner = match["inner"].strip()
+    if not inner:
+        return
+    fixed = inner + match["period"]
+    fix = Fix.replace(pointer, fixed, "Remove the brackets", unsafe=True)
+    yield Violation("title in square brackets (PubMed's translated-title mark)", pointer, fix)
+
+
+PARATEXT_WORDS = frozenset(
+    {
+        "preface", "foreword", "contents", "index", "cover", "masthead", "calendar",
+        "announcements", "advertisement", "advertisements", "frontmatter", "backmatter",
+    }
+)
+"""Paratext titles that must match whole (`Index`, not `Index of dispersion ...`)."""
+PARATEXT_PHRASES = (
+    "front matter", "back matter", "cover image", "cover picture", "cover art",
+    "editorial board", "table of contents", "issue information", "title page",
+    "copyright page", "blank page", "author index", "subject index", "information for authors",
+    "instructions for authors", "guide for authors", "reviewer acknowledgement",
+    "reviewer acknowledgements", "reviewer acknowledgment", "reviewer acknowledgments",
+    "acknowledgement to reviewers", "acknowledgment to reviewers",
+    "acknowledgement of reviewers", "acknowledgment of reviewers", "in this issue",
+    "editorial board and contents", "ifc editorial board", "ibc editorial board",
+)
+"""Paratext titles that may be followed by a qualifier (`Issue Information - TOC`,
+`Front Matter 12`, `Cover Image: ...`)."""
+_PARATEXT_RE = regex.compile(
+    r"(?:" + "|".join(regex.escape(p) for p in sorted(PARATEXT_PHRASES, key=len, reverse=True))
+    + r")(?:\s*+[:\-–—(,0-9].*+)?+",
+    regex.IGNORECASE,
+)
+ARTICLE_TYPES = frozenset(
+    {
+        "journal-article", "article-journal", "article", "journalarticle", "journal article",
+        "research-article", "research article", "proceedings-article", "paper-conference",
+        "review", "review-article",
+    }
+)
+"""Type values (lower-cased) that say "a research article" in the supported shapes."""
+
+
+def _typed_as_article(record: Record) -> bool:
+    for name in ("type", "publication_types"):
+        value = record.value(name)
+        values = value if isinstance(value, list) else [value]
+        if any(isinstance(v, str) and v.strip().lower() in ARTICLE_TYPES for v in values):
+            return True
+    return False
+
+
+SIGNED_PARATEXT = frozenset({"preface", "foreword"})
+"""Paratext titles of texts that have authors: quiet when the record names them."""
+
+
+def _has_authors(record: Record) -> bool:
+    authors = record.value("authors")
+    return isinstance(authors, list) and any(authors)
+
+
+def _is_paratext(title: str) -> bool:
+    text = _plain(title).strip().rstrip(".").strip()
+    key = comparable(text)
+    if key in PARATEXT_WORDS:
+        return True
+    return _PARATEXT_RE.fullmatch(text) is not None
+
+
+@rule("TTL006", "title-paratext", severity="warning")
+def title_paratext(record: Record, ctx: Context) -> Iterator[Violation]:
+    """A paratext title (front matter, cover, editorial board, contents) is typed as an
+    article.
+
+    ## What it does
+    Reports a record typed as a research article (Crossref `journal-article`, CSL
+    `article-journal`, OpenAlex `article`, S2 `JournalArticle`, PubMed `Journal Article`,
+    DataCite `JournalArticle`) whose whole title is a paratext title: `Front Matter`,
+    `Back Matter`, `Cover Image`, `Editorial Board`, `Table of Contents`, `Issue
+    Information`, `Masthead`, `Title Page`, `Author Index`, `Instructions for Authors`,
+    `Reviewer Acknowledgements`, `In This Issue`, or exactly `Preface`, `Foreword`,
+    `Contents`, `Index`, `Cover`. Notices (`Erratum`, `Correction to`, `Retraction`) are
+    PT003's. Quiet for an OpenAlex record that marks itself `is_paratext: true`, for a
+    record without a type, and for a `Preface` or `Foreword` that names its authors: a
+    signed text by the issue's editors, not a page of the issue's furniture.
+
+    ## Why is this bad?
+    Counted as articles, these pages inflate publication and citation counts, pollute
+    search results, and make unrelated records look like duplicates of each other by title
+    (dissemin/dissemin#14).
+
+    ## Example
+    ```json
+    {"type": "journal-article", "title": ["Issue Information"]}
+    ```
+    Use instead: the record typed as what it is, or left out of an article collection:
+    ```json
+    {"type": "other", "title": ["Issue Information"]}
+    ```
+
+    ## Fix
+    None: which type fits depends on the vocabulary and on what the item really is.
+    """
+    found = _title(record)
+    if found is None or len(found[1]) > 80:
+        return
+    pointer, title = found
+    if not _is_paratext(title) or not _typed_as_article(record):
+        return
+    if comparable(title) in SIGNED_PARATEXT and _has_authors(record):
+        return
+    if record.profile.name == "openalex" and isinstance(record.data, dict) and \
+            record.data.get("is_paratext") is True:
+        return
+    yield Violation(f"paratext title {shown(title, 30)} typed as an article", pointer)
+
+
+def _subtitles(record: Record) -> list[tuple[str, str]]:
+    """The subtitles the shape keeps beside the title: Crossref's `subtitle[]`, DataCite's
+    titles with `titleType` Subtitle."""
+    data = record.data
+    if not isinstance(data, dict):
+        return []
+    found: list[tuple[str, str]] = []
+    if record.profile.name == "crossref":
+        subtitles = data.get("subtitle")
+        if isinstance(subtitles, list):
+            found = [(f"/subtitle/{i}", s) for i, s in enumerate(subtitles)
+                     if isinstance(s, str) and s.strip()]
+    elif record.profile.name == "datacite":
+        base, attributes = ("/attributes", data["attributes"]) if isinstance(
+            data.get("attributes"), dict) else ("", data)
+        titles = attributes.get("titles")
+        if isinstance(titles, list):
+            found = [(f"{base}/titles/{i}/title", t["title"]) for i, t in enumerate(titles)
+                     if isinstance(t, dict) and t.get("titleType") == "Subtitle"
+                     and isinstance(t.get("title"), str) and t["title"].strip()]
+    return found
+
+
+def _repeated_block(words: list[str]) -> int | None:
+    """Where a block of three or more words repeats straight after itself, or None."""
+    count = min(len(words), 60)
+    for size in range(count // 2, 2, -1):
+        for start in range(0, count - 2 * size + 1):
+            if words[start] == words[start + size] and \
+                    words[start: start + size] == words[start + size: start + 2 * size]:
+                return start
+    return None
+
+
+_SEGMENT_RE = regex.compile(r"\s*+(?::|\s[-–—]\s|\.\s)\s*+")
+
+
+@rule("TTL007", "title-duplicated-part", severity="warning")
+def title_duplicated_part(record: Record, ctx: Context) -> Iterator[Violation]:
+    """The title repeats itself, or its subtitle repeats the title.
+
+    ## What it does
+    Reports
+    - a subtitle kept beside the title (Crossref's `subtitle`, a DataCite title of type
+      `Subtitle`) that equals the title, or that the title already contains (`Mapping the
+      global state of invasive alien species: patterns ...` with the subtitle `Mapping the
+      global state of invasive alien species`), also when glued to it without a separator;
+    - a title in which a run of three or more words repeats straight after itself
+      (`Title Of Paper Title Of Paper: Sub`), or two of its parts around `:` or ` - ` are the
+      same.
+
+    Texts are compared without case, markup and punctuation; a contained subtitle needs
+    three words or fifteen characters.
+
+    ## Why is this bad?
+    Consumers join title and subtitle (`Title: Subtitle`), so a subtitle that repeats the
+    title, or a running head deposited as the subtitle, prints it twice; a title with a
+    repeated part comes from concatenating two copies of the same field. Both spoil
+    citations and title matching.
+
+    ## Example
+    ```json
+    {"title": ["Global state of sunscreens"], "subtitle": ["Global state of sunscreens"]}
+    ```
+    Use instead:
+    ```json
+    {"title": ["Global state of sunscreens"], "subtitle": []}
+    ```
+
+    ## Fix
+    None: which copy is right (and whether the subtitle is a running head) needs a look at
+    the source.
+    """
+    found = _title(record)
+    if found is None:
+        return
+    pointer, title = found
+    key = comparable(title)
+    for sub_pointer, subtitle in _subtitles(record):
+        sub = comparable(subtitle)
+        if not sub:
+            continue
+        if sub == key:
+            yield Violation(f"subtitle repeats the title ({shown(subtitle, 30)})", sub_pointer)
+        elif (sub.count(" ") >= 2 or len(sub) >= 15) and (
+            f" {sub} " in f" {key} " or key.endswith(sub)
+        ):
+            yield Violation(f"the title already contains the subtitle ({shown(subtitle, 30)})",
+                            sub_pointer)
+    words = key.split()
+    start = _repeated_block(words) if len(words) >= 6 else None
+    if start is not None:
+        yield Violation(f"title repeats words ({json.dumps(' '.join(words[start:start + 4]))}…)",
+                        pointer)
+        return
+    parts = [comparable(p) for p in _SEGMENT_RE.split(_plain(title))]
+    parts = [p for p in parts if p.count(" ") >= 1 or len(p) >= 15]
+    for first, second in itertools.pairwise(parts):
+        if first == second:
+            yield Violation(f"title repeats a part ({shown(first, 30)})", pointer)
+            return

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator
+from itertools import repeat
 
 import regex
 
-from biblint.model import Fix, Violation
-from biblint.profiles import COUNT_FIELDS
-from biblint.record import Record
+from biblint.model import Applicability, Fix, Violation
+from biblint.profiles import COUNT_FIELDS, PROFILES
+from biblint.record import Record, child_pointer
 from biblint.registry import Context, rule
+from biblint.schema import breaks, fix_keeps_schema
 
 INTEGER_FIELDS = (*COUNT_FIELDS, "year")
 """Canonical fields whose canonical type is an integer."""
@@ -31,7 +34,7 @@ STRING_LIST_FIELDS = ("publication_types", "fields_of_study")
 
 _DIGITS_RE = regex.compile(r"[0-9]+")
 # A number written as text: sign, thousands separators, decimals, surrounding spaces.
-_NUMBER_RE = regex.compile(r"\s*[+-]?[0-9]+(?:[.,][0-9]+)*\s*")
+NUMBER_TEXT_RE = regex.compile(r"\s*[+-]?[0-9]+(?:[.,][0-9]+)*\s*")
 _WHITESPACE_RE = regex.compile(r"\p{White_Space}+")
 _LIST_DELIMITERS_RE = regex.compile(r"[;|]")
 _ANY_DELIMITER_RE = regex.compile(r"[;|,]")
@@ -102,11 +105,12 @@ def integer_as_string(record: Record, ctx: Context) -> Iterator[Violation]:
         if found is None:
             continue
         value = found.value
-        if not isinstance(value, str) or not _NUMBER_RE.fullmatch(value):
+        if not isinstance(value, str) or not NUMBER_TEXT_RE.fullmatch(value):
             continue
         if _DIGITS_RE.fullmatch(value):
-            fix = Fix.replace(found.pointer, int(value), f"Replace {_shown(value)} with "
-                              f"the integer {int(value)}")
+            # Past 18 digits no count or year is meant (and int() refuses 4300): no fix.
+            fix = (Fix.replace(found.pointer, int(value), f"Replace {_shown(value)} with "
+                               f"the integer {int(value)}") if len(value) <= 18 else None)
             yield Violation(f"integer stored as a string ({_shown(value)})", found.pointer, fix)
         else:
             yield Violation(f"integer field holds the text {_shown(value)}, not an integer",
@@ -125,14 +129,22 @@ def _blank_fix(record: Record, pointer: str, what: str) -> Fix | None:
     if not isinstance(parent, dict):
         return None
     if record.profile.absent == "omit":
-        return Fix.remove(pointer, f"Remove the key with the {what} string")
-    return Fix.replace(pointer, None, f"Replace the {what} string with null")
+        fix = Fix.remove(pointer, f"Remove the key with the {what} string")
+    else:
+        fix = Fix.replace(pointer, None, f"Replace the {what} string with null")
+    schema = record.profile.schema
+    if schema and not fix_keeps_schema(
+            record.data, fix, schema, record.memo("values.schema-breaks",
+                                                  lambda r: breaks(r.data, schema))):
+        return None  # the shape requires a string there: the value must come from the source
+    return fix
 
 
-def _instead(record: Record, fix: Fix | None) -> str:
+def _instead(record: Record, pointer: str, fix: Fix | None) -> str:
     """How the message ends: what belongs there instead."""
     if fix is None:
-        return "in a list"
+        in_list = isinstance(_parent(record.data, pointer), list)
+        return "in a list" if in_list else "in a key the shape requires"
     return "instead of an absent key" if record.profile.absent == "omit" else "instead of null"
 
 
@@ -164,8 +176,9 @@ def empty_string(record: Record, ctx: Context) -> Iterator[Violation]:
 
     ## What it does
     Reports every `""` in the record, at any depth. Keys listed in
-    `biblint.rules.values.EMPTY_STRING_KEYS` and in the profile's `empty_ok` (S2's unknown
-    `venue`, OpenAlex's MeSH `qualifier_ui`) are exempt, and so are records whose
+    `biblint.rules.values.EMPTY_STRING_KEYS` and the keys and pointers in the profile's
+    `empty_ok` (S2's unknown `venue` and its no-PDF `openAccessPdf.url`, OpenAlex's MeSH
+    `qualifier_ui`) are exempt, and so are records whose
     profile declares the convention `empty-string-absent` (a shape that writes absence as
     `""`, as Zotero's web API does).
 
@@ -187,7 +200,9 @@ def empty_string(record: Record, ctx: Context) -> Iterator[Violation]:
     ## Fix
     Safe: replaces the value with null, or removes the key when the record's profile writes
     absence by omission. An empty string inside an array is reported without a fix, since
-    removing the item would shift the positions of the items after it.
+    removing the item would shift the positions of the items after it, and so is one in a
+    key the shape's schema requires as a string (CSL's `id`, DataCite's `id`): null or no
+    key would break the record more.
     """
     if EMPTY_AS_ABSENT in record.profile.conventions:
         return
@@ -195,10 +210,10 @@ def empty_string(record: Record, ctx: Context) -> Iterator[Violation]:
     for pointer, value in record.strings():
         if value:
             continue
-        if exempt and _last_key(pointer) in exempt:
+        if exempt and (_last_key(pointer) in exempt or pointer in exempt):
             continue
         fix = _blank_fix(record, pointer, "empty")
-        yield Violation(f"empty string {_instead(record, fix)}", pointer, fix)
+        yield Violation(f"empty string {_instead(record, pointer, fix)}", pointer, fix)
 
 
 @rule("TYP003", "whitespace-only", severity="warning", fix="safe")
@@ -234,7 +249,7 @@ def whitespace_only(record: Record, ctx: Context) -> Iterator[Violation]:
         fix = _blank_fix(record, pointer, "blank")
         shown = json.dumps(value if len(value) <= 8 else value[:8], ensure_ascii=True)
         more = "" if len(value) <= 8 else f"… ({len(value)} characters)"
-        yield Violation(f"whitespace-only string ({shown}{more}) {_instead(record, fix)}",
+        yield Violation(f"whitespace-only string ({shown}{more}) {_instead(record, pointer, fix)}",
                         pointer, fix)
 
 
@@ -313,3 +328,341 @@ def list_as_string(record: Record, ctx: Context) -> Iterator[Violation]:
         else:  # only delimiters: nothing to keep
             fix = None
         yield Violation(f"list stored as a string ({_shown(value)})", found.pointer, fix)
+
+
+SENTINELS = frozenset({
+    "null", "NULL", "Null", "None", "N/A", "n/a", "NaN", "nan", "undefined", "(null)", "#N/A",
+    "-", "--", "0000-00-00", "0000-00-00 00:00:00", "0000-00-00T00:00:00",
+})
+"""Strings that stand for "no value": a program's null written out, spreadsheet and pandas
+placeholders, a dash, the zero date. Matched exactly (case matters: `"Nan"` is a name)."""
+DATACITE_UNKNOWN = frozenset({
+    f"{left}:{code}{right}" for code in ("unac", "unal", "unap", "unas", "unav", "unkn",
+                                          "none", "null", "tba")
+    for left, right in (("(", ")"), ("", ""))
+})
+"""DataCite's standard values for unknown information (`(:unav)`, `(:tba)`...): documented
+in DataCite records, sentinels anywhere else. `(:etal)` is AUTH002's."""
+
+
+@rule("TYP004", "sentinel-string", severity="warning", fix="unsafe")
+def sentinel_string(record: Record, ctx: Context) -> Iterator[Violation]:
+    """A string value is a placeholder for "no value" (`"null"`, `"N/A"`, `"-"`...).
+
+    ## What it does
+    Reports every string, at any depth, that is exactly one of `"null"`, `"NULL"`,
+    `"Null"`, `"None"`, `"N/A"`, `"n/a"`, `"NaN"`, `"nan"`, `"undefined"`, `"(null)"`,
+    `"#N/A"`, `"-"`, `"--"` or the zero date `"0000-00-00"` (with or without a time), and
+    DataCite's codes for unknown values (`"(:unav)"`, `":tba"`...) outside DataCite
+    records, where they are the documented convention. Case matters: `"Nan"` and `"Na"`
+    are names.
+
+    ## Why is this bad?
+    The placeholder is text to every program: it is printed in citations ("Vol. null"),
+    counted as a value by completeness checks, and compared as a value in deduplication.
+    It is the trace of a null or NaN converted to a string on the way (`str(None)`,
+    pandas' `NaN`, a spreadsheet's `#N/A`).
+
+    ## Example
+    ```json
+    {"volume": "null", "issue": "N/A"}
+    ```
+    Use instead:
+    ```json
+    {"volume": null, "issue": null}
+    ```
+
+    ## Fix
+    Unsafe: replaces the value with null, or removes the key when the record's profile
+    writes absence by omission; a placeholder inside an array is reported without a fix.
+    Unsafe because a field may hold one of these strings as data (a title "None").
+    """
+    datacite = record.profile.name == "datacite"
+    for pointer, value in record.strings():
+        if len(value) > 19 or (value not in SENTINELS and value not in DATACITE_UNKNOWN):
+            continue
+        if datacite and value in DATACITE_UNKNOWN:
+            continue
+        fix = _blank_fix(record, pointer, "placeholder")
+        if fix is not None:
+            fix = Fix(fix.title, fix.ops, Applicability.UNSAFE)
+        yield Violation(f"placeholder string {json.dumps(value)} {_instead(record, pointer, fix)}",
+                        pointer, fix)
+
+
+def _members(record: Record) -> list[tuple[str, str, object]]:
+    """(parent pointer, key, value) of every object member with a scalar value, at any depth.
+
+    Walked once per record and shared by TYP006 and TYP007 (:meth:`Record.memo`). A record
+    has hundreds of members and the rules report few of them, so a member's own pointer is
+    not built here: a rule builds it with ``child_pointer(parent, key)`` when it reports.
+    """
+    return record.memo("values.members", _walk_members)
+
+
+def _walk_members(record: Record) -> list[tuple[str, str, object]]:
+    # Depth first from a stack: a container's scalar members come before its nested
+    # containers, the last nested container first (the order the rules always reported in).
+    found: list[tuple[str, str, object]] = []
+    append = found.append
+    stack: list[tuple[object, str]] = [(record.data, "")]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if isinstance(value, dict):
+                    stack.append((value, child_pointer(where, key)))
+                elif isinstance(value, list):
+                    # A list without objects or lists in it holds no members: skipped with
+                    # no pointer built, tested in C rather than item by item (OpenAlex's
+                    # inverted index has a list of numbers per word of the abstract).
+                    if any(map(isinstance, value, repeat(_CONTAINERS))):
+                        stack.append((value, child_pointer(where, key)))
+                else:
+                    append((where, key, value))
+        elif isinstance(node, list):
+            for index, item in enumerate(node):
+                if isinstance(item, _CONTAINERS):  # scalar items are no members
+                    stack.append((item, f"{where}/{index}"))
+    return found
+
+
+_CONTAINERS = (dict, list)
+
+
+BOOLEAN_KEYS = frozenset({"authenticated-orcid", "crossmark-restriction"})
+"""Boolean keys whose names do not start with `is`/`has` (Crossref's)."""
+_BOOLEAN_NAME_RE = regex.compile(r"(?:is|has)(?:_[a-z0-9]|[A-Z])")
+_BOOLEAN_PREFIXES = ("is", "has")
+_TRUE = frozenset({"true", "yes", "y", "1"})
+_FALSE = frozenset({"false", "no", "n", "0"})
+
+
+def _boolean_key(key: str) -> bool:
+    # The prefix test first: most keys start with neither, and need no regex. (No cache:
+    # with OpenAlex's inverted-index words as keys, a bounded cache would mostly miss.)
+    return key in BOOLEAN_KEYS or (key.startswith(_BOOLEAN_PREFIXES)
+                                   and _BOOLEAN_NAME_RE.match(key) is not None)
+
+
+@rule("TYP006", "boolean-as-string", severity="error", fix="safe")
+def boolean_as_string(record: Record, ctx: Context) -> Iterator[Violation]:
+    """A boolean field holds a string or a number.
+
+    ## What it does
+    Checks the fields that are booleans by name (`is_oa`, `isOpenAccess`, `is_retracted`,
+    `has_fulltext`, `is_corresponding`... any key starting `is_`/`has_` or `is`/`has` and a
+    capital, and Crossref's `authenticated-orcid` and `crossmark-restriction`) and reports
+    a string spelling a truth value (`"true"`, `"False"`, `"yes"`, `"N"`, `"1"`) or the
+    number 0 or 1 in place of `true`/`false`.
+
+    ## Why is this bad?
+    Every non-empty string is truthy: `if record["isOpenAccess"]` is true for `"false"`,
+    so closed works are counted as open. Filters on `== true` miss the string, and the
+    record no longer validates against its shape.
+
+    ## Example
+    ```json
+    {"isOpenAccess": "false"}
+    ```
+    Use instead:
+    ```json
+    {"isOpenAccess": false}
+    ```
+
+    ## Fix
+    Safe: `"true"`, `"yes"`, `"y"`, `"1"` and `1` become `true`; `"false"`, `"no"`,
+    `"n"`, `"0"` and `0` become `false` (strings in any case, surrounding spaces ignored).
+    Other values are reported without a fix.
+    """
+    for where, key, value in _members(record):
+        if value is None or isinstance(value, bool) or not _boolean_key(key):
+            continue
+        pointer = child_pointer(where, key)
+        if isinstance(value, int) and value in (0, 1):
+            fixed: bool | None = bool(value)
+        elif isinstance(value, str):
+            text = value.strip().lower()
+            fixed = True if text in _TRUE else False if text in _FALSE else None
+            if fixed is None and not text:
+                continue  # TYP002 / TYP003
+        else:
+            continue
+        fix = (Fix.replace(pointer, fixed, f"Write the boolean {json.dumps(fixed)}")
+               if fixed is not None else None)
+        shown = _shown(value) if isinstance(value, str) else json.dumps(value)
+        yield Violation(f"boolean field holds {shown}, not true/false", pointer, fix)
+
+
+NUMBER_KEYS = frozenset({"PeriodicalIF", "score", "relevance_score", "fwci", "impact_factor",
+                         "impactFactor"})
+"""Keys whose values are decimal numbers: the aggregator's impact factor, Crossref's and
+OpenAlex's relevance scores, OpenAlex's field-weighted citation impact and concept, topic
+and keyword scores."""
+_DECIMAL_RE = regex.compile(r"[+-]?+(?:[0-9]++(?:\.[0-9]*+)?+|\.[0-9]++)(?:[eE][+-]?+[0-9]++)?+")
+
+
+def _float_noise(value: float) -> float | None:
+    """The short decimal a float with binary noise stands for (`1.5000000000000002` ->
+    `1.5`), or None when the float is as written."""
+    if not math.isfinite(value):
+        return None
+    text = repr(value)
+    digits = len(text.lstrip("-").replace(".", "").lstrip("0").split("e")[0])
+    if digits < 15:
+        return None
+    for places in range(7):
+        rounded = round(value, places)
+        if rounded != value and abs(rounded - value) <= 1e-12 * max(1.0, abs(value)):
+            return rounded
+    return None
+
+
+@rule("TYP007", "number-as-string", severity="warning", fix="safe")
+def number_as_string(record: Record, ctx: Context) -> Iterator[Violation]:
+    """A decimal-number field holds a string, or a float with binary noise.
+
+    ## What it does
+    Checks the keys that hold decimal numbers (`PeriodicalIF`, `score`,
+    `relevance_score`, `fwci`, `impact_factor`) and reports a string that spells a number
+    (`"1.5000"`, `"0.93"`), and a float carrying binary rounding noise from arithmetic or a
+    lossy conversion (`1.5000000000000002`, `0.30000000000000004`). Integer fields are
+    TYP001's; empty strings are TYP002's.
+
+    ## Why is this bad?
+    A number stored as text sorts as text and breaks arithmetic; trailing zeros
+    (`"1.5000"`) suggest a precision the metric does not have. Noise digits make equal
+    values compare unequal and show up in reports.
+
+    ## Example
+    ```json
+    {"PeriodicalIF": "1.5000"}
+    ```
+    Use instead:
+    ```json
+    {"PeriodicalIF": 1.5}
+    ```
+
+    ## Fix
+    Safe for a string: the number it spells replaces it (an integer when it has no decimal
+    point or exponent). Unsafe for binary noise: the float is rounded to the shortest
+    decimal (at most 6 places) within 10^-12 of it.
+    """
+    for where, key, value in _members(record):
+        if key not in NUMBER_KEYS or value is None or isinstance(value, bool):
+            continue
+        pointer = child_pointer(where, key)
+        if isinstance(value, str):
+            text = value.strip()
+            if not text or not _DECIMAL_RE.fullmatch(text) or len(text) > 40:
+                continue
+            number: float | int = (int(text) if text.lstrip("+-").isdigit()
+                                   else float(text))
+            if isinstance(number, float) and not math.isfinite(number):
+                continue
+            fix = Fix.replace(pointer, number, f"Write the number {number!r}")
+            yield Violation(f"number stored as a string ({_shown(value)})", pointer, fix)
+        elif isinstance(value, float):
+            rounded = _float_noise(value)
+            if rounded is not None:
+                fix = Fix.replace(pointer, rounded, f"Round to {rounded!r}", unsafe=True)
+                yield Violation(f"number {value!r} carries binary rounding noise", pointer,
+                                fix)
+
+
+MAX_SHAPES = 4096
+"""TYP008's memory bound: key paths remembered per run (per profile)."""
+def _kind(value: object) -> str | None:
+    """The shape class TYP008 compares: an object, an array, or a scalar (string, number,
+    boolean); None for values that say "absent" (null, empty or blank strings)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, dict):
+        return "an object"
+    return "an array" if isinstance(value, list) else "a scalar"
+
+
+def _described(value: object) -> str:
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "a boolean"
+    kind = _kind(value)
+    return kind if kind is not None and kind != "a scalar" else "a number"
+
+
+def _shapes(data: object) -> Iterator[tuple[str, object]]:
+    """(pointer, value) of the members of the record and of its nested objects, two levels
+    deep, not inside arrays (array items are positions, not keys)."""
+    if not isinstance(data, dict):
+        return
+    for key, value in data.items():
+        pointer = child_pointer("", key)
+        yield pointer, value
+        if isinstance(value, dict):
+            for inner, item in value.items():
+                yield child_pointer(pointer, inner), item
+
+
+@rule("TYP008", "shape-drift", severity="warning", scope="run")
+def shape_drift(record: Record, ctx: Context) -> Iterator[Violation]:
+    """One key holds an object in some records of a run and a string or array in others.
+
+    ## What it does
+    Remembers, for each key of the records of a run (top level and one level down),
+    whether it first held an object, an array, or a scalar, and reports a later record of
+    the same shape where the key holds another of the three: `openAccessPdf` as a URL
+    string in one record and `{"url": ..., "status": ...}` in another. Records are compared
+    only with records of the same profile, and records of the generic profile (unknown
+    shapes) not at all. Null, empty and blank strings say "absent" and are not compared
+    (TYP002 and TYP003 cover them); strings versus numbers are TYP001's and TYP007's.
+    Each drift (a key and a second shape) is reported once per run, at the first record
+    that shows it: one dataset-level fact, not one finding per record. Memory is bounded:
+    at most 4,096 key paths per shape and run.
+
+    ## Why is this bad?
+    Code written against one record's shape crashes or silently skips the other
+    (`pdf["url"]` on a string, `pdf.startswith` on an object). The drift shows that records
+    from different sources or API versions were mixed without normalisation.
+
+    ## Example
+    Two records of one run:
+    ```json
+    {"paperId": "649def34f8be52c8b66281af98ae884c09aef38b",
+     "openAccessPdf": {"url": "https://x.org/a.pdf", "status": "GREEN"}}
+    {"paperId": "0f6a2b1f5b5d2e1e7c3f0c52f5c7e8a1d2b3c4d5",
+     "openAccessPdf": "https://x.org/b.pdf"}
+    ```
+    Use instead: one shape for the key in every record.
+
+    ## Fix
+    None: which shape is right is the dataset's decision.
+    """
+    profile = record.profile.name
+    if profile == "generic":
+        return  # records of unknown shapes are not comparable
+    seen: dict[tuple[str, str], tuple[str, str, str]] = ctx.state.setdefault("shapes", {})
+    reported: set[tuple[tuple[str, str], str]] = ctx.state.setdefault("reported", set())
+    where: str | None = None  # where this record is, for the key paths it shows first
+    for pointer, value in _shapes(record.data):
+        kind = _kind(value)
+        if kind is None:
+            continue
+        key = (profile, pointer)
+        first = seen.get(key)
+        if first is None:
+            if len(seen) < MAX_SHAPES * len(PROFILES):
+                if where is None:
+                    where = _where(record)
+                seen[key] = (kind, _described(value), where)
+            continue
+        if first[0] != kind and (key, kind) not in reported:
+            reported.add((key, kind))
+            yield Violation(f"{pointer[1:]} is {_described(value)} here but {first[1]} in "
+                            f"{first[2]}", pointer)
+
+
+def _where(record: Record) -> str:
+    origin = record.origin
+    name = (origin.file or "").rsplit("/", 1)[-1]
+    return f"{name} record {origin.index}" if name else f"record {origin.index}"

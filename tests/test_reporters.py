@@ -112,7 +112,7 @@ def test_jsonl_one_finding_a_line_as_in_the_json_report(capsys, tmp_path):
 
 def test_jsonl_clean_run_prints_nothing(capsys, tmp_path):
     good = tmp_path / "good.json"
-    good.write_text(json.dumps({"title": "A title", "doi": "10.1000/xyz"}))
+    good.write_text(json.dumps({"title": "A title", "doi": "10.1000/182"}))
     assert run(capsys, "check", "--format", "jsonl", str(good)) == (0, "")
 
 
@@ -323,7 +323,7 @@ def test_gitlab_fingerprint_independent_of_the_checkout_path(capsys, tmp_path, m
 
 def test_gitlab_fingerprints_unique_for_repeated_records(capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    record = json.dumps({"doi": "10.1000/xyz", "title": "A title", "citationCount": "3"})
+    record = json.dumps({"doi": "10.1000/182", "title": "A title", "citationCount": "3"})
     twice = tmp_path / "twice.jsonl"
     twice.write_text(f"{record}\n{record}\n", encoding="utf-8")
     issues = gitlab_report(capsys, "twice.jsonl")
@@ -343,7 +343,7 @@ def test_gitlab_relative_path(tmp_path):
 def test_junit_counts_and_structure(capsys, tmp_path):
     data = make_data(tmp_path)
     good = data / "good.json"
-    good.write_text(json.dumps({"title": "A title", "doi": "10.1000/xyz"}), encoding="utf-8")
+    good.write_text(json.dumps({"title": "A title", "doi": "10.1000/182"}), encoding="utf-8")
     paths = (str(data / "seed.json"), str(data / "bad.jsonl"), str(good))
     code, out = run(capsys, "check", "--format", "junit", *paths)
     assert code == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from biblint.registry import default_registry, missing_doc_headings
+from biblint.registry import NAME_RE, default_registry, missing_doc_headings
 from biblint.testing import check_case, load_cases
 
 from .conftest import FIXTURES
@@ -22,6 +22,15 @@ def test_rule_case(case):
 def test_rule_has_docs(rule):
     assert rule.summary, f"{rule.code} has no summary line"
     assert not missing_doc_headings(rule), f"{rule.code} lacks {missing_doc_headings(rule)}"
+    if "## Options" in rule.doc:  # a hand-written options section names every option
+        documented = rule.doc.split("## Options", 1)[1]
+        missing = [name for name in rule.options if f"`{name}`" not in documented]
+        assert not missing, f"{rule.code}'s ## Options does not document {missing}"
+
+
+def test_rule_options_are_kebab_case():
+    names = [(r.code, name) for r in RULES for name in r.options]
+    assert [n for n in names if not NAME_RE.match(n[1])] == []
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])

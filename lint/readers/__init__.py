@@ -8,6 +8,7 @@ is still returned. Readers know nothing of rules.
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ BAD_ENCODING = "IO002"
 SYNTAX_ERROR = "IO003"
 NOT_A_RECORD = "IO004"
 NON_FINITE = "IO005"
+DUPLICATE_KEY = "IO006"
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,12 @@ def read_path(path: Path, display: str | None = None) -> Document:
     """Read a file; an unreadable file becomes a document holding one IO001 problem."""
     shown = display or str(path)
     try:
+        # A FIFO or a device (/dev/zero, /dev/stdin of a terminal) would block or never end:
+        # only regular files are read (stdin is read by the caller, with its own name).
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+            return UnreadableDocument(shown, [ReadProblem(
+                UNREADABLE, "not a regular file (a pipe, socket or device): not read")])
         data = path.read_bytes()
     except IsADirectoryError:
         return UnreadableDocument(shown, [ReadProblem(UNREADABLE, "is a directory")])

@@ -1,7 +1,8 @@
 """JSON and JSON Lines files.
 
 A ``.json`` file holds one record, an array of records, or a known wrapper (Crossref
-``{"message": {"items": [...]}}`` or a single ``{"message": {...}}`` work, OpenAlex
+``{"message": {"items": [...]}}``, a single ``{"message": {...}}`` work or a bare
+``{"items": [...]}`` list, OpenAlex
 ``{"results": [...]}``, DataCite ``{"data": [...]}`` or ``{"data": {...}}``). Many dumps named
 ``.json`` really hold one JSON value per line: the reader sniffs for that (the first line is a
 complete JSON value and more follows) rather than guessing from the name. ``.jsonl`` and
@@ -17,7 +18,7 @@ import codecs
 import itertools
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import regex
@@ -26,6 +27,7 @@ from ..jsonspan import LineIndex, Node, scan
 from ..model import JSONValue, Origin, join_pointer, resolve_pointer
 from . import (
     BAD_ENCODING,
+    DUPLICATE_KEY,
     NON_FINITE,
     NOT_A_RECORD,
     SYNTAX_ERROR,
@@ -42,15 +44,29 @@ _BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's.
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _ESCAPED_BYTE = regex.compile(r"[\udc80-\udcff]")
+_SURROGATE = regex.compile(r"[\ud800-\udfff]")
 
 
 class _NonFinite:
-    """Stands in for NaN / Infinity, which Python's json accepts and JSON does not."""
+    """Stands in for NaN / Infinity, which Python's json accepts and JSON does not, and for an
+    integer too long for Python to read (``int()`` refuses more than 4300 digits)."""
 
     __slots__ = ("literal",)
 
     def __init__(self, literal: str) -> None:
         self.literal = literal
+
+
+def _huge_int(text: str) -> int | _NonFinite:
+    try:
+        return int(text)
+    except ValueError:
+        return _NonFinite(f"an integer of {len(text.lstrip('-'))} digits")
+
+
+_BIG_NUMBER = regex.compile(r"[0-9][eE][+]?[0-9]{3}|[0-9]{300}")
+"""A number literal that may overflow a float to inf (1e999) or hold hundreds of digits: only
+then are the parsed values searched for non-finite floats."""
 
 
 def _decode(data: bytes) -> tuple[str, str, bytes, ReadProblem | None]:
@@ -84,8 +100,60 @@ def _decode(data: bytes) -> tuple[str, str, bytes, ReadProblem | None]:
         return data.decode("utf-8", "surrogateescape"), "utf-8", b"", problem
 
 
-def _loads(text: str) -> Any:
-    return json.loads(text, parse_constant=_NonFinite)
+class _Duplicates:
+    """An ``object_pairs_hook`` that notes the objects holding a key twice.
+
+    ``json.loads`` keeps the last value of a repeated key without a word (other parsers keep
+    the first, or fail): the other values are lost, so each repeat is reported (IO006). The
+    hook costs little beyond building the dict; the objects are found again by identity only
+    when there was a repeat.
+    """
+
+    __slots__ = ("found",)
+
+    def __init__(self) -> None:
+        self.found: list[tuple[dict[str, Any], list[str]]] = []
+
+    def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(pairs)
+        if len(obj) != len(pairs):
+            counts: dict[str, int] = {}
+            for key, _ in pairs:
+                counts[key] = counts.get(key, 0) + 1
+            self.found.append((obj, [k for k, n in counts.items() if n > 1]))
+        return obj
+
+
+def _loads(text: str, duplicates: _Duplicates | None = None) -> Any:
+    try:
+        return json.loads(text, parse_constant=_NonFinite, object_pairs_hook=duplicates)
+    except json.JSONDecodeError:
+        raise
+    except ValueError:  # an integer literal beyond int()'s digit limit: read it as a problem
+        if duplicates is not None:
+            duplicates.found.clear()
+        return json.loads(text, parse_constant=_NonFinite, object_pairs_hook=duplicates,
+                          parse_int=_huge_int)
+
+
+def _suspect_numbers(text: str) -> bool:
+    """Whether ``text`` may hold a number that did not read as a finite JSON number."""
+    return "NaN" in text or "Infinity" in text or bool(
+        _BIG_NUMBER.search(text))
+
+
+def _repeats(value: Any, duplicates: _Duplicates) -> Iterator[tuple[str, str]]:
+    """(pointer of the object, repeated key) for each repeat noted while parsing ``value``."""
+    wanted = {id(obj): keys for obj, keys in duplicates.found}
+    stack: list[tuple[Any, str]] = [(value, "")]
+    while stack and wanted:
+        node, where = stack.pop()
+        if isinstance(node, dict):
+            for key in wanted.pop(id(node), ()):
+                yield where, key
+            stack.extend((v, join_pointer(where, k)) for k, v in reversed(node.items()))
+        elif isinstance(node, list):
+            stack.extend((v, f"{where}/{i}") for i, v in reversed(list(enumerate(node))))
 
 
 def _unwrap(data: Any) -> list[tuple[str, Any]]:
@@ -100,6 +168,9 @@ def _unwrap(data: Any) -> list[tuple[str, Any]]:
                 return [(f"/message/items/{i}", item) for i, item in enumerate(items)]
             if data.get("message-type") == "work" or "DOI" in message:
                 return [("/message", message)]
+        items = data.get("items")
+        if isinstance(items, list) and not {"DOI", "doi", "title"} & data.keys():
+            return [(f"/items/{i}", item) for i, item in enumerate(items)]
         results = data.get("results")
         if isinstance(results, list):
             return [(f"/results/{i}", item) for i, item in enumerate(results)]
@@ -129,7 +200,7 @@ def _non_finite(value: Any, pointer: str = "") -> str | None:
     stack: list[tuple[Any, str]] = [(value, pointer)]
     while stack:
         node, where = stack.pop()
-        if isinstance(node, _NonFinite):
+        if isinstance(node, _NonFinite) or (isinstance(node, float) and not math.isfinite(node)):
             return where
         if isinstance(node, dict):
             stack.extend((v, join_pointer(where, k)) for k, v in node.items())
@@ -167,7 +238,11 @@ class JsonDocument:
             node = scan(self.text, self._line_starts[index])
         else:
             if self._root is None:
-                self._root = scan(self.text)
+                # Map the levels above the records at once (see jsonspan.scan): the record's
+                # base without its index in the list ("/results/3" -> "/results").
+                parent, _, last = record.origin.base.rpartition("/")
+                self._root = scan(self.text,
+                                  along=parent if last.isdigit() else record.origin.base)
             found = self._root.find(record.origin.base)
             assert found is not None, record.origin.base
             node = found
@@ -209,9 +284,13 @@ def read_json(data: bytes, path: str, *, lines: bool = False) -> JsonDocument:
     text, encoding, bom, problem = _decode(data)
     lines = lines or _looks_like_lines(text)
     document = JsonDocument(path, text, encoding, bom, lines)
-    if problem is not None and not lines:
+    if problem is not None and (not lines or bom):
+        # JSON Lines without a BOM report each bad line (the bytes survive as surrogates);
+        # text decoded after a BOM lost its bad bytes to U+FFFD, so the file is reported here
+        # (and never written), while its other lines are still checked.
         document.problems.append(problem)
-        return document
+        if not lines:
+            return document
     _fill(document)
     return document
 
@@ -229,8 +308,9 @@ def _fill_document(document: JsonDocument) -> None:
         document.problems.append(
             ReadProblem(SYNTAX_ERROR, "the file is empty: no JSON value", 1, 1))
         return
+    duplicates = _Duplicates()
     try:
-        parsed = _loads(text)
+        parsed = _loads(text, duplicates)
     except json.JSONDecodeError as exc:
         document.problems.append(ReadProblem(SYNTAX_ERROR, f"invalid JSON: {exc.msg}",
                                              exc.lineno, exc.colno))
@@ -239,10 +319,15 @@ def _fill_document(document: JsonDocument) -> None:
         document.problems.append(ReadProblem(SYNTAX_ERROR, "invalid JSON: nested too deeply "
                                              "for this reader", 1, 1))
         return
-    check_constants = "NaN" in text or "Infinity" in text
-    for index, (base, value) in enumerate(_unwrap(parsed)):
+    check_constants = _suspect_numbers(text)
+    records = _unwrap(parsed)
+    for index, (base, value) in enumerate(records):
         document.records.append(RawRecord(value, Origin(document.path, index, base)))
         _check_record(document, index, value, check_constants)
+    if duplicates.found:
+        bases = {base: index for index, (base, _) in enumerate(records)}
+        for where, key in _repeats(parsed, duplicates):
+            _report_repeat(document, bases, where, key)
 
 
 def _fill_lines(document: JsonDocument) -> None:
@@ -260,8 +345,9 @@ def _fill_lines(document: JsonDocument) -> None:
                 lineno, escaped.start() + 1, index))
             index += 1
             continue
+        duplicates = _Duplicates()
         try:
-            value = _loads(line)
+            value = _loads(line, duplicates)
         except json.JSONDecodeError as exc:
             document.problems.append(ReadProblem(
                 SYNTAX_ERROR, f"invalid JSON in line {lineno}: {exc.msg}", lineno, exc.colno,
@@ -279,10 +365,33 @@ def _fill_lines(document: JsonDocument) -> None:
             document.records.append(RawRecord(None, Origin(document.path, len(document.records))))
         document.records.append(RawRecord(value, Origin(document.path, index)))
         document._line_starts[index] = start
-        _check_record(document, index, value, "NaN" in line or "Infinity" in line)
+        _check_record(document, index, value, _suspect_numbers(line))
+        if duplicates.found:
+            for where, key in _repeats(value, duplicates):
+                _report_repeat(document, {"": index}, where, key)
         index += 1
     while len(document.records) < index:
         document.records.append(RawRecord(None, Origin(document.path, len(document.records))))
+
+
+def _report_repeat(document: JsonDocument, bases: Mapping[str, int], where: str,
+                   key: str) -> None:
+    """An IO006 problem for ``key`` repeated in the object at ``where`` (document pointer).
+
+    The record is still checked (with the value JSON parsers keep, the last), but a file with
+    a repeated key is never rewritten: an edit could not say which of the values it meant.
+    """
+    pointer = join_pointer(where, key)
+    index = None
+    for base, candidate in bases.items():
+        if pointer == base or pointer.startswith(base + "/"):
+            index, pointer = candidate, pointer[len(base):]
+            break
+    line, column = document.locate(index, pointer) if index is not None else (1, 1)
+    document.problems.append(ReadProblem(
+        DUPLICATE_KEY, f"key {json.dumps(key, ensure_ascii=False)} appears more than once in "
+        "one object: JSON parsers keep only one of its values (Python the last)", line,
+        column, index, pointer))
 
 
 def _check_record(document: JsonDocument, index: int, value: Any, constants: bool) -> None:
@@ -301,16 +410,18 @@ def _check_record(document: JsonDocument, index: int, value: Any, constants: boo
         where = _non_finite(value)
         if where is not None:
             line, column = document.locate(index, where)
-            literal = _resolve_literal(value, where)
             document.problems.append(ReadProblem(
-                NON_FINITE, f"{literal} is not valid JSON (no NaN or Infinity in JSON)",
-                line, column, index, where))
+                NON_FINITE, _non_finite_message(resolve_pointer(value, where)), line, column,
+                index, where))
             record.data = None
 
 
-def _resolve_literal(value: Any, pointer: str) -> str:
-    found = resolve_pointer(value, pointer)
-    return found.literal if isinstance(found, _NonFinite) else "value"
+def _non_finite_message(found: Any) -> str:
+    if isinstance(found, _NonFinite) and found.literal.startswith("an integer"):
+        return f"{found.literal}: more than JSON readers hold (Python stops at 4300)"
+    if isinstance(found, _NonFinite):
+        return f"{found.literal} is not valid JSON (no NaN or Infinity in JSON)"
+    return "a number too large for a 64-bit float: readers turn it into Infinity"
 
 
 # -- write-back helpers -------------------------------------------------------------------
@@ -331,8 +442,13 @@ class _Style:
         self.separators = (",", ":") if compact else (", ", ": ")
 
     def dumps(self, value: JSONValue) -> str:
-        return json.dumps(value, ensure_ascii=self.ensure_ascii, separators=self.separators,
+        text = json.dumps(value, ensure_ascii=self.ensure_ascii, separators=self.separators,
                           allow_nan=False)
+        # A lone surrogate (from a "\ud800" escape) cannot be encoded: keep it escaped.
+        return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+    def member(self, key: str, value: JSONValue) -> str:
+        return self.dumps(key) + self.colon + self.dumps(value)
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -377,7 +493,7 @@ def _diff_object(old: dict[str, Any], new: dict[str, Any], node: Node,
     removed = {k for k in old if k not in new}
     survivors = [i for i, k in enumerate(keys) if k not in removed]
     if removed and not survivors:
-        inner = ", ".join(style.dumps(k) + style.colon + style.dumps(new[k]) for k in added)
+        inner = style.separators[0].join(style.member(k, new[k]) for k in added)
         return [(node.start + 1, node.end - 1, inner)]
     first_survivor = survivors[0] if survivors else len(keys)
     for i, key in enumerate(keys):
@@ -392,7 +508,7 @@ def _diff_object(old: dict[str, Any], new: dict[str, Any], node: Node,
         edits.append((spans[i - 1].end, spans[i].end, ""))
     if added:
         if not keys:
-            inner = ", ".join(style.dumps(k) + style.colon + style.dumps(new[k]) for k in added)
+            inner = style.separators[0].join(style.member(k, new[k]) for k in added)
             edits.append((node.start + 1, node.end - 1, inner))
         else:
             last = spans[-1]
@@ -401,10 +517,9 @@ def _diff_object(old: dict[str, Any], new: dict[str, Any], node: Node,
                 sep = text[spans[-2].end:last.key_start]
             else:
                 assert spans[0].key_start is not None
-                sep = "," + text[node.start + 1:spans[0].key_start]
-            members = "".join(
-                sep + style.dumps(k) + style.colon + style.dumps(new[k]) for k in added
-            )
+                lead = text[node.start + 1:spans[0].key_start]
+                sep = "," + lead if lead else style.separators[0]
+            members = "".join(sep + style.member(k, new[k]) for k in added)
             edits.append((last.end, last.end, members))
     return edits
 
