@@ -104,10 +104,11 @@ def _specific(error: ValidationError) -> ValidationError | None:
 def _absence(error: ValidationError) -> SchemaProblem | None:
     """A blank string where the schema allows null: the shape's way to say "no value" is
     null, so that is the finding (and the fix), not the pattern the string also fails."""
-    value = error.instance
+    value: Any = error.instance
     if not isinstance(value, str) or value.strip():
         return None
-    allowed = (None in error.validator_value if error.validator == "enum"
+    rule: Any = error.validator_value
+    allowed = (None in rule if error.validator == "enum"
                else "null" in _allowed_types(error))
     if not allowed:
         return None
@@ -119,7 +120,7 @@ def _absence(error: ValidationError) -> SchemaProblem | None:
 
 def _allowed_types(error: ValidationError) -> list[str]:
     if error.validator == "type":
-        value = error.validator_value
+        value: Any = error.validator_value
         return [value] if isinstance(value, str) else list(value)
     found: list[str] = []
     for sub in error.context or ():
@@ -132,19 +133,20 @@ def _allowed_types(error: ValidationError) -> list[str]:
 
 def _explain(error: ValidationError) -> SchemaProblem:
     pointer = join_pointer("", *error.absolute_path)
-    value = error.instance
+    value: Any = error.instance
+    rule: Any = error.validator_value
     kind = error.validator
     if kind in ("type", "anyOf", "oneOf") and (types := _allowed_types(error)):
         expected = " or ".join(_TYPE_NAMES.get(t, t) for t in types)
         return SchemaProblem(pointer, f"{shown(value)} is {_type_of(value)}; the schema expects "
                                       f"{expected}", _type_fix(pointer, value, types))
     if kind == "format":
-        return SchemaProblem(pointer, f"{shown(value)} is not a valid {error.validator_value}")
+        return SchemaProblem(pointer, f"{shown(value)} is not a valid {rule}")
     if kind == "pattern":
         return SchemaProblem(pointer, f"{shown(value)} does not match the pattern "
-                                      f"{error.validator_value}")
+                                      f"{rule}")
     if kind == "enum":
-        options = list(error.validator_value)
+        options = list(rule)
         choices = ", ".join(shown(v, 30) for v in options[:8]) + (", …" if len(options) > 8
                                                                  else "")
         return SchemaProblem(pointer, f"{shown(value)} is not one of {choices}")
@@ -154,14 +156,14 @@ def _explain(error: ValidationError) -> SchemaProblem:
     if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         bound = {"minimum": "less than the minimum", "maximum": "more than the maximum",
                  "exclusiveMinimum": "not above", "exclusiveMaximum": "not below"}[kind]
-        return SchemaProblem(pointer, f"{shown(value)} is {bound} {error.validator_value}")
+        return SchemaProblem(pointer, f"{shown(value)} is {bound} {rule}")
     if kind in ("minLength", "maxLength", "minItems", "maxItems"):
         what = "characters" if kind.endswith("Length") else "items"
         limit = "at least" if kind.startswith("min") else "at most"
         return SchemaProblem(pointer, f"{shown(value)} has {len(value)} {what}; the schema "
-                                      f"expects {limit} {error.validator_value}")
+                                      f"expects {limit} {rule}")
     if kind == "not":
-        excluded = error.validator_value
+        excluded = rule
         form = (f"the pattern {excluded['pattern']}" if isinstance(excluded, dict)
                 and "pattern" in excluded else "a form")
         return SchemaProblem(pointer, f"{shown(value)} matches {form}, which the schema "

@@ -12,9 +12,9 @@ import regex
 from biblint.model import Fix, Violation
 from biblint.profiles import COUNT_FIELDS
 from biblint.record import Field, Record
+from biblint.registry import Context, rule
 
 from .values import NUMBER_TEXT_RE
-from biblint.registry import Context, rule
 
 OA_URL_OPTIONAL = "oa-url-optional"
 """Profile convention: the open-access flag may be true without a link (Semantic Scholar's

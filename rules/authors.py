@@ -91,6 +91,7 @@ def authors_flattened(record: Record, ctx: Context) -> Iterator[Violation]:
     value = found.value
     pointer = found.pointer
     decoded = _json_list(value)
+    fix: Fix | None
     if decoded is not None:
         fix = Fix.replace(pointer, decoded, "Decode the JSON-encoded list")
         yield Violation(f"authors stored as JSON text ({_shown(value)})", pointer, fix)

@@ -100,7 +100,9 @@ def journal_name_varies(record: Record, ctx: Context) -> Iterator[Violation]:
     None: which name is right (full title, ISO 4 abbreviation) is a choice for the dataset.
     """
     kinds = JOURNAL_TYPES.get(record.profile.name)
-    if (kinds is not None and not _is_one_of(record.value("type"), kinds)) or is_deleted_doi(record):
+    if kinds is not None and not _is_one_of(record.value("type"), kinds):
+        return
+    if is_deleted_doi(record):
         return
     container = record.field("container")
     if container is None or not isinstance(container.value, str):
