@@ -83,6 +83,7 @@ def test_text_output_names_file_line_and_column(capsys, tmp_path):
     assert f"{bad}:2:11: IO003 invalid JSON in line 2" in out
 
 
+@pytest.mark.slow
 def test_a_100_mb_string(capsys, tmp_path):
     """A file that is one 100 MB JSON string: one finding, promptly, no copy of the text in
     the message."""

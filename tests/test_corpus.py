@@ -16,6 +16,7 @@ import pytest
 import biblint
 from biblint import Applicability, Linter
 from biblint.readers import read_bytes
+from biblint.registry import default_registry
 
 from .conftest import corpus_or_skip
 from .test_fixer import assert_only_values_changed
@@ -23,7 +24,7 @@ from .test_fixer import assert_only_values_changed
 pytestmark = pytest.mark.corpus
 
 SUFFIXES = {".json", ".jsonl", ".ndjson"}
-IO_CODES = {"IO001", "IO002", "IO003", "IO004", "IO005"}
+IO_CODES = {r.code for r in default_registry() if r.scope == "input"}
 
 # Input findings a corpus file is known to deserve (path relative to the corpus). Every other
 # file must read without any.
@@ -154,6 +155,7 @@ def test_findings_are_well_formed(report):
         assert len(finding.message) <= 200, (finding.code, finding.message[:80])
 
 
+@pytest.mark.slow
 def test_fix_every_file_in_memory(corpus):
     """Safe fixes on every file: the result reads back with the same records, nothing safe is
     left to fix, only the fixed values changed, and each record is what biblint.fix gives."""

@@ -23,6 +23,8 @@ import pytest
 
 from .conftest import SEED
 
+pytestmark = pytest.mark.slow
+
 TRIALS = int(os.environ.get("BIBLINT_KILL_TRIALS", "12"))
 FILES = 4
 RECORDS = 60  # per file: enough that writing takes a while

@@ -22,13 +22,14 @@ from hypothesis import strategies as st
 
 import biblint
 from biblint import Applicability, Linter
+from biblint.registry import default_registry
 from biblint.schema import breaks
 
 from .conftest import SEED
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 SEED_RECORD: dict[str, Any] = json.loads(SEED_TEXT)
-IO_CODES = {"IO001", "IO002", "IO003", "IO004", "IO005"}
+IO_CODES = {r.code for r in default_registry() if r.scope == "input"}
 NAMES = ["x.json", "x.jsonl", "x.ndjson"]
 
 # Other record shapes, so that the profiles besides the seed's are exercised too.
