@@ -591,6 +591,11 @@ def _described(value: object) -> str:
     return kind if kind is not None and kind != "a scalar" else "a number"
 
 
+DATA_KEYED = frozenset({"abstract_inverted_index"})
+"""Objects whose keys are data, not field names (OpenAlex's word -> positions index): TYP008
+does not look inside them, or every word of every abstract would take a key path."""
+
+
 def _shapes(data: object) -> Iterator[tuple[str, object]]:
     """(pointer, value) of the members of the record and of its nested objects, two levels
     deep, not inside arrays (array items are positions, not keys)."""
@@ -599,7 +604,7 @@ def _shapes(data: object) -> Iterator[tuple[str, object]]:
     for key, value in data.items():
         pointer = child_pointer("", key)
         yield pointer, value
-        if isinstance(value, dict):
+        if isinstance(value, dict) and key not in DATA_KEYED:
             for inner, item in value.items():
                 yield child_pointer(pointer, inner), item
 
