@@ -13,7 +13,6 @@ written.
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import copy
 import difflib
@@ -28,6 +27,7 @@ from pathlib import Path
 import jsonpatch
 
 from .model import Applicability, Finding, JSONValue
+from .readers import BOMS
 
 MAX_PASSES = 100
 """A hard stop; a fix that undoes another is caught earlier, when a state repeats."""
@@ -118,20 +118,13 @@ def _state(data: JSONValue) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, default=repr)
 
 
-_BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's.
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
 
 
 def _lines(data: bytes) -> list[str]:
     """The text's lines, split at "\n" only: ``str.splitlines`` would also split inside JSON
     strings (at U+2028, U+0085, form feeds...) and make the diff lie about line counts."""
     encoding, bom = "utf-8", b""
-    for mark, name in _BOMS:
+    for mark, name in BOMS:
         if data.startswith(mark):
             encoding, bom = name, mark
             break

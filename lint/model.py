@@ -242,6 +242,19 @@ def split_pointer(pointer: str) -> list[str]:
     return list(jsonpointer.JsonPointer(pointer).parts)
 
 
+def lookup(doc: Any, pointer: str) -> Any:
+    """The value at ``pointer``, or None when there is none (never raises)."""
+    node = doc
+    for token in split_pointer(pointer):
+        if isinstance(node, dict):
+            node = node.get(token)
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return None
+    return node
+
+
 def resolve_pointer(doc: JSONValue, pointer: str) -> JSONValue:
     """The value at ``pointer``; raises :class:`jsonpointer.JsonPointerException` if absent."""
     return jsonpointer.resolve_pointer(doc, pointer)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import regex
 
-from biblint.model import Fix, Violation, join_pointer
+from biblint.model import Fix, Violation, join_pointer, lookup
 from biblint.record import Record
 from biblint.registry import Context, rule
 from biblint.text import (
@@ -470,15 +470,7 @@ preview has been provided. ..." """
 def _absent_fix(record: Record, pointer: str, title: str) -> Fix | None:
     """Null, or no key when the shape writes absence so; None inside an array."""
     parent_pointer, _, key = pointer.rpartition("/")
-    parent = record.data
-    for token in parent_pointer.split("/")[1:]:
-        token = token.replace("~1", "/").replace("~0", "~")
-        if isinstance(parent, dict):
-            parent = parent.get(token)
-        elif isinstance(parent, list) and token.isdigit() and int(token) < len(parent):
-            parent = parent[int(token)]
-        else:
-            return None
+    parent = lookup(record.data, parent_pointer)
     if not isinstance(parent, dict) or not key:
         return None
     if record.profile.absent == "omit":

@@ -31,6 +31,7 @@ from biblint.model import Fix, Violation
 from biblint.pages import article_number_reason
 from biblint.record import Record
 from biblint.registry import Context, Option, rule
+from biblint.text import keep_outer_space
 
 from .pages import record_is_article
 
@@ -142,14 +143,6 @@ def _shown(value: str, limit: int = 40) -> str:
                       ensure_ascii=False)
 
 
-def _keep_outer_space(original: str, inner: str) -> str:
-    """``inner`` with the leading and trailing whitespace of ``original`` (TXT006 owns it)."""
-    stripped = original.strip()
-    if not stripped:
-        return inner
-    start = original.find(stripped)
-    return original[:start] + inner + original[start + len(stripped):]
-
 
 def _year(record: Record) -> tuple[str, int] | None:
     """The year field's pointer and value (a numeric string only where it is the shape's
@@ -233,7 +226,7 @@ def date_format(record: Record, ctx: Context) -> Iterator[Violation]:
         fix: Fix | None = None
         iso = parsed.iso()
         if iso is not None and parsed.form != AMBIGUOUS:
-            fix = Fix.replace(item.pointer, _keep_outer_space(item.value, iso),
+            fix = Fix.replace(item.pointer, keep_outer_space(item.value, iso),
                               f"Write the date as {iso}", unsafe=not parsed.certain)
         yield Violation(f"{item.label} {_shown(text)} is not an ISO 8601 date ({problem})",
                         item.pointer, fix)
@@ -695,6 +688,6 @@ def date_free_text(record: Record, ctx: Context) -> Iterator[Violation]:
                 fix = Fix.replace(item.pointer, written, f"Write it in EDTF as {written}")
         elif parsed.start is not None and parsed.start.valid:
             start = parsed.start.iso()
-            fix = Fix.replace(item.pointer, _keep_outer_space(item.value, start),
+            fix = Fix.replace(item.pointer, keep_outer_space(item.value, start),
                               f"Keep the start, {start}", unsafe=True)
         yield Violation(f"{item.label} {_shown(text)} is {what} in free text", item.pointer, fix)

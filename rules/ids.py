@@ -20,7 +20,7 @@ from biblint.ids import (
     normalise_pmid,
     strip_doi_prefix,
 )
-from biblint.model import Applicability, Fix, PatchOp, Violation, split_pointer
+from biblint.model import Applicability, Fix, PatchOp, Violation, lookup
 from biblint.names import authors_of
 from biblint.record import Record
 from biblint.registry import Context, rule
@@ -661,25 +661,13 @@ def _move_fix(record: Record, source: str, scheme: str, value: str) -> Fix | Non
     target = existing.pointer if existing is not None else targets[0]
     parent, _, _ = target.rpartition("/")
     source_parent, _, _ = source.rpartition("/")
-    if not isinstance(_resolve(record.data, parent), dict) or not isinstance(
-            _resolve(record.data, source_parent), dict):
+    if not isinstance(lookup(record.data, parent), dict) or not isinstance(
+            lookup(record.data, source_parent), dict):
         return None
     clear = (PatchOp("remove", source) if record.profile.absent == "omit"
              else PatchOp("replace", source, None))
     return Fix(f"Move the value to the {scheme.upper()} field",
                (clear, PatchOp("add", target, new)), Applicability.UNSAFE)
-
-
-def _resolve(data: object, pointer: str) -> object:
-    node = data
-    for token in split_pointer(pointer):
-        if isinstance(node, dict):
-            node = node.get(token)
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return None
-    return node
 
 
 @rule("ID008", "identifier-in-wrong-field", severity="error", fix="unsafe")

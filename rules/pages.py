@@ -18,6 +18,7 @@ from biblint.pages import (
 )
 from biblint.record import Field, Record
 from biblint.registry import Context, Option, rule
+from biblint.text import keep_outer_space
 
 S2_PAGE_RANGES = "s2-page-ranges"
 """Profile convention: the shape writes a range with a spaced hyphen (Semantic Scholar's
@@ -108,14 +109,6 @@ def _text(found: Field | None) -> str | None:
         return str(value)
     return None
 
-
-def _keep_outer_space(original: str, inner: str) -> str:
-    """``inner`` with the leading and trailing whitespace of ``original`` (TXT006 owns it)."""
-    stripped = original.strip()
-    if not stripped:
-        return inner
-    start = original.find(stripped)
-    return original[:start] + inner + original[start + len(stripped):]
 
 
 def _pair(record: Record) -> tuple[Field, Field, PageRange] | None:
@@ -209,7 +202,7 @@ def page_range_elided(record: Record, ctx: Context) -> Iterator[Violation]:
     if found is not None and text is not None and isinstance(found.value, str):
         expanded = expand_elided(text)
         if expanded is not None:
-            fixed = _keep_outer_space(text, expanded)
+            fixed = keep_outer_space(text, expanded)
             yield Violation(
                 f"elided page range {_shown(text.strip())} stands for {_shown(expanded)}",
                 found.pointer,
@@ -221,7 +214,7 @@ def page_range_elided(record: Record, ctx: Context) -> Iterator[Violation]:
         if full is not None and parsed.end is not None and isinstance(last.value, str):
             end = parsed.end
             value = f"{end.prefix}{full}{end.suffix}"
-            fixed = _keep_outer_space(last.value, value)
+            fixed = keep_outer_space(last.value, value)
             yield Violation(f"last page {_shown(end.text)} is elided: it stands for "
                             f"{_shown(value)}", last.pointer,
                             Fix.replace(last.pointer, fixed, f"Write the last page out as "
@@ -360,7 +353,7 @@ def page_range_separator(record: Record, ctx: Context) -> Iterator[Violation]:
         what = "page range" if parsed.end is not None else "page"
         yield Violation(f"{what} {_shown(parsed.text)} is written with {problem}",
                         found.pointer,
-                        Fix.replace(found.pointer, _keep_outer_space(text, canonical),
+                        Fix.replace(found.pointer, keep_outer_space(text, canonical),
                                     f"Write it as {_shown(canonical)}"))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from biblint.model import Fix, Violation, split_pointer
+from biblint.model import Fix, Violation, lookup
 from biblint.record import Record
 from biblint.registry import Context, rule
 from biblint.schema import schema_problems
@@ -147,7 +147,7 @@ def required_field_missing(record: Record, ctx: Context) -> Iterator[Violation]:
         fields = [record.field(name) for name in group]
         if any(f is not None and _has_value(f.value) for f in fields):
             continue
-        if any(_has_value(_lookup(record.data, pointer))
+        if any(_has_value(lookup(record.data, pointer))
                for name in group for pointer in ALIASES.get((record.profile.name, name), ())):
             continue
         present = next((f for f in fields if f is not None), None)
@@ -159,23 +159,10 @@ def required_field_missing(record: Record, ctx: Context) -> Iterator[Violation]:
         pointers = record.profile.pointers(group[0])
         pointer = pointers[0] if pointers else ""
         parent = pointer.rpartition("/")[0]
-        if parent and pointer.endswith("/0") and isinstance(_lookup(record.data, parent), list):
+        if parent and pointer.endswith("/0") and isinstance(lookup(record.data, parent), list):
             yield Violation(f"required {what} is empty", parent)  # Crossref's `title: []`
         elif omitted_means_missing:
             yield Violation(f"required {what} is missing", pointer)
-
-
-def _lookup(data: object, pointer: str) -> object:
-    """The value at ``pointer``, or None when there is none."""
-    node = data
-    for token in split_pointer(pointer):
-        if isinstance(node, dict):
-            node = node.get(token)
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return None
-    return node
 
 
 PRESENTATION_KEYS = ("Score", "Total", "resultStr", "ArticlePicture")

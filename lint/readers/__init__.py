@@ -8,6 +8,7 @@ is still returned. Readers know nothing of rules.
 
 from __future__ import annotations
 
+import codecs
 import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -15,6 +16,15 @@ from pathlib import Path
 from typing import Protocol
 
 from ..model import JSONValue, Origin
+
+BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's.
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+"""Byte-order marks and their encodings, for readers and for the diff of a fixed file."""
 
 # Codes of the input rules (documented in rules/io.py); readers report them.
 UNREADABLE = "IO001"

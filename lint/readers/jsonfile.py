@@ -14,7 +14,6 @@ map of :mod:`biblint.jsonspan`, built only for records that need it.
 
 from __future__ import annotations
 
-import codecs
 import itertools
 import json
 import math
@@ -28,6 +27,7 @@ from ..jsonspan import LineIndex, Node, scan
 from ..model import JSONValue, Origin, join_pointer, resolve_pointer
 from . import (
     BAD_ENCODING,
+    BOMS,
     DUPLICATE_KEY,
     NON_FINITE,
     NOT_A_RECORD,
@@ -37,13 +37,6 @@ from . import (
     WriteBackError,
 )
 
-_BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's.
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
 _ESCAPED_BYTE = regex.compile(r"[\udc80-\udcff]")
 _SURROGATE = regex.compile(r"[\ud800-\udfff]")
 
@@ -72,7 +65,7 @@ are the parsed values searched for non-finite floats (stdlib re: faster for this
 
 def _decode(data: bytes) -> tuple[str, str, bytes, ReadProblem | None]:
     """Text, encoding and BOM of ``data``; undecodable bytes become lone surrogates."""
-    for bom, encoding in _BOMS:
+    for bom, encoding in BOMS:
         if data.startswith(bom):
             body = data[len(bom):]
             try:
