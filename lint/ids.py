@@ -228,8 +228,13 @@ def shown(value: str, limit: int = 40) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _codepoints(chars: str) -> str:
-    return ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(chars))
+def _codepoints(chars: str, limit: int = 6) -> str:
+    """The distinct code points of ``chars`` (``U+200B, U+FEFF``), the first ``limit`` of them
+    and a count of the rest, so that a message stays short whatever the value holds."""
+    distinct = list(dict.fromkeys(chars))
+    named = ", ".join(f"U+{ord(c):04X}" for c in distinct[:limit])
+    rest = len(distinct) - limit
+    return f"{named} and {rest} more" if rest > 0 else named
 
 
 def clean_doi_text(value: str) -> str:

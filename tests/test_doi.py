@@ -133,6 +133,7 @@ _DOIISH = st.from_regex(
 @example("10.1/" + "(" * 50, False, False)
 @example("doi:" * 10 + "10.1/x", True, False)
 @example("\ud800", False, False)
+@example("0\x1f\x1e\x1d\x1c\x1b\x1a\x08\x07\x06\x7f\x80\x81", False, False)  # tox -e fuzz
 def test_analysis_never_raises(value: str, url_form: bool, registered: bool) -> None:
     analysis = analyse_doi(value, url_form=url_form, registered=registered)
     for problem in analysis.problems:
