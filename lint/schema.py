@@ -15,18 +15,21 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonpatch
 import jsonschema
 import regex
 from jsonschema.exceptions import ValidationError, best_match
 
-from .model import Fix, join_pointer
+from .model import Fix, join_pointer, split_pointer
 from .profiles import load_schema
+
+if TYPE_CHECKING:
+    from .record import Record
 
 _INTEGER_RE = regex.compile(r"[+-]?[0-9]{1,18}+")
 _NUMBER_RE = regex.compile(r"[+-]?(?:[0-9]++\.?[0-9]*+|\.[0-9]++)(?:[eE][+-]?[0-9]++)?")
@@ -226,25 +229,109 @@ def _fix(pointer: str, new: Any) -> Fix:
     return Fix.replace(pointer, new, f"Write {shown(new)}")
 
 
-def breaks(record: Any, schema_file: str) -> set[str]:
+def record_problems(record: Record) -> list[SchemaProblem]:
+    """The schema problems of a record being linted, validated once for all the rules that
+    ask (REC003 reports them; the blank-value rules check their fixes against them)."""
+    schema = record.profile.schema
+    if not schema:
+        return []
+    return record.memo("schema.problems", lambda r: list(schema_problems(r.data, schema)))
+
+
+def breaks(record: Any, schema_file: str,
+           problems: list[SchemaProblem] | None = None) -> set[str]:
     """Pointers where ``record`` breaks the schema; a missing required key counts at the
     key's own pointer, so removing a key that is required shows up where the key was."""
     found = set()
-    for problem in schema_problems(record, schema_file):
+    for problem in problems if problems is not None else schema_problems(record, schema_file):
         name = _REQUIRED.fullmatch(problem.message)
         found.add(join_pointer(problem.pointer, name[1]) if name else problem.pointer)
     return found
 
 
 def fix_keeps_schema(record: Any, fix: Fix, schema_file: str,
-                     before: set[str] | None = None) -> bool:
+                     before: Callable[[], set[str]] | None = None) -> bool:
     """Whether applying ``fix`` to ``record`` breaks nothing of the schema that held before
     (a blank required key must not become a missing one, nor null where null is not allowed).
-    ``before`` is ``breaks(record, schema_file)`` when the caller has it already."""
+
+    A one-operation fix on a path whose enclosing schemas are plain (``properties``,
+    ``items``, ``required``, ``type``, local ``$ref``: no combinator or conditional that could
+    make siblings matter) is judged locally, from the schema of that one value: a few
+    microseconds instead of validating the whole record twice. Otherwise the record is
+    validated before and after; ``before`` gives ``breaks(record, schema_file)`` when the
+    caller keeps it.
+    """
+    verdict = _local_verdict(record, fix, schema_file)
+    if verdict is not None:
+        return verdict
     fixed = jsonpatch.apply_patch(record, [op.to_dict() for op in fix.ops], in_place=False)
-    if before is None:
-        before = breaks(record, schema_file)
-    return breaks(fixed, schema_file) <= before
+    held = before() if before is not None else breaks(record, schema_file)
+    return breaks(fixed, schema_file) <= held
+
+
+_PLAIN = frozenset({"$schema", "$id", "$defs", "definitions", "$comment", "title",
+                    "description", "default", "examples", "type", "properties", "required",
+                    "additionalProperties", "items", "minItems", "maxItems"})
+"""Keywords of an enclosing schema under which one member's errors depend on that member
+alone (``required`` is looked at separately, for removals)."""
+
+
+def _local_verdict(record: Any, fix: Fix, schema_file: str) -> bool | None:
+    """:func:`fix_keeps_schema` decided from the schema of the fixed value alone, or None
+    when the path's enclosing schemas are not plain enough to do so."""
+    if len(fix.ops) != 1 or fix.ops[0].op not in ("replace", "remove"):
+        return None
+    op = fix.ops[0]
+    tokens = split_pointer(op.path)
+    if not tokens:
+        return None
+    validator = validator_for(schema_file)
+    root = load_schema(schema_file)
+    node: Any = root
+    value: Any = record
+    for token in tokens:
+        node = _resolved(root, node)
+        if not isinstance(node, dict) or not _PLAIN.issuperset(node):
+            return None
+        parent_schema = node
+        if isinstance(value, dict) and token in value:
+            props = node.get("properties", {})
+            node = props[token] if token in props else node.get("additionalProperties", True)
+            value = value[token]
+        elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
+            node = node.get("items", True)
+            value = value[int(token)]
+        else:
+            return None
+        if node is False:
+            return None
+    child = validator.evolve(schema=node)
+    if not child.is_valid(value):
+        # A scalar broken before: its one break is at the pointer, so the fix adds none. A
+        # container's breaks may lie below it, which the fix moves up: not judged here.
+        return True if not isinstance(value, (dict, list)) else None
+    if op.op == "remove":
+        required: Any = parent_schema.get("required", ())
+        return tokens[-1] not in required
+    return bool(child.is_valid(op.value))
+
+
+def _resolved(root: dict[str, Any], node: Any) -> Any:
+    """``node`` with a lone local ``$ref`` (``{"$ref": "#/$defs/text"}``) followed; a ref with
+    siblings or to another document is left as it is (and is not plain)."""
+    for _ in range(8):
+        if not (isinstance(node, dict) and set(node) == {"$ref"}):
+            return node
+        ref = node["$ref"]
+        if not isinstance(ref, str) or not ref.startswith("#"):
+            return node
+        target: Any = root
+        for token in split_pointer(ref[1:]):
+            if not isinstance(target, dict) or token not in target:
+                return node
+            target = target[token]
+        node = target
+    return node
 
 
 _REQUIRED = regex.compile(r"required property '(.*)' is missing")

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from biblint.model import Fix, Violation, lookup
 from biblint.record import Record
 from biblint.registry import Context, rule
-from biblint.schema import schema_problems
+from biblint.schema import record_problems
 
 DELETED_DOI_CONTAINER = "CrossRef Listing of Deleted DOIs"
 TEST_PREFIX = "10.5555/"
@@ -244,10 +244,7 @@ def schema_violation(record: Record, ctx: Context) -> Iterator[Violation]:
     removed in a shape that omits absent keys). Other problems (an impossible date, a value
     outside the vocabulary) need the source and have no fix.
     """
-    schema = record.profile.schema
-    if not schema:
-        return
-    for problem in schema_problems(record.data, schema):
+    for problem in record_problems(record):
         fix = problem.fix
         if (fix is not None and record.profile.absent == "omit" and problem.pointer
                 and fix.ops[0].value is None):

@@ -13,7 +13,7 @@ from biblint.model import Applicability, Fix, Violation
 from biblint.profiles import COUNT_FIELDS, PROFILES
 from biblint.record import Record, child_pointer
 from biblint.registry import Context, rule
-from biblint.schema import breaks, fix_keeps_schema
+from biblint.schema import breaks, fix_keeps_schema, record_problems
 
 INTEGER_FIELDS = (*COUNT_FIELDS, "year")
 """Canonical fields whose canonical type is an integer."""
@@ -134,8 +134,8 @@ def _blank_fix(record: Record, pointer: str, what: str) -> Fix | None:
         fix = Fix.replace(pointer, None, f"Replace the {what} string with null")
     schema = record.profile.schema
     if schema and not fix_keeps_schema(
-            record.data, fix, schema, record.memo("values.schema-breaks",
-                                                  lambda r: breaks(r.data, schema))):
+            record.data, fix, schema,
+            lambda: breaks(record.data, schema, record_problems(record))):
         return None  # the shape requires a string there: the value must come from the source
     return fix
 
