@@ -285,7 +285,6 @@ def _local_verdict(record: Any, fix: Fix, schema_file: str) -> bool | None:
     tokens = split_pointer(op.path)
     if not tokens:
         return None
-    validator = validator_for(schema_file)
     root = load_schema(schema_file)
     node: Any = root
     value: Any = record
@@ -305,15 +304,36 @@ def _local_verdict(record: Any, fix: Fix, schema_file: str) -> bool | None:
             return None
         if node is False:
             return None
-    child = validator.evolve(schema=node)
-    if not child.is_valid(value):
+    if not _valid_here(schema_file, node, value):
         # A scalar broken before: its one break is at the pointer, so the fix adds none. A
         # container's breaks may lie below it, which the fix moves up: not judged here.
         return True if not isinstance(value, (dict, list)) else None
     if op.op == "remove":
         required: Any = parent_schema.get("required", ())
         return tokens[-1] not in required
-    return bool(child.is_valid(op.value))
+    return _valid_here(schema_file, node, op.value)
+
+
+_SCALAR_VERDICTS: dict[tuple[str, int, type, Any], bool] = {}
+"""Whether a short scalar is valid against a node of a loaded schema (kept alive by
+:func:`load_schema`'s cache, so its id is stable): blank-value fixes ask the same few
+questions ("is null allowed at /journal/volume?") for every record of a run."""
+
+
+def _valid_here(schema_file: str, node: Any, value: Any) -> bool:
+    """Whether ``value`` is valid against the subschema ``node`` of ``schema_file``
+    (``$ref`` in it resolved against the whole document)."""
+    short = value is None or isinstance(value, (bool, int, float)) or (
+        isinstance(value, str) and len(value) <= 256)
+    key = (schema_file, id(node), type(value), value) if short else None
+    if key is not None and key in _SCALAR_VERDICTS:
+        return _SCALAR_VERDICTS[key]
+    verdict = bool(validator_for(schema_file).evolve(schema=node).is_valid(value))
+    if key is not None:
+        if len(_SCALAR_VERDICTS) >= 4096:
+            _SCALAR_VERDICTS.clear()
+        _SCALAR_VERDICTS[key] = verdict
+    return verdict
 
 
 def _resolved(root: dict[str, Any], node: Any) -> Any:
