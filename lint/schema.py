@@ -294,11 +294,11 @@ def fix_keeps_schema(record: Any, fix: Fix, schema_file: str,
     (a blank required key must not become a missing one, nor null where null is not allowed).
 
     A one-operation fix on a path whose enclosing schemas are plain (``properties``,
-    ``items``, ``required``, ``type``, local ``$ref``: no combinator or conditional that could
-    make siblings matter) is judged locally, from the schema of that one value: a few
-    microseconds instead of validating the whole record twice. Otherwise the record is
-    validated before and after; ``before`` gives ``breaks(record, schema_file)`` when the
-    caller keeps it.
+    ``items``, ``required``, ``type``, local ``$ref`` once inlined: no combinator or
+    conditional that could make siblings matter) is judged locally, from the schema of that
+    one value: a few microseconds instead of validating the whole record twice. Otherwise
+    the record is validated before and after; ``before`` gives ``breaks(record,
+    schema_file)`` when the caller keeps it.
     """
     verdict = _local_verdict(record, fix, schema_file)
     if verdict is not None:
@@ -324,11 +324,9 @@ def _local_verdict(record: Any, fix: Fix, schema_file: str) -> bool | None:
     tokens = split_pointer(op.path)
     if not tokens:
         return None
-    root = load_schema(schema_file)
-    node: Any = root
+    node: Any = validator_for(schema_file).schema  # local $refs already inlined
     value: Any = record
     for token in tokens:
-        node = _resolved(root, node)
         if not isinstance(node, dict) or not _PLAIN.issuperset(node):
             return None
         parent_schema = node
@@ -354,8 +352,8 @@ def _local_verdict(record: Any, fix: Fix, schema_file: str) -> bool | None:
 
 
 _SCALAR_VERDICTS: dict[tuple[str, int, type, Any], bool] = {}
-"""Whether a short scalar is valid against a node of a loaded schema (kept alive by
-:func:`load_schema`'s cache, so its id is stable): blank-value fixes ask the same few
+"""Whether a short scalar is valid against a node of a validator's schema (kept alive by
+:func:`validator_for`'s cache, so its id is stable): blank-value fixes ask the same few
 questions ("is null allowed at /journal/volume?") for every record of a run."""
 
 
@@ -373,20 +371,6 @@ def _valid_here(schema_file: str, node: Any, value: Any) -> bool:
             _SCALAR_VERDICTS.clear()
         _SCALAR_VERDICTS[key] = verdict
     return verdict
-
-
-def _resolved(root: dict[str, Any], node: Any) -> Any:
-    """``node`` with a lone local ``$ref`` (``{"$ref": "#/$defs/text"}``) followed; a ref with
-    siblings or to another document is left as it is (and is not plain)."""
-    for _ in range(8):
-        if not (isinstance(node, dict) and set(node) == {"$ref"}):
-            return node
-        ref = node["$ref"]
-        target = _local_target(root, ref) if isinstance(ref, str) else None
-        if target is None:
-            return node
-        node = target
-    return node
 
 
 _REQUIRED = regex.compile(r"required property '(.*)' is missing")
