@@ -17,9 +17,24 @@ from typing import Any
 
 SEED = Path(__file__).resolve().parent.parent / "fixtures" / "seed" / "seed-record.json"
 
-_WORDS = ["stem", "cells", "jelly", "mesenchymal", "ischemia", "limb", "critical", "therapy", "vascular", "peripheral", "artery", "disease", "outcomes", "randomized", "trial", "cohort", "analysis", "model", "learning", "network", "graph", "protein", "expression", "cancer", "tumour", "immune", "response", "climate", "soil", "carbon", "river", "basin", "policy", "health", "children", "adults", "survey", "meta", "review", "systematic", "inflammation", "kidney", "liver", "cardiac", "neural", "imaging", "signal", "sensor", "robot", "control", "optimisation", "language", "corpus", "translation", "evidence"]
-_GIVEN = ["Hao", "Bin", "Yuanyuan", "Peng", "Xiangchen", "Maria", "Jonas", "Aisha", "Kenji", "Olga", "Pedro", "Fatima", "Lars", "Chen", "Amara", "Tomás", "Ingrid", "Ravi", "Sofia", "Mateus"]
-_FAMILY = ["Liang", "Zhao", "Ren", "Li", "Dai", "Garcia", "Müller", "Okafor", "Tanaka", "Ivanova", "Silva", "Haddad", "Nilsson", "Wang", "Diallo", "Novák", "Berg", "Sharma", "Rossi", "Costa"]
+_WORDS = (
+    "stem", "cells", "jelly", "mesenchymal", "ischemia", "limb", "critical", "therapy",
+    "vascular", "peripheral", "artery", "disease", "outcomes", "randomized", "trial",
+    "cohort", "analysis", "model", "learning", "network", "graph", "protein", "expression",
+    "cancer", "tumour", "immune", "response", "climate", "soil", "carbon", "river", "basin",
+    "policy", "health", "children", "adults", "survey", "meta", "review", "systematic",
+    "inflammation", "kidney", "liver", "cardiac", "neural", "imaging", "signal", "sensor",
+    "robot", "control", "optimisation", "language", "corpus", "translation", "evidence",
+)
+_GIVEN = (
+    "Hao", "Bin", "Yuanyuan", "Peng", "Xiangchen", "Maria", "Jonas", "Aisha", "Kenji", "Olga",
+    "Pedro", "Fatima", "Lars", "Chen", "Amara", "Tomás", "Ingrid", "Ravi", "Sofia", "Mateus",
+)
+_FAMILY = (
+    "Liang", "Zhao", "Ren", "Li", "Dai", "Garcia", "Müller", "Okafor", "Tanaka", "Ivanova",
+    "Silva", "Haddad", "Nilsson", "Wang", "Diallo", "Novák", "Berg", "Sharma", "Rossi",
+    "Costa",
+)
 
 
 def _sentence(rng: random.Random, words: int) -> str:
