@@ -8,20 +8,19 @@ from collections.abc import Iterator
 
 import regex
 
-from biblint.model import Fix, Violation, join_pointer, lookup
-from biblint.record import Record
-from biblint.registry import Context, rule
-from biblint.text import (
+from biblint.domain.language import language_switch
+from biblint.domain.markup import (
     comparable,
-    excerpt,
     has_markup,
-    language_switch,
     markup_tags,
-    shown,
     strip_markup,
     tag_counts,
     unbalanced_in,
 )
+from biblint.domain.show import excerpt, shown
+from biblint.model import Fix, Violation, join_pointer, lookup
+from biblint.record import Record
+from biblint.registry import Context, rule
 
 MARKUP_ABSTRACT = "abstract-markup"
 """Profile convention: the shape keeps its abstract as markup by specification (Crossref's

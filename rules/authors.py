@@ -9,9 +9,10 @@ from typing import Any
 
 import regex
 
-from biblint.ids import orcid_key, strip_doi_prefix
+from biblint.domain.doi import strip_doi_prefix
+from biblint.domain.identifiers import orcid_key
+from biblint.domain.names import Author, NamePart, authors_of, name_key
 from biblint.model import Applicability, Fix, PatchOp, Violation, split_pointer
-from biblint.names import Author, NamePart, authors_of, name_key
 from biblint.record import Record
 from biblint.registry import Context, rule
 
@@ -253,7 +254,7 @@ def duplicate_author(record: Record, ctx: Context) -> Iterator[Violation]:
 
     ## What it does
     Compares the display names of the record's authors on a key that ignores case, accents,
-    punctuation and spacing (`biblint.names.name_key`: "María R. López" = "Maria R Lopez")
+    punctuation and spacing (`biblint.domain.names.name_key`: "María R. López" = "Maria R Lopez")
     and reports every repeat after the first. Two authors with the same name but different
     ORCID iDs are two people and are not reported; a shared ORCID under different names is
     AUTH007's.

@@ -7,8 +7,8 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from biblint import dates as dateparse
-from biblint.dates import (
+from biblint.domain import dates as dateparse
+from biblint.domain.dates import (
     AMBIGUOUS,
     DATETIME,
     DMY,
@@ -27,11 +27,11 @@ from biblint.dates import (
     parse_edtf,
     parse_iso,
 )
+from biblint.domain.pages import article_number_reason
+from biblint.domain.spacing import keep_outer_space
 from biblint.model import Fix, Violation
-from biblint.pages import article_number_reason
 from biblint.record import Record
 from biblint.registry import Context, Option, rule
-from biblint.text import keep_outer_space
 
 from .pages import record_is_article
 
@@ -356,7 +356,7 @@ def date_in_future(record: Record, ctx: Context) -> Iterator[Violation]:
     ## Options
     `issue-tolerance-days` (integer, default 365), `epub-tolerance-days` (integer,
     default 0), and `today` (`YYYY-MM-DD`, default null: the date of the run, from
-    `biblint.dates.today()`), which makes results reproducible.
+    `biblint.domain.dates.today()`), which makes results reproducible.
     """
     today = _today(ctx)
     tolerance = {ISSUE: int(ctx.options["issue-tolerance-days"]),

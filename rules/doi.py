@@ -1,8 +1,8 @@
 """DOI: DOI syntax and normalisation.
 
 Every rule here reads the canonical `doi` field and one shared analysis,
-:func:`biblint.ids.analyse_doi`, which tags each defect of a value with the code of the rule
-that owns it: a value with several defects gets one finding per defect, never two for one.
+:func:`biblint.domain.doi.analyse_doi`, which tags each defect of a value with the code of
+the rule that owns it: a value with several defects gets one finding per defect, never two for one.
 Two profile conventions shape the analysis: `doi-as-url` (OpenAlex keeps the DOI as a
 `https://doi.org/` URL, which is then no defect) and `doi-registered` (Crossref and DataCite
 records are the registration agency's own: their DOI is registered as written, so only the
@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 import regex
 
-from biblint.ids import (
+from biblint.domain.doi import (
     DOI_REGISTERED,
     DOI_URL_FORM,
     DoiAnalysis,

@@ -10,7 +10,8 @@ from typing import Any
 import regex
 from stdnum import isbn, issn
 
-from biblint.ids import (
+from biblint.domain.doi import strip_doi_prefix
+from biblint.domain.identifiers import (
     PMCID_RE,
     PMID_RE,
     check_arxiv,
@@ -18,10 +19,9 @@ from biblint.ids import (
     identifier_scheme,
     normalise_pmcid,
     normalise_pmid,
-    strip_doi_prefix,
 )
+from biblint.domain.names import authors_of
 from biblint.model import Applicability, Fix, PatchOp, Violation, lookup
-from biblint.names import authors_of
 from biblint.record import Record
 from biblint.registry import Context, rule
 
@@ -531,7 +531,8 @@ def orcid_invalid(record: Record, ctx: Context) -> Iterator[Violation]:
     ## What it does
     Checks the ORCID of every author (Crossref and CSL `ORCID`, OpenAlex `author.orcid`,
     DataCite `nameIdentifiers` with scheme ORCID, schema.org `@id`) with
-    `biblint.ids.check_orcid`: 16 characters shown as four hyphenated groups, the last a
+    `biblint.domain.identifiers.check_orcid`: 16 characters shown as four hyphenated groups,
+    the last a
     check character computed with ISO 7064 MOD 11-2 (python-stdnum) where `X` stands for 10
     and must be a capital; as a URL, the host must be `orcid.org`. Both `https://orcid.org/…`
     and Crossref's `http://orcid.org/…` are accepted, and so is the bare id.
@@ -677,7 +678,8 @@ def identifier_in_wrong_field(record: Record, ctx: Context) -> Iterator[Violatio
     ## What it does
     Looks at the canonical identifier fields (`doi`, `pmid`, `pmcid`, `arxiv`, and each
     value of `issn` and `isbn`) and reports a value that is not of the field's scheme but
-    plainly of another one (`biblint.ids.identifier_scheme`): a PMID or an arXiv id in the
+    plainly of another one (`biblint.domain.identifiers.identifier_scheme`): a PMID or an
+    arXiv id in the
     DOI field, a DOI or a `PMC…` id in the PMID field, a DOI in the ISSN field, an ISSN in
     the ISBN field, an ORCID anywhere. An ISSN or ISBN counts only with a valid check
     digit; a bare number counts as a PMID. A bare number in the PMCID field is left to

@@ -7,8 +7,7 @@ from collections.abc import Iterator
 
 import regex
 
-from biblint.model import Applicability, Fix, PatchOp, Violation, resolve_pointer
-from biblint.pages import (
+from biblint.domain.pages import (
     PageRange,
     article_number_reason,
     expand_elided,
@@ -16,9 +15,10 @@ from biblint.pages import (
     normalise_separator,
     parse_pages,
 )
+from biblint.domain.spacing import keep_outer_space
+from biblint.model import Applicability, Fix, PatchOp, Violation, resolve_pointer
 from biblint.record import Field, Record
 from biblint.registry import Context, Option, rule
-from biblint.text import keep_outer_space
 
 S2_PAGE_RANGES = "s2-page-ranges"
 """Profile convention: the shape writes a range with a spaced hyphen (Semantic Scholar's

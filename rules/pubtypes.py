@@ -16,7 +16,7 @@ from functools import cache
 
 import regex
 
-from biblint.ids import strip_doi_prefix
+from biblint.domain.doi import strip_doi_prefix
 from biblint.model import Fix, Violation
 from biblint.profiles import load_schema
 from biblint.record import Record

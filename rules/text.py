@@ -9,21 +9,19 @@ from collections.abc import Iterator
 
 import regex
 
-from biblint.model import Fix, Violation, join_pointer
-from biblint.record import Record
-from biblint.registry import Context, rule
-from biblint.text import (
-    MARC_NONSORT_RE,
+from biblint.domain.entities import (
     double_escapes_in,
-    excerpt,
-    fix_mojibake,
-    has_markup,
     html_entities_in,
-    tex_construct_text,
-    tex_spans,
     unescape_double,
     unescape_entities,
 )
+from biblint.domain.markup import has_markup
+from biblint.domain.mojibake import MARC_NONSORT_RE, fix_mojibake
+from biblint.domain.show import excerpt
+from biblint.domain.tex import tex_construct_text, tex_spans
+from biblint.model import Fix, Violation, join_pointer
+from biblint.record import Record
+from biblint.registry import Context, rule
 
 MARKUP_ABSTRACT = "abstract-markup"
 """Profile convention: the abstract is markup by specification (Crossref's JATS)."""

@@ -8,19 +8,13 @@ from collections.abc import Iterator
 
 import regex
 
+from biblint.domain.casing import SMALL_WORDS, titlecase
+from biblint.domain.language import STOPWORDS
+from biblint.domain.markup import comparable, has_markup, known_tags, strip_markup
+from biblint.domain.show import shown
 from biblint.model import Fix, Violation
 from biblint.record import Record
 from biblint.registry import Context, Option, rule
-from biblint.text import (
-    SMALL_WORDS,
-    STOPWORDS,
-    comparable,
-    has_markup,
-    known_tags,
-    shown,
-    strip_markup,
-    titlecase,
-)
 
 TITLE_ABBREVIATIONS = frozenset(
     {

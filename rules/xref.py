@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import regex
 from stdnum import issn
 
-from biblint.ids import (
+from biblint.domain.doi import (
     DOI_RE,
     DOI_REGISTERED,
     doi_from_url,
@@ -16,10 +16,10 @@ from biblint.ids import (
     doi_match_key,
     doi_url,
     normalise_doi,
-    normalise_pmcid,
     shown,
     strip_doi_prefix,
 )
+from biblint.domain.identifiers import normalise_pmcid
 from biblint.model import Applicability, Fix, PatchOp, Violation, resolve_pointer
 from biblint.record import Field, Record
 from biblint.registry import Context, Option, rule

@@ -1,4 +1,4 @@
-"""DOI parsing and normalisation in biblint.ids: examples and properties (Hypothesis)."""
+"""DOI parsing and normalisation in biblint.domain.doi: examples and properties (Hypothesis)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from biblint.ids import (
+from biblint.domain.doi import (
     analyse_doi,
     canonical_doi_url,
     doi_from_url,

@@ -1,5 +1,6 @@
-"""Author items of every shape (biblint.names), and the identifier helpers the ID and AUTH
-rules use (ORCID, PMID, arXiv, scheme guessing in biblint.ids): examples and properties."""
+"""Author items of every shape (biblint.domain.names), and the identifier helpers the ID and AUTH
+rules use (ORCID, PMID, arXiv, scheme guessing in biblint.domain.identifiers): examples and
+properties."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from stdnum.iso7064 import mod_11_2
 
-from biblint.ids import (
+from biblint.domain.identifiers import (
     ORCID_RE,
     PMID_RE,
     check_arxiv,
@@ -19,8 +20,8 @@ from biblint.ids import (
     normalise_pmid,
     orcid_key,
 )
+from biblint.domain.names import Author, author_of, authors_of, name_key
 from biblint.model import resolve_pointer
-from biblint.names import Author, author_of, authors_of, name_key
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),

@@ -1,0 +1,39 @@
+"""Values shown in messages: quoted, cut, invisible characters made visible.
+
+Every function here is pure and never raises on any string.
+"""
+
+from __future__ import annotations
+
+import json
+
+import regex
+
+_EXCERPT_SPACE_RE = regex.compile(r"\s++")
+
+
+_INVISIBLE_RE = regex.compile(r"[\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+
+
+def _quoted(text: str) -> str:
+    """JSON quoting with invisible characters escaped too (C1 controls, zero-width and
+    bidirectional marks), so a message shows what is there."""
+    return _INVISIBLE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}",
+                             json.dumps(text, ensure_ascii=False))
+
+
+def shown(value: str, limit: int = 40) -> str:
+    """``value`` quoted (JSON) for a message, cut to ``limit`` characters with `…`."""
+    text = value if len(value) <= limit else value[: limit - 1] + "…"
+    return _quoted(text)
+
+
+def excerpt(text: str, start: int, end: int, before: int = 12, after: int = 12) -> str:
+    """``text[start:end]`` quoted (JSON) with a little context, whitespace collapsed, never the
+    whole of a long text: `…` marks each cut."""
+    left = max(0, start - before)
+    right = min(len(text), end + after)
+    snippet = _EXCERPT_SPACE_RE.sub(" ", text[left:right])
+    prefix = "…" if left > 0 else ""
+    suffix = "…" if right < len(text) else ""
+    return _quoted(prefix + snippet + suffix)
