@@ -230,8 +230,9 @@ def default_registry() -> Registry:
     return _DEFAULT
 
 
-def _installed_entry_points() -> Iterator[EntryPoint]:
-    """The ``biblint.rules`` entry points of installed distributions.
+def _installed_entry_points(group: str = ENTRY_POINT_GROUP) -> Iterator[EntryPoint]:
+    """The entry points of ``group`` (``biblint.rules``, or ``biblint.profiles``) of installed
+    distributions.
 
     ``python -m biblint`` and ``python -c`` put the working directory first on ``sys.path``; a
     ``*.dist-info`` folder in a checked-out data repository is not an installed package, so the
@@ -247,7 +248,7 @@ def _installed_entry_points() -> Iterator[EntryPoint]:
         if name in seen:
             continue
         seen.add(name)
-        yield from (ep for ep in dist.entry_points if ep.group == ENTRY_POINT_GROUP)
+        yield from (ep for ep in dist.entry_points if ep.group == group)
 
 
 def missing_doc_headings(item: Rule) -> list[str]:

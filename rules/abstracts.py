@@ -19,10 +19,11 @@ from biblint.domain.markup import (
 )
 from biblint.domain.show import excerpt, shown
 from biblint.model import Fix, Violation, join_pointer, lookup
+from biblint.profiles import Convention
 from biblint.record import Record
 from biblint.registry import Context, rule
 
-MARKUP_ABSTRACT = "abstract-markup"
+MARKUP_ABSTRACT = Convention.ABSTRACT_MARKUP
 """Profile convention: the shape keeps its abstract as markup by specification (Crossref's
 JATS `abstract`). ABS001 is quiet for records of such a shape; ABS002 still reports markup
 that does not balance, without the plain-text fix."""
@@ -709,12 +710,13 @@ def inverted_index_positions(record: Record, ctx: Context) -> Iterator[Violation
     ## Fix
     None: which word belongs in the gap cannot be known.
     """
-    if record.profile.name != "openalex" or not isinstance(record.data, dict):
+    found = record.field("abstract_index")
+    if found is None:
         return
-    index = record.data.get("abstract_inverted_index")
+    index = found.value
     if not isinstance(index, dict) or not index:
         return
-    base = "/abstract_inverted_index"
+    base = found.pointer
     total = 0
     largest = -1
     for token, positions in index.items():

@@ -10,13 +10,13 @@ from typing import Any
 import regex
 
 from biblint.model import Fix, Violation
-from biblint.profiles import COUNT_FIELDS
+from biblint.profiles import COUNT_FIELDS, Convention
 from biblint.record import Field, Record
 from biblint.registry import Context, rule
 
 from .values import NUMBER_TEXT_RE
 
-OA_URL_OPTIONAL = "oa-url-optional"
+OA_URL_OPTIONAL = Convention.OA_URL_OPTIONAL
 """Profile convention: the open-access flag may be true without a link (Semantic Scholar's
 `isOpenAccess` comes from Unpaywall, its `openAccessPdf` is given only "if available");
 OA001 is quiet for records of such a shape."""
@@ -184,7 +184,7 @@ def _oa_vocabulary(record: Record) -> Iterator[tuple[str, str, frozenset[str], s
     data = record.data
     if not isinstance(data, dict):
         return
-    if record.profile.name == "openalex":
+    if record.profile.has(Convention.OA_LOCATIONS):
         access = data.get("open_access")
         if isinstance(access, dict) and isinstance(access.get("oa_status"), str):
             yield ("/open_access/oa_status", access["oa_status"], OA_STATUSES, "OA status",
@@ -193,7 +193,7 @@ def _oa_vocabulary(record: Record) -> Iterator[tuple[str, str, frozenset[str], s
             license_ = location.get("license")
             if isinstance(license_, str):
                 yield f"{pointer}/license", license_, OA_LICENSES, "licence", False
-    elif record.profile.name in ("s2", "aggregator"):
+    elif record.profile.has(Convention.OA_PDF_STATUS):
         pdf = data.get("openAccessPdf")
         if isinstance(pdf, dict) and isinstance(pdf.get("status"), str):
             yield ("/openAccessPdf/status", pdf["status"], S2_OA_STATUSES, "OA status",

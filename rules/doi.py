@@ -16,8 +16,6 @@ from collections.abc import Iterator
 import regex
 
 from biblint.domain.doi import (
-    DOI_REGISTERED,
-    DOI_URL_FORM,
     DoiAnalysis,
     analyse_doi,
     canonical_doi_url,
@@ -26,6 +24,7 @@ from biblint.domain.doi import (
     shown,
 )
 from biblint.model import Fix, Violation
+from biblint.profiles import Convention
 from biblint.record import Field, Record
 from biblint.registry import Context, Option, rule
 
@@ -42,8 +41,8 @@ def _doi(record: Record) -> tuple[Field, DoiAnalysis] | None:
     if found is None or not isinstance(found.value, str) or not found.value.strip():
         return None
     conventions = record.profile.conventions
-    analysis = analyse_doi(found.value, url_form=DOI_URL_FORM in conventions,
-                           registered=DOI_REGISTERED in conventions)
+    analysis = analyse_doi(found.value, url_form=Convention.DOI_AS_URL in conventions,
+                           registered=Convention.DOI_REGISTERED in conventions)
     return found, analysis
 
 
@@ -111,7 +110,7 @@ def doi_syntax(record: Record, ctx: Context) -> Iterator[Violation]:
     for a library that stores them on purpose (Better BibTeX can export them).
     """
     got = _doi(record)
-    if got is None or DOI_REGISTERED in record.profile.conventions:
+    if got is None or record.profile.has(Convention.DOI_REGISTERED):
         return
     found, analysis = got
     if ctx.options.get("short-doi", False) and is_short_doi(found.value):
@@ -423,7 +422,7 @@ def doi_url_legacy(record: Record, ctx: Context) -> Iterator[Violation]:
     ## Fix
     Safe: rewrites the resolver part to `https://doi.org/` and keeps the rest as written.
     """
-    fields = [*URL_FIELDS, "doi"] if DOI_URL_FORM in record.profile.conventions else URL_FIELDS
+    fields = [*URL_FIELDS, "doi"] if record.profile.has(Convention.DOI_AS_URL) else URL_FIELDS
     seen: set[str] = set()
     for name in fields:
         found = record.field(name)

@@ -22,17 +22,18 @@ from biblint.domain.identifiers import (
 )
 from biblint.domain.names import authors_of
 from biblint.model import Applicability, Fix, PatchOp, Violation, lookup
+from biblint.profiles import Convention
 from biblint.record import Record
 from biblint.registry import Context, rule
 
-PMCID_BARE_DIGITS = "pmcid-bare-digits"
+PMCID_BARE_DIGITS = Convention.PMCID_BARE_DIGITS
 """Profile convention: the shape stores PMCIDs as bare digits (Semantic Scholar's
 ``externalIds.PubMedCentral``); ID002 accepts them there."""
-PMCID_AS_URL = "pmcid-as-url"
+PMCID_AS_URL = Convention.PMCID_AS_URL
 """Profile convention: the shape stores PMCIDs as PMC article URLs (OpenAlex's
 ``ids.pmcid``, ``https://www.ncbi.nlm.nih.gov/pmc/articles/7123338``); ID002 accepts them."""
 _BARE_DIGITS_RE = regex.compile(r"[1-9][0-9]*")
-PMID_AS_URL = "pmid-as-url"
+PMID_AS_URL = Convention.PMID_AS_URL
 """Profile convention: the shape stores PMIDs as PubMed URLs (OpenAlex's ``ids.pmid``,
 ``https://pubmed.ncbi.nlm.nih.gov/17435989``); ID001 accepts them."""
 _PUBMED_URLS = ("https://pubmed.ncbi.nlm.nih.gov/", "http://pubmed.ncbi.nlm.nih.gov/")
@@ -43,13 +44,6 @@ _ISBN_CHARS_RE = regex.compile(r"[0-9]++[Xx]?+")
 _PLACEHOLDER_ISSNS = frozenset({"00000000"})
 """Valid-looking ISSNs that stand for none (Crossref's listing of deleted DOIs uses it)."""
 
-# Platform name (lower case, letters and digits only) -> (record id pattern, what it is).
-SOURCE_ID_FORMATS: dict[str, tuple[regex.Pattern[str], str]] = {
-    "semanticscholar": (regex.compile(r"[0-9a-fA-F]{40}"), "a 40-hex Semantic Scholar paper id"),
-    "s2": (regex.compile(r"[0-9a-fA-F]{40}"), "a 40-hex Semantic Scholar paper id"),
-    "openalex": (regex.compile(r"(?:https://openalex\.org/)?W[1-9][0-9]*"),
-                 "an OpenAlex work id (W…)"),
-}
 _NOT_ALNUM_RE = regex.compile(r"[^a-z0-9]+")
 
 
@@ -168,7 +162,7 @@ def source_id_missing(record: Record, ctx: Context) -> Iterator[Violation]:
         yield Violation(f"{name} id is {shown}: the record cannot be re-fetched or merged",
                         found.pointer)
         return
-    known = SOURCE_ID_FORMATS.get(_platform_key(platform.value))
+    known = record.profile.source_id_formats.get(_platform_key(platform.value))
     if known is None:
         return
     pattern, what = known
@@ -389,11 +383,10 @@ def issn_set_inconsistent(record: Record, ctx: Context) -> Iterator[Violation]:
     ## Fix
     None: which ISSN belongs where has to be checked against the ISSN Portal.
     """
-    name = record.profile.name
     data = record.data
-    if name == "crossref" and isinstance(data, dict):
+    if record.profile.has(Convention.ISSN_TYPE) and isinstance(data, dict):
         yield from _crossref_issns(data)
-    elif name == "openalex" and isinstance(data, dict):
+    elif record.profile.has(Convention.ISSN_L) and isinstance(data, dict):
         yield from _openalex_issn_l(data)
         return
     found = record.field("issn")
@@ -407,12 +400,10 @@ def issn_set_inconsistent(record: Record, ctx: Context) -> Iterator[Violation]:
         values = [found.value[a:b] for a, b in _tokens(found.value)]
     else:
         return
-    if name == "s2" and isinstance(data, dict):
-        venue = data.get("publicationVenue")
-        alternates = venue.get("alternate_issns") if isinstance(venue, dict) else None
-        if isinstance(alternates, list):
-            values.extend(alternates)
-            pointer = "/publicationVenue/alternate_issns"
+    alternates = record.field("issn_alternates")
+    if alternates is not None and isinstance(alternates.value, list):
+        values.extend(alternates.value)
+        pointer = alternates.pointer
     distinct = _issns(values)
     if len(distinct) > 2:
         shown = ", ".join(distinct[:4]) + (", …" if len(distinct) > 4 else "")
@@ -633,7 +624,7 @@ _FOREIGN = {
     "issn": ("doi", "isbn", "orcid", "pmcid", "arxiv"),
     "isbn": ("doi", "issn", "orcid", "pmcid", "arxiv"),
 }
-_URL_FORMS = {"doi": "doi-as-url", "pmid": PMID_AS_URL, "pmcid": PMCID_AS_URL}
+_URL_FORMS = {"doi": Convention.DOI_AS_URL, "pmid": PMID_AS_URL, "pmcid": PMCID_AS_URL}
 
 
 def _moved_value(scheme: str, value: str) -> str | None:

@@ -73,14 +73,6 @@ def doi_url(value: str) -> str:
 # when it is the one judgement needed, so a fix never carries a second, unasked judgement.
 # Every pattern is linear: no nested quantifiers, possessive runs.
 
-DOI_URL_FORM = "doi-as-url"
-"""Profile convention: the DOI field holds the DOI as a ``https://doi.org/`` URL (OpenAlex)."""
-
-DOI_REGISTERED = "doi-registered"
-"""Profile convention: the record is the registration agency's own metadata (Crossref,
-DataCite), so its DOI is registered exactly as written: odd characters, a trailing ``.`` or a
-letters-only suffix are the DOI, not copy errors."""
-
 _REGISTRANT_RE = regex.compile(r"10\.[0-9]{4,9}+(?:\.[0-9]++)*+\Z")
 # The Handbook's structure: "10." + registrant code + "/" + a suffix of printable characters
 # (any Unicode; no whitespace, control, format, private-use or unassigned code points).
@@ -344,7 +336,9 @@ def analyse_doi(value: str, *, url_form: bool = False,
 
     ``url_form``: the shape stores the DOI as a ``https://doi.org/`` URL, which is then no
     defect (other resolver URLs are DOI011's). ``registered``: the value is the registration
-    agency's own (:data:`DOI_REGISTERED`), so only the mechanical defects (DOI003, DOI004,
+    agency's own metadata, so its DOI is registered exactly as written (odd characters, a
+    trailing ``.`` or a letters-only suffix are the DOI, not copy errors): only the mechanical
+    defects (DOI003, DOI004,
     DOI006) are looked for. Never raises.
     """
     problems: list[DoiProblem] = []

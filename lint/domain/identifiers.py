@@ -320,3 +320,14 @@ def _is_valid(check: Callable[[str], bool], text: str) -> bool:
         return bool(check(text))
     except Exception:
         return False
+
+
+# Platform name (lower case, letters and digits only) -> (record id pattern, what it is).
+PLATFORM_ID_FORMATS: dict[str, tuple[regex.Pattern[str], str]] = {
+    "semanticscholar": (regex.compile(r"[0-9a-fA-F]{40}"), "a 40-hex Semantic Scholar paper id"),
+    "s2": (regex.compile(r"[0-9a-fA-F]{40}"), "a 40-hex Semantic Scholar paper id"),
+    "openalex": (regex.compile(r"(?:https://openalex\.org/)?W[1-9][0-9]*"),
+                 "an OpenAlex work id (W…)"),
+}
+"""The record-id formats of source platforms (ID009), read through a profile's
+``source_id_formats``."""
