@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Iterator
 
 import regex
@@ -83,16 +82,6 @@ _URLISH_RE = regex.compile(r"://|(?<![\p{L}\p{N}])www\.|@|10\.[0-9]{4,9}/|[_=\\]
 # (a one-word sentence glued to the previous one is too rare to tell from them).
 _PROSE_AFTER_RE = regex.compile(r"(?:$|[\s,;:!?)\]\"'’”]|-\p{Ll})")
 _WHITESPACE_RE = regex.compile(r"\s++")
-
-
-def _shown(text: str, start: int, end: int, before: int = 10, after: int = 10) -> str:
-    """``text[start:end]`` quoted with a little context: never the whole text."""
-    left = max(0, start - before)
-    right = min(len(text), end + after)
-    snippet = _WHITESPACE_RE.sub(" ", text[left:right])
-    prefix = "…" if left > 0 else ""
-    suffix = "…" if right < len(text) else ""
-    return json.dumps(prefix + snippet + suffix, ensure_ascii=False)
 
 
 def _abstract(record: Record) -> tuple[str, str] | None:
@@ -257,7 +246,7 @@ def abstract_glued_heading(record: Record, ctx: Context) -> Iterator[Violation]:
     fix = Fix.replace(pointer, _unglue(text, matches), "Separate the glued headings",
                       unsafe=True)
     for match in matches:
-        context = _shown(text, match.start("heading"), match.end(), after=6)
+        context = excerpt(text, match.start("heading"), match.end(), before=10, after=6)
         yield Violation(f'heading "{match["heading"]}" glued to the text ({context})',
                         pointer, fix)
 
@@ -369,8 +358,8 @@ def abstract_missing_sentence_space(record: Record, ctx: Context) -> Iterator[Vi
     parts.append(text[pos:])
     fix = Fix.replace(pointer, "".join(parts), "Insert the missing spaces", unsafe=True)
     for dot in spots:
-        yield Violation(f"missing space after a sentence end ({_shown(text, dot, dot + 1)})",
-                        pointer, fix)
+        context = excerpt(text, dot, dot + 1, before=10, after=10)
+        yield Violation(f"missing space after a sentence end ({context})", pointer, fix)
 
 
 ABSTRACT_LABELS = (

@@ -9,6 +9,7 @@ from typing import Any
 
 import regex
 
+from biblint.domain.show import shown as _shown
 from biblint.model import Fix, Violation
 from biblint.profiles import COUNT_FIELDS, Convention
 from biblint.record import Field, Record
@@ -36,11 +37,6 @@ publisher-specific terms occur), so OA004 reports only licences written in anoth
 _HTTP_RE = regex.compile(r"https?://[^\s/?#]++", regex.IGNORECASE)
 
 
-def _shown(value: object, limit: int = 40) -> str:
-    """A value quoted for a message, cut to ``limit`` characters."""
-    text = value if isinstance(value, str) else json.dumps(value)
-    return json.dumps(text if len(text) <= limit else text[: limit - 1] + "…",
-                      ensure_ascii=False)
 
 
 def _oa_url(record: Record) -> tuple[str, object] | None:

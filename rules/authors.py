@@ -12,6 +12,7 @@ import regex
 from biblint.domain.doi import strip_doi_prefix
 from biblint.domain.identifiers import orcid_key
 from biblint.domain.names import Author, NamePart, authors_of, name_key
+from biblint.domain.show import shown as _shown
 from biblint.model import Applicability, Fix, PatchOp, Violation, split_pointer
 from biblint.profiles import Convention
 from biblint.record import Record
@@ -28,10 +29,6 @@ _DELIMITER_RE = regex.compile(r"[;,&|\n]|\sand\s")
 _INITIALS_RE = regex.compile(r"(?:\p{Lu}\.?-?){1,3}+")
 
 
-def _shown(value: str, limit: int = 40) -> str:
-    """A value quoted for a message, cut to ``limit`` characters."""
-    return json.dumps(value if len(value) <= limit else value[: limit - 1] + "…",
-                      ensure_ascii=False)
 
 
 def split_authors(value: str) -> list[str] | None:

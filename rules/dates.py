@@ -29,6 +29,7 @@ from biblint.domain.dates import (
     parse_iso,
 )
 from biblint.domain.pages import article_number_reason
+from biblint.domain.show import shown as _shown
 from biblint.domain.spacing import keep_outer_space
 from biblint.model import Fix, Violation, lookup, split_pointer
 from biblint.profiles import Convention
@@ -136,9 +137,6 @@ def _each_date(record: Record, *, dated_only: bool
             yield item, pointer, date, shown
 
 
-def _shown(value: str, limit: int = 40) -> str:
-    return json.dumps(value if len(value) <= limit else value[: limit - 1] + "…",
-                      ensure_ascii=False)
 
 
 

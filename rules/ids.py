@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import Any
@@ -21,6 +20,7 @@ from biblint.domain.identifiers import (
     normalise_pmid,
 )
 from biblint.domain.names import authors_of
+from biblint.domain.show import shown as _shown
 from biblint.model import Applicability, Fix, PatchOp, Violation, lookup
 from biblint.profiles import Convention
 from biblint.record import Record
@@ -47,11 +47,6 @@ _PLACEHOLDER_ISSNS = frozenset({"00000000"})
 _NOT_ALNUM_RE = regex.compile(r"[^a-z0-9]+")
 
 
-def _shown(value: object, limit: int = 40) -> str:
-    """A value quoted for a message, cut to ``limit`` characters."""
-    text = value if isinstance(value, str) else json.dumps(value)
-    return json.dumps(text if len(text) <= limit else text[: limit - 1] + "…",
-                      ensure_ascii=False)
 
 
 @rule("ID002", "pmcid-malformed", severity="error", fix="safe")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import unicodedata
 from collections.abc import Collection, Iterator
@@ -11,6 +10,7 @@ from typing import Any
 import regex
 from stdnum import issn
 
+from biblint.domain.show import shown as _shown
 from biblint.model import Violation
 from biblint.profiles import Convention
 from biblint.record import Record
@@ -25,10 +25,6 @@ Past it, new keys are no longer compared (no finding is invented, some may be mi
 _SPACE_RE = regex.compile(r"\s++")
 
 
-def _shown(value: object, limit: int = 40) -> str:
-    text = value if isinstance(value, str) else json.dumps(value)
-    return json.dumps(text if len(text) <= limit else text[: limit - 1] + "…",
-                      ensure_ascii=False)
 
 
 def _where(record: Record) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 import regex
@@ -15,6 +14,7 @@ from biblint.domain.pages import (
     normalise_separator,
     parse_pages,
 )
+from biblint.domain.show import shown as _shown
 from biblint.domain.spacing import keep_outer_space
 from biblint.model import Applicability, Fix, PatchOp, Violation, resolve_pointer
 from biblint.profiles import Convention
@@ -63,9 +63,6 @@ _SIMPLE_NUMBER_RE = regex.compile(
 _KEEP_LABEL_RE = regex.compile(r"(?:suppl|supplement|part|pt|spec|special|sup)\b", regex.I)
 
 
-def _shown(value: str, limit: int = 40) -> str:
-    return json.dumps(value if len(value) <= limit else value[: limit - 1] + "…",
-                      ensure_ascii=False)
 
 
 def _blank(value: object) -> bool:

@@ -10,13 +10,13 @@ The tables below are the vocabularies and the equivalences between them.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from functools import cache
 
 import regex
 
 from biblint.domain.doi import strip_doi_prefix
+from biblint.domain.show import shown as _shown
 from biblint.model import Fix, Violation
 from biblint.profiles import Convention, load_schema
 from biblint.record import Record
@@ -168,10 +168,6 @@ def _spellings(name: str) -> Mapping[str, str]:
     return {_key(term): term for term in vocabulary(name)}
 
 
-def _shown(value: object, limit: int = 40) -> str:
-    text = value if isinstance(value, str) else json.dumps(value)
-    return json.dumps(text if len(text) <= limit else text[: limit - 1] + "…",
-                      ensure_ascii=False)
 
 
 def _type_values(record: Record, name: str) -> Iterator[tuple[str, str]]:

@@ -9,6 +9,7 @@ from itertools import repeat
 
 import regex
 
+from biblint.domain.show import shown as _shown
 from biblint.model import Applicability, Fix, Violation
 from biblint.profiles import COUNT_FIELDS, PROFILES, Convention
 from biblint.record import Record, child_pointer
@@ -63,10 +64,6 @@ _COMMA_ITEM_RE = regex.compile(
 )
 
 
-def _shown(value: str, limit: int = 40) -> str:
-    """A value quoted for a message, cut to ``limit`` characters."""
-    return json.dumps(value if len(value) <= limit else value[: limit - 1] + "…",
-                      ensure_ascii=False)
 
 
 @rule("TYP001", "integer-as-string", severity="error", fix="safe")

@@ -15,10 +15,10 @@ from biblint.domain.doi import (
     doi_match_key,
     doi_url,
     normalise_doi,
-    shown,
     strip_doi_prefix,
 )
 from biblint.domain.identifiers import normalise_pmcid
+from biblint.domain.show import shown
 from biblint.model import Applicability, Fix, PatchOp, Violation, resolve_pointer
 from biblint.profiles import Convention
 from biblint.record import Field, Record

@@ -14,6 +14,7 @@ import regex
 from stdnum import issn
 
 from .doi import ANY_DOI_RE, strip_doi_prefix
+from .show import shown
 
 PMCID_RE = regex.compile(r"^PMC[1-9][0-9]*\Z")
 PMID_RE = regex.compile(r"^[1-9][0-9]{0,8}\Z")
@@ -128,12 +129,6 @@ class OrcidCheck:
     """The corrected value when every problem has a deterministic fix, else None."""
 
 
-def _quoted(value: str, limit: int = 40) -> str:
-    """A value quoted for a message, cut to ``limit`` characters."""
-    text = value if len(value) <= limit else value[: limit - 1] + "…"
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def _hyphenated(key: str) -> str:
     return f"{key[0:4]}-{key[4:8]}-{key[8:12]}-{key[12:16]}"
 
@@ -166,14 +161,14 @@ def check_orcid(value: str) -> OrcidCheck:
         host = url["host"].lower()
         body = url["body"]
         if scheme not in ("", "http://", "https://"):
-            problems.append(f"scheme {_quoted(scheme)}")
+            problems.append(f"scheme {shown(scheme)}")
             fixable = False
         elif not scheme:
             problems.append("no https:// before the host")
         if host == "www.orcid.org":
             problems.append("host www.orcid.org instead of orcid.org")
         elif host != ORCID_HOST:
-            problems.append(f"host {_quoted(host)} is not orcid.org")
+            problems.append(f"host {shown(host)} is not orcid.org")
             fixable = False
         if text.endswith("/"):
             problems.append("a trailing slash")
@@ -181,7 +176,7 @@ def check_orcid(value: str) -> OrcidCheck:
     else:
         body = text
     if not _ORCID_BODY_RE.fullmatch(body):
-        return OrcidCheck(None, f"not an ORCID iD ({_quoted(value)})", None)
+        return OrcidCheck(None, f"not an ORCID iD ({shown(value)})", None)
     compact = body.replace("-", "")
     if len(compact) != 16:
         return OrcidCheck(None, f"{len(compact)} characters instead of 16", None)
