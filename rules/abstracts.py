@@ -432,8 +432,8 @@ def abstract_leading_label(record: Record, ctx: Context) -> Iterator[Violation]:
     rest = text[match.end():].lstrip()
     if not _LETTER_RE.search(rest[:200]) or ("<" in text and has_markup(text)):
         return
-    fix = Fix.replace(pointer, rest, f"Remove the label {match['label']!r}")
-    yield Violation(f"abstract starts with the label {match['label']!r} "
+    fix = Fix.replace(pointer, rest, f"Remove the label {shown(match['label'])}")
+    yield Violation(f"abstract starts with the label {shown(match['label'])} "
                     f"({excerpt(text, match.start('label'), match.end(), 0, 12)})", pointer, fix)
 
 

@@ -245,7 +245,7 @@ def open_access_vocabulary(record: Record, ctx: Context) -> Iterator[Violation]:
         if not closed and value == _vocabulary_key(value):
             continue  # an open list: an unknown term in the right form may be a real one
         fixed = _in_vocabulary(value, vocabulary)
-        fix = (Fix.replace(pointer, fixed, f"Write the {what} as {fixed!r}")
+        fix = (Fix.replace(pointer, fixed, f"Write the {what} as {_shown(fixed)}")
                if fixed is not None else None)
         yield Violation(f"{what} {_shown(value)} is not in the vocabulary", pointer, fix)
 

@@ -264,13 +264,14 @@ def publication_type_vocabulary(record: Record, ctx: Context) -> Iterator[Violat
             message = f"{VOCABULARY_NAMES[source]} type {_shown(value)} where a {label} type " \
                       f"is expected"
             if term is not None:
-                fix = Fix.replace(pointer, term, f"Use the {label} type {term!r}",
+                fix = Fix.replace(pointer, term, f"Use the {label} type {_shown(term)}",
                                   unsafe=not safe)
         else:
             term = _spellings(targets[0]).get(_key(value))
             if term is not None:
-                message = f"type {_shown(value)} is a misspelling of the {label} type {term!r}"
-                fix = Fix.replace(pointer, term, f"Write the type as {term!r}")
+                message = (f"type {_shown(value)} is a misspelling of the {label} type "
+                           f"{_shown(term)}")
+                fix = Fix.replace(pointer, term, f"Write the type as {_shown(term)}")
             else:
                 message = f"type {_shown(value)} is not a {label} type"
         yield Violation(message, pointer, fix)

@@ -17,7 +17,7 @@ from biblint.domain.entities import (
 )
 from biblint.domain.markup import has_markup
 from biblint.domain.mojibake import MARC_NONSORT_RE, fix_mojibake
-from biblint.domain.show import excerpt
+from biblint.domain.show import excerpt, shown
 from biblint.domain.tex import tex_construct_text, tex_spans
 from biblint.model import Fix, Violation, join_pointer
 from biblint.profiles import Convention
@@ -602,7 +602,7 @@ def latin_ligature(record: Record, ctx: Context) -> Iterator[Violation]:
             continue
         fixed = _LIGATURE_RE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), value)
         fix = Fix.replace(pointer, fixed, "Replace the ligatures with letters")
-        yield Violation(f"ligature {first.group()!r} ({_codepoint(first.group())}): "
+        yield Violation(f"ligature {shown(first.group())} ({_codepoint(first.group())}): "
                         f"{excerpt(value, first.start(), first.end(), 8, 8)}", pointer, fix)
 
 

@@ -221,3 +221,20 @@ def test_every_convention_is_declared_by_a_builtin_or_documented() -> None:
     it is exercised by that shape's fixtures), or is a documented user-facing convention."""
     declared = {c for p in PROFILES.values() for c in p.conventions}
     assert set(Convention) == declared
+
+
+def test_the_readme_example_is_a_valid_definition(tmp_path: Path) -> None:
+    import re
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Profiles of your own"):]
+    block = re.search(r"```toml\n(.*?)```", section, re.S)
+    assert block is not None
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "lab.schema.json").write_text(json.dumps(SCHEMA), encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(block.group(1), encoding="utf-8")
+    config = load_file(tmp_path / "pyproject.toml")
+    assert config is not None
+    (profile,) = config.profiles
+    assert profile.name == "lab" and profile.pointers("doi") == ("/ids/doi_value",)
+    assert biblint.Linter(config).make_record(RECORD).profile is profile
