@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -13,6 +13,10 @@ from biblint.domain.doi import strip_doi_prefix
 from biblint.domain.identifiers import (
     PMCID_RE,
     PMID_RE,
+    ArxivDefect,
+    ArxivProblem,
+    OrcidCheck,
+    OrcidDefect,
     check_arxiv,
     check_orcid,
     identifier_scheme,
@@ -510,6 +514,28 @@ def isbn_invalid(record: Record, ctx: Context) -> Iterator[Violation]:
                             pointer, fix)
 
 
+_ORCID_MESSAGES: Mapping[OrcidDefect, Callable[[str], str]] = {
+    OrcidDefect.WHITESPACE: lambda d: "surrounding whitespace",
+    OrcidDefect.LABEL: lambda d: "a label before the id",
+    OrcidDefect.SCHEME: lambda d: f"scheme {_shown(d)}",
+    OrcidDefect.NO_SCHEME: lambda d: "no https:// before the host",
+    OrcidDefect.WWW_HOST: lambda d: "host www.orcid.org instead of orcid.org",
+    OrcidDefect.OTHER_HOST: lambda d: f"host {_shown(d)} is not orcid.org",
+    OrcidDefect.TRAILING_SLASH: lambda d: "a trailing slash",
+    OrcidDefect.NOT_AN_ORCID: lambda d: f"not an ORCID iD ({_shown(d)})",
+    OrcidDefect.LENGTH: lambda d: f"{d} characters instead of 16",
+    OrcidDefect.X_NOT_LAST: lambda d: "X is allowed only as the last character",
+    OrcidDefect.LOWER_X: lambda d: "a lower-case x",
+    OrcidDefect.HYPHENS: lambda d: "hyphens missing or misplaced",
+    OrcidDefect.CHECK_CHARACTER: lambda d: "its check character is wrong (ISO 7064 MOD 11-2)",
+}
+
+
+def orcid_message(checked: OrcidCheck) -> str:
+    """The wording of every defect of an ORCID value, in order."""
+    return "; ".join(_ORCID_MESSAGES[kind](detail) for kind, detail in checked.defects)
+
+
 @rule("ID006", "orcid-invalid", severity="error", fix="safe")
 def orcid_invalid(record: Record, ctx: Context) -> Iterator[Violation]:
     """An author's ORCID iD is malformed or fails its check character.
@@ -553,12 +579,30 @@ def orcid_invalid(record: Record, ctx: Context) -> Iterator[Violation]:
         if author.orcid is None or author.orcid_pointer is None:
             continue
         checked = check_orcid(author.orcid)
-        if checked.problem is None:
+        if not checked.defects:
             continue
         fix = (Fix.replace(author.orcid_pointer, checked.fixed, "Correct the ORCID's form")
                if checked.fixed is not None else None)
-        yield Violation(f"ORCID {_shown(author.orcid)}: {checked.problem}",
+        yield Violation(f"ORCID {_shown(author.orcid)}: {orcid_message(checked)}",
                         author.orcid_pointer, fix)
+
+
+_ARXIV_MESSAGES: Mapping[ArxivDefect, Callable[[str], str]] = {
+    ArxivDefect.MONTH: lambda d: f"month {d} does not exist",
+    ArxivDefect.BEFORE_NEW_STYLE: lambda d: "new-style ids start in April 2007 (0704)",
+    ArxivDefect.NEEDS_4_DIGITS: lambda d: "ids before 2015 have a 4-digit number",
+    ArxivDefect.NEEDS_5_DIGITS: lambda d: "ids from 2015 have a 5-digit number",
+    ArxivDefect.OLD_STYLE_YEARS: lambda d: "old-style ids run from 1991 to 2007",
+    ArxivDefect.NOT_ARXIV: lambda d: "not of the form YYMM.NNNNN or archive/YYMMNNN",
+    ArxivDefect.TOO_LONG: lambda d: "not an arXiv identifier (too long)",
+    ArxivDefect.PREFIX: lambda d: "a prefix or whitespace around the identifier",
+}
+
+
+def arxiv_message(problem: ArxivProblem) -> str:
+    """ID007's wording of an arXiv defect."""
+    kind, detail = problem
+    return _ARXIV_MESSAGES[kind](detail)
 
 
 @rule("ID007", "arxiv-id-malformed", severity="error", fix="safe")
@@ -602,7 +646,7 @@ def arxiv_id_malformed(record: Record, ctx: Context) -> Iterator[Violation]:
         return
     fix = (Fix.replace(found.pointer, fixed, f"Keep the bare arXiv id {fixed}")
            if fixed is not None else None)
-    yield Violation(f"arXiv id {_shown(value)}: {problem}", found.pointer, fix)
+    yield Violation(f"arXiv id {_shown(value)}: {arxiv_message(problem)}", found.pointer, fix)
 
 
 _SCHEME_NAMES = {
