@@ -21,7 +21,7 @@ from .discovery import discover as discover_files
 from .discovery import walk
 from .fixer import FixError, converge, unified_diff, write_atomic
 from .model import FileResult, Finding, JSONValue, Origin, Report, Severity, fingerprint
-from .profiles import Profile, get_profile, installed_profiles
+from .profiles import GENERIC, Profile, installed_profiles
 from .readers import Document, ReadProblem, WriteBackError, read_bytes, read_path
 from .record import Record
 from .registry import Context, Registry, Rule, default_registry
@@ -327,6 +327,6 @@ class RuleCrash(Exception):
         self.record = record
 
 
-_NO_PROFILE: Profile = get_profile("generic")
+_NO_PROFILE: Profile = GENERIC
 __all__ = ["Linter", "RuleCrash", "RunState"]
 
