@@ -843,11 +843,30 @@ def get_profile(name: str) -> Profile:
 # -- user-defined profiles ---------------------------------------------------------------------
 
 
+@cache
+def _tokens(pointer: str) -> tuple[str, ...]:
+    from .model import split_pointer
+
+    return tuple(split_pointer(pointer))
+
+
+def value_at(data: Any, pointer: str) -> Any:
+    """The value at ``pointer`` in ``data``, or None when there is none (never raises). The
+    pointers a profile declares are parsed once per process, not once per record."""
+    node = data
+    for token in _tokens(pointer):
+        if isinstance(node, dict):
+            node = node.get(token)
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return None
+    return node
+
+
 def _keys_detector(keys: tuple[str, ...], needed: int) -> Callable[[Any], int]:
     """A detector scoring the number of ``keys`` present (a top-level key name, or a JSON
     Pointer for a nested one), if at least ``needed``."""
-    from .model import lookup
-
     names = frozenset(k for k in keys if not k.startswith("/"))
     pointers = tuple(k for k in keys if k.startswith("/"))
 
@@ -855,7 +874,7 @@ def _keys_detector(keys: tuple[str, ...], needed: int) -> Callable[[Any], int]:
         if not isinstance(data, dict):
             return 0
         hits = len(names.intersection(data))
-        hits += sum(1 for pointer in pointers if lookup(data, pointer) is not None)
+        hits += sum(1 for pointer in pointers if value_at(data, pointer) is not None)
         return hits if hits >= needed else 0
 
     return detect

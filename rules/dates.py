@@ -31,8 +31,8 @@ from biblint.domain.dates import (
 from biblint.domain.pages import article_number_reason
 from biblint.domain.show import shown as _shown
 from biblint.domain.spacing import keep_outer_space
-from biblint.model import Fix, Violation, lookup, split_pointer
-from biblint.profiles import Convention
+from biblint.model import Fix, Violation, split_pointer
+from biblint.profiles import Convention, value_at
 from biblint.record import Record
 from biblint.registry import Context, Option, rule
 
@@ -91,7 +91,7 @@ def _date_fields(record: Record) -> list[_DateField]:
     parts_only = record.profile.has(Convention.DATE_PARTS) and not csl
     if extra and isinstance(record.data, dict):
         for pointer, extra_role in extra:
-            value = lookup(record.data, pointer)
+            value = value_at(record.data, pointer)
             if value is not None:
                 kind = ("parts" if not isinstance(value, str) or parts_only
                         else "edtf" if csl else "string")
@@ -589,11 +589,11 @@ def crossref_system_date(record: Record, ctx: Context) -> Iterator[Violation]:
     day = issued.dates[0]
     data = record.data
     for pointer in record.profile.publication_dates:
-        value = lookup(data, pointer)
+        value = value_at(data, pointer)
         if value is not None and day in parse_date_parts(value).dates:
             return
     for pointer in system:
-        value = lookup(data, pointer)
+        value = value_at(data, pointer)
         if value is not None and parse_date_parts(value).dates[:1] == (day,):
             key = _label(pointer)
             yield Violation(f"issued {day.iso()} is the {key} date of the DOI record, not a "

@@ -140,3 +140,13 @@ def test_builtin_profiles_declare_what_the_rules_used_to_key_by_name() -> None:
     assert not get_profile("s2").omitted_means_missing
     assert not get_profile("generic").known_shape
     assert get_profile("generic").required == ()
+
+
+def test_value_at_reads_a_declared_pointer() -> None:
+    from biblint.profiles import value_at
+
+    data = {"a": {"b": [1, {"c": 2}]}, "x~y/z": 3}
+    assert value_at(data, "/a/b/1/c") == 2
+    assert value_at(data, "/x~0y~1z") == 3
+    assert value_at(data, "/a/b/5") is None and value_at(data, "/a/b/1/c/d") is None
+    assert value_at(data, "") == data
