@@ -91,8 +91,10 @@ def _parser() -> argparse.ArgumentParser:
                        help="exit 0 even when findings fail (2 still means an error)")
     check.add_argument("--fail-on", choices=[s.label for s in Severity],
                        help="lowest severity that fails the run (default: warning)")
-    check.add_argument("--profile", choices=sorted(PROFILES),
-                       help="force a record profile instead of detecting it")
+    check.add_argument("--profile", metavar="NAME",
+                       help="force a record profile instead of detecting it: "
+                            f"{', '.join(sorted(PROFILES))}, or one defined in the "
+                            "configuration ([tool.biblint.profiles.NAME])")
     check.add_argument("--config", metavar="FILE", type=Path,
                        help="use this biblint.toml / pyproject.toml instead of discovering one")
     check.add_argument("--isolated", action="store_true", help="ignore all configuration files")

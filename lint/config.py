@@ -16,7 +16,7 @@ from typing import Any
 import jsonschema
 
 from .model import Severity
-from .profiles import load_schema
+from .profiles import Profile, ProfileError, load_schema, profile_from_config
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -42,6 +42,9 @@ class Config:
     exclude: tuple[str, ...] = ()
     unsafe_fixes: bool = False
     rules: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    profiles: tuple[Profile, ...] = ()
+    """User-defined profiles (``[tool.biblint.profiles.NAME]``), detected before the installed
+    ones."""
     root: Path | None = None
     """The folder of the config file: per-file-ignores and exclude patterns are relative to it."""
     source: str | None = None
@@ -84,6 +87,12 @@ def from_mapping(table: Mapping[str, Any], *, source: str = "<config>",
     errors = sorted(validator.iter_errors(dict(table)), key=lambda e: list(e.absolute_path))
     if errors:
         raise ConfigError(f"{source}: {_explain(errors[0])}")
+    profiles: list[Profile] = []
+    for name, definition in table.get("profiles", {}).items():
+        try:
+            profiles.append(profile_from_config(name, definition, root=root))
+        except ProfileError as exc:
+            raise ConfigError(f"{source}: {exc}") from None
     return Config(
         select=tuple(table.get("select", ("ALL",))),
         ignore=tuple(table.get("ignore", ())),
@@ -95,6 +104,7 @@ def from_mapping(table: Mapping[str, Any], *, source: str = "<config>",
         exclude=tuple(table.get("exclude", ())),
         unsafe_fixes=bool(table.get("unsafe-fixes", False)),
         rules={k: dict(v) for k, v in table.get("rules", {}).items()},
+        profiles=tuple(profiles),
         root=root,
         source=source,
     )

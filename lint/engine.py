@@ -21,7 +21,7 @@ from .discovery import discover as discover_files
 from .discovery import walk
 from .fixer import FixError, converge, unified_diff, write_atomic
 from .model import FileResult, Finding, JSONValue, Origin, Report, Severity, fingerprint
-from .profiles import Profile, detect_profile, get_profile
+from .profiles import GENERIC, Profile, installed_profiles
 from .readers import Document, ReadProblem, WriteBackError, read_bytes, read_path
 from .record import Record
 from .registry import Context, Registry, Rule, default_registry
@@ -49,8 +49,10 @@ class Linter:
             for selectors in self.config.per_file_ignores.values():
                 for selector in selectors:
                     self.registry.select((selector,))
+            # Installed profiles plus the user's own from the configuration.
+            self.profiles = installed_profiles().with_user(self.config.profiles)
             self.profile: Profile | None = (
-                get_profile(self.config.profile) if self.config.profile else None
+                self.profiles.get(self.config.profile) if self.config.profile else None
             )
         except ValueError as exc:
             where = f"{self.config.source}: " if self.config.source else ""
@@ -108,8 +110,8 @@ class Linter:
                     origin: Origin | None = None,
                     locate: Any = None) -> Record:
         if isinstance(profile, str):
-            profile = get_profile(profile)
-        chosen = profile or self.profile or detect_profile(data)
+            profile = self.profiles.get(profile)
+        chosen = profile or self.profile or self.profiles.detect(data)
         return Record(data, chosen, origin, locate)
 
     def lint(self, data: JSONValue, *, profile: str | Profile | None = None) -> list[Finding]:
@@ -325,6 +327,6 @@ class RuleCrash(Exception):
         self.record = record
 
 
-_NO_PROFILE: Profile = get_profile("generic")
+_NO_PROFILE: Profile = GENERIC
 __all__ = ["Linter", "RuleCrash", "RunState"]
 

@@ -9,7 +9,7 @@ from functools import cache
 from itertools import repeat
 from typing import Any, NamedTuple, TypeVar, cast
 
-from .ids import doi_key
+from .domain.doi import doi_key
 from .model import JSONValue, Origin, join_pointer, split_pointer
 from .profiles import Profile
 

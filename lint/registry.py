@@ -12,6 +12,7 @@ Only installed packages are loaded: never a file from the current directory.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import os
 import re
@@ -230,8 +231,9 @@ def default_registry() -> Registry:
     return _DEFAULT
 
 
-def _installed_entry_points() -> Iterator[EntryPoint]:
-    """The ``biblint.rules`` entry points of installed distributions.
+def _installed_entry_points(group: str = ENTRY_POINT_GROUP) -> Iterator[EntryPoint]:
+    """The entry points of ``group`` (``biblint.rules``, or ``biblint.profiles``) of installed
+    distributions.
 
     ``python -m biblint`` and ``python -c`` put the working directory first on ``sys.path``; a
     ``*.dist-info`` folder in a checked-out data repository is not an installed package, so the
@@ -240,14 +242,24 @@ def _installed_entry_points() -> Iterator[EntryPoint]:
     :func:`importlib.metadata.entry_points`.
     """
     cwd = os.path.realpath(os.getcwd())
-    paths = [p for p in sys.path if p and os.path.realpath(p) != cwd]
+    paths = tuple(p for p in sys.path if p and os.path.realpath(p) != cwd)
+    yield from (ep for ep in _biblint_entry_points(paths) if ep.group == group)
+
+
+@functools.lru_cache(maxsize=4)
+def _biblint_entry_points(paths: tuple[str, ...]) -> tuple[EntryPoint, ...]:
+    """The ``biblint.*`` entry points of the distributions on ``paths``: one scan of the
+    installed distributions serves the rules and the profiles (the scan is most of a
+    cold start's registry cost)."""
     seen: set[str] = set()
-    for dist in distributions(path=paths):
+    found: list[EntryPoint] = []
+    for dist in distributions(path=list(paths)):
         name = re.sub(r"[-_.]+", "-", (dist.metadata["Name"] or "")).lower()
         if name in seen:
             continue
         seen.add(name)
-        yield from (ep for ep in dist.entry_points if ep.group == ENTRY_POINT_GROUP)
+        found.extend(ep for ep in dist.entry_points if ep.group.startswith("biblint."))
+    return tuple(found)
 
 
 def missing_doc_headings(item: Rule) -> list[str]:

@@ -16,11 +16,11 @@ from typing import Any
 
 import regex
 
-from biblint.ids import doi_key, strip_doi_prefix
+from biblint.domain.doi import doi_key, strip_doi_prefix
+from biblint.domain.markup import has_markup, strip_markup
 from biblint.model import Violation
 from biblint.record import Record
 from biblint.registry import Context, Option, rule
-from biblint.text import has_markup, strip_markup
 
 _MAX_KEYS = Option(
     1_000_000,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import unicodedata
 from collections.abc import Collection, Iterator
@@ -11,7 +10,9 @@ from typing import Any
 import regex
 from stdnum import issn
 
+from biblint.domain.show import shown as _shown
 from biblint.model import Violation
+from biblint.profiles import Convention
 from biblint.record import Record
 from biblint.registry import Context, rule
 
@@ -21,20 +22,9 @@ MAX_TRACKED = 100_000
 """Run-scope memory bound: ISSNs (JRN001) or category codes (JRN005) remembered per run.
 Past it, new keys are no longer compared (no finding is invented, some may be missed)."""
 
-JOURNAL_TYPES: dict[str, frozenset[str]] = {
-    "crossref": frozenset({"journal-article"}),
-    "csl": frozenset({"article-journal"}),
-}
-"""Shapes whose container may be a book or a series: only these types name a journal
-(a book series shares its ISSN across volumes with different titles)."""
-
 _SPACE_RE = regex.compile(r"\s++")
 
 
-def _shown(value: object, limit: int = 40) -> str:
-    text = value if isinstance(value, str) else json.dumps(value)
-    return json.dumps(text if len(text) <= limit else text[: limit - 1] + "…",
-                      ensure_ascii=False)
 
 
 def _where(record: Record) -> str:
@@ -99,7 +89,9 @@ def journal_name_varies(record: Record, ctx: Context) -> Iterator[Violation]:
     ## Fix
     None: which name is right (full title, ISO 4 abbreviation) is a choice for the dataset.
     """
-    kinds = JOURNAL_TYPES.get(record.profile.name)
+    # Where the container may be a book or a series, only some types name a journal (a book
+    # series shares its ISSN across volumes with different titles): the profile's journal_types.
+    kinds = record.profile.journal_types
     if kinds is not None and not _is_one_of(record.value("type"), kinds):
         return
     if is_deleted_doi(record):
@@ -241,7 +233,7 @@ def journal_metric_invalid(record: Record, ctx: Context) -> Iterator[Violation]:
     None: the metric year has to come from the source of the metrics.
     """
     data = record.data
-    if record.profile.name != "aggregator" or not isinstance(data, dict):
+    if not record.profile.has(Convention.JOURNAL_METRICS) or not isinstance(data, dict):
         return
     present = [key for key in METRIC_KEYS if _present(data.get(key))]
     if not present:
@@ -302,7 +294,7 @@ def journal_category_inconsistent(record: Record, ctx: Context) -> Iterator[Viol
     None: the site's category table decides which one is right.
     """
     data = record.data
-    if record.profile.name != "aggregator" or not isinstance(data, dict):
+    if not record.profile.has(Convention.JOURNAL_METRICS) or not isinstance(data, dict):
         return
     if CATEGORY_CODE not in data and CATEGORY_LABEL not in data:
         return

@@ -8,19 +8,14 @@ from collections.abc import Iterator
 
 import regex
 
+from biblint.domain.casing import SMALL_WORDS, titlecase
+from biblint.domain.language import STOPWORDS
+from biblint.domain.markup import comparable, has_markup, known_tags, strip_markup
+from biblint.domain.show import shown
 from biblint.model import Fix, Violation
+from biblint.profiles import Convention
 from biblint.record import Record
 from biblint.registry import Context, Option, rule
-from biblint.text import (
-    SMALL_WORDS,
-    STOPWORDS,
-    comparable,
-    has_markup,
-    known_tags,
-    shown,
-    strip_markup,
-    titlecase,
-)
 
 TITLE_ABBREVIATIONS = frozenset(
     {
@@ -230,7 +225,7 @@ def _title_case(title: str) -> str:
         lambda m: m.group().lower() if m.group().lower() in SMALL_WORDS else m.group(), cased)
 
 
-CSL_RICH_TEXT = "csl-rich-text"
+CSL_RICH_TEXT = Convention.CSL_RICH_TEXT
 """Profile convention: text fields are CSL rich text (`<i>`, `<b>`, `<sup>`, `<sub>`, and
 `<span>` for small caps and `nocase`)."""
 
@@ -251,7 +246,7 @@ def _allowed_markup(record: Record) -> frozenset[str]:
     """The tags a shape's titles may hold by its own convention."""
     if CSL_RICH_TEXT in record.profile.conventions:
         return _CSL_ALLOWED
-    if record.profile.name == "crossref":
+    if record.profile.has(Convention.TITLE_FACE_MARKUP):
         return _CROSSREF_ALLOWED
     return frozenset()
 
@@ -446,7 +441,7 @@ _BRACKETED_RE = regex.compile(r"\[(?P<inner>.+)\](?P<period>\.?)", regex.DOTALL)
 
 def _from_pubmed(record: Record) -> bool:
     """Whether the record comes from PubMed: it has a PMID, or the aggregator shape."""
-    if record.profile.name == "aggregator":
+    if record.profile.has(Convention.PUBMED_DERIVED):
         return True
     pmid = record.value("pmid")
     if isinstance(pmid, str):
@@ -623,8 +618,7 @@ def title_paratext(record: Record, ctx: Context) -> Iterator[Violation]:
         return
     if comparable(title) in SIGNED_PARATEXT and _has_authors(record):
         return
-    if record.profile.name == "openalex" and isinstance(record.data, dict) and \
-            record.data.get("is_paratext") is True:
+    if record.value("is_paratext") is True:
         return
     yield Violation(f"paratext title {shown(title, 30)} typed as an article", pointer)
 
@@ -636,12 +630,12 @@ def _subtitles(record: Record) -> list[tuple[str, str]]:
     if not isinstance(data, dict):
         return []
     found: list[tuple[str, str]] = []
-    if record.profile.name == "crossref":
+    if record.profile.has(Convention.SUBTITLE_ARRAY):
         subtitles = data.get("subtitle")
         if isinstance(subtitles, list):
             found = [(f"/subtitle/{i}", s) for i, s in enumerate(subtitles)
                      if isinstance(s, str) and s.strip()]
-    elif record.profile.name == "datacite":
+    elif record.profile.has(Convention.TYPED_TITLES):
         base, attributes = ("/attributes", data["attributes"]) if isinstance(
             data.get("attributes"), dict) else ("", data)
         titles = attributes.get("titles")

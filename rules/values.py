@@ -9,8 +9,9 @@ from itertools import repeat
 
 import regex
 
+from biblint.domain.show import shown as _shown
 from biblint.model import Applicability, Fix, Violation
-from biblint.profiles import COUNT_FIELDS, PROFILES
+from biblint.profiles import COUNT_FIELDS, PROFILES, Convention
 from biblint.record import Record, child_pointer
 from biblint.registry import Context, rule
 from biblint.schema import breaks, fix_keeps_schema, record_problems
@@ -22,11 +23,11 @@ EMPTY_STRING_KEYS: frozenset[str] = frozenset()
 """Keys (the last token of a pointer) where an empty string is meaningful and TYP002 is quiet.
 None is known in the supported shapes yet; this is the place to add one."""
 
-EMPTY_AS_ABSENT = "empty-string-absent"
+EMPTY_AS_ABSENT = Convention.EMPTY_STRING_ABSENT
 """Profile convention: the shape writes absence as ``""`` (Zotero's web API fills every
 field of an item so); TYP002 is quiet for records of such a shape."""
 
-YEAR_AS_STRING = "year-as-string"
+YEAR_AS_STRING = Convention.YEAR_AS_STRING
 """Profile convention: the year may be a string (DataCite's publicationYear is "2016" or 2016)."""
 
 STRING_LIST_FIELDS = ("publication_types", "fields_of_study")
@@ -63,10 +64,6 @@ _COMMA_ITEM_RE = regex.compile(
 )
 
 
-def _shown(value: str, limit: int = 40) -> str:
-    """A value quoted for a message, cut to ``limit`` characters."""
-    return json.dumps(value if len(value) <= limit else value[: limit - 1] + "…",
-                      ensure_ascii=False)
 
 
 @rule("TYP001", "integer-as-string", severity="error", fix="safe")
@@ -377,7 +374,7 @@ def sentinel_string(record: Record, ctx: Context) -> Iterator[Violation]:
     writes absence by omission; a placeholder inside an array is reported without a fix.
     Unsafe because a field may hold one of these strings as data (a title "None").
     """
-    datacite = record.profile.name == "datacite"
+    datacite = record.profile.has(Convention.UNKNOWN_CODES)
     for pointer, value in record.strings():
         if len(value) > 19 or (value not in SENTINELS and value not in DATACITE_UNKNOWN):
             continue
@@ -643,9 +640,9 @@ def shape_drift(record: Record, ctx: Context) -> Iterator[Violation]:
     ## Fix
     None: which shape is right is the dataset's decision.
     """
-    profile = record.profile.name
-    if profile == "generic":
+    if not record.profile.known_shape:
         return  # records of unknown shapes are not comparable
+    profile = record.profile.name
     seen: dict[tuple[str, str], tuple[str, str, str]] = ctx.state.setdefault("shapes", {})
     reported: set[tuple[tuple[str, str], str]] = ctx.state.setdefault("reported", set())
     where: str | None = None  # where this record is, for the key paths it shows first

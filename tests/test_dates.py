@@ -1,4 +1,5 @@
-"""Date parsing in biblint.dates: examples and properties (Hypothesis), and DATE003's clock."""
+"""Date parsing in biblint.domain.dates: examples and properties (Hypothesis), and DATE003's
+clock."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import biblint
-from biblint import dates
-from biblint.dates import (
+from biblint.domain import dates
+from biblint.domain.dates import (
     AMBIGUOUS,
     BASIC,
     DATETIME,

@@ -1,4 +1,4 @@
-"""Identifier parsing in biblint.ids: examples and properties (Hypothesis)."""
+"""Identifier parsing in biblint.domain.identifiers: examples and properties (Hypothesis)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from biblint.ids import PMCID_RE, doi_suffix, normalise_pmcid
+from biblint.domain.doi import doi_suffix
+from biblint.domain.identifiers import PMCID_RE, normalise_pmcid
 
 
 @pytest.mark.parametrize(

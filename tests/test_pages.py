@@ -1,4 +1,4 @@
-"""Page parsing in biblint.pages: examples and properties (Hypothesis)."""
+"""Page parsing in biblint.domain.pages: examples and properties (Hypothesis)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from biblint.pages import (
+from biblint.domain.pages import (
     article_number_reason,
     expand_elided,
     is_page_list,

@@ -1,4 +1,4 @@
-"""Markup detection and stripping in biblint.text: examples and properties (Hypothesis)."""
+"""Markup detection and stripping in biblint.domain.markup: examples and properties (Hypothesis)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from biblint.text import has_markup, markup_tags, strip_markup, tag_counts, unbalanced_tags
+from biblint.domain.markup import has_markup, markup_tags, strip_markup, tag_counts, unbalanced_tags
 
 SEED_ABSTRACT = "<p><p>Peripheral artery disease (PAD) is chronic. It progresses.</p>"
 

@@ -1,7 +1,7 @@
-"""Identifier parsing shared by rules and the engine (DOI, PMID, PMCID).
+"""DOI syntax and analysis: prefixes, keys, normalisation, and one pass that finds every
+defect of a DOI value.
 
-Check digits (ISSN, ISBN, ORCID) come from python-stdnum in the rules that need them; this
-module holds only the syntax that no maintained library covers the way a linter needs it
+This module holds only the syntax that no maintained library covers the way a linter needs it
 (strict, with the reason for each rejection).
 """
 
@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from enum import Enum
 from functools import lru_cache
 from urllib.parse import unquote
 
@@ -31,8 +32,6 @@ _DOI_PREFIXES = (
     "doi:",
 )
 DOI_RESOLVER = "https://doi.org/"
-PMCID_RE = regex.compile(r"^PMC[1-9][0-9]*\Z")
-PMID_RE = regex.compile(r"^[1-9][0-9]{0,8}\Z")
 
 
 def strip_doi_prefix(value: str) -> str:
@@ -66,71 +65,20 @@ def doi_url(value: str) -> str:
     return DOI_RESOLVER + strip_doi_prefix(value)
 
 
-# A PMCID as people write it: an optional "PMCID" label, an optional "PMC" prefix in any case,
-# separators, then the number (leading zeros are padding). Anything else is not guessed at.
-_PMCID_LOOSE_RE = regex.compile(
-    r"^(?:pmcid\s*[:=#]?\s*)?(?:pmc)?[\s:=#_-]*0*([1-9][0-9]*)\Z", regex.IGNORECASE
-)
-_PMC_URL_PREFIXES = (
-    "https://www.ncbi.nlm.nih.gov/pmc/articles/",
-    "http://www.ncbi.nlm.nih.gov/pmc/articles/",
-    "https://ncbi.nlm.nih.gov/pmc/articles/",
-    "https://pmc.ncbi.nlm.nih.gov/articles/",
-    "https://europepmc.org/article/pmc/",
-    "https://europepmc.org/articles/",
-    "http://europepmc.org/articles/",
-)
-
-
-def normalise_pmcid(value: object) -> str | None:
-    """The canonical ``PMC…`` form of a value known to be a PMCID, or None if it is unclear.
-
-    Accepts the forms whose intent is unambiguous: ``"pmc123"``, ``"PMC 123"``, ``"PMC:123"``,
-    ``" PMC123 "``, ``"PMCID: PMC123"``, bare digits ``"123"`` or the integer ``123``, and a
-    PMC or Europe PMC article URL. Versioned (``PMC123.1``), zero, negative, non-ASCII-digit
-    and any other values give None. Never raises; ``normalise_pmcid(result) == result``.
-    """
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        # Bounded: a PMCID has a handful of digits, and str() of a huge int can raise.
-        return f"PMC{value}" if 0 < value < 10**18 else None
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    if PMCID_RE.fullmatch(text):
-        return text
-    lower = text.lower()
-    for prefix in _PMC_URL_PREFIXES:
-        if lower.startswith(prefix):
-            text = text[len(prefix):].rstrip("/").strip()
-            break
-    match = _PMCID_LOOSE_RE.fullmatch(text)
-    return f"PMC{match.group(1)}" if match else None
-
-
 # -- DOI analysis ------------------------------------------------------------------------------
 #
-# One pass over a DOI value finds every defect the DOI rules report, each tagged with the
-# code of the rule that owns it, so that a defect is reported once: DOI001 judges only what
-# is left when the other rules' defects are set aside. Safe repairs (whitespace, resolver
+# One pass over a DOI value finds every defect the DOI rules report, each tagged with its
+# kind (the rules map kinds to codes), so that a defect is reported once: the candidate is
+# what is left when the defects are set aside. Safe repairs (whitespace, resolver
 # prefix, encoding) are applied in order and accumulate; an unsafe repair is offered only
 # when it is the one judgement needed, so a fix never carries a second, unasked judgement.
 # Every pattern is linear: no nested quantifiers, possessive runs.
-
-DOI_URL_FORM = "doi-as-url"
-"""Profile convention: the DOI field holds the DOI as a ``https://doi.org/`` URL (OpenAlex)."""
-
-DOI_REGISTERED = "doi-registered"
-"""Profile convention: the record is the registration agency's own metadata (Crossref,
-DataCite), so its DOI is registered exactly as written: odd characters, a trailing ``.`` or a
-letters-only suffix are the DOI, not copy errors."""
 
 _REGISTRANT_RE = regex.compile(r"10\.[0-9]{4,9}+(?:\.[0-9]++)*+\Z")
 # The Handbook's structure: "10." + registrant code + "/" + a suffix of printable characters
 # (any Unicode; no whitespace, control, format, private-use or unassigned code points).
 _DOI_SHAPE_RE = regex.compile(r"10\.[0-9]++(?:\.[0-9]++)*+/[^\p{White_Space}\p{C}]++\Z")
-_ANY_DOI_RE = regex.compile(r"10\.[0-9]{4,9}+/")
+ANY_DOI_RE = regex.compile(r"10\.[0-9]{4,9}+/")
 _FOREIGN_CHARS = frozenset('"\\{}|^`')
 """Characters no registration agency issues, which mark a value damaged on the way: TeX
 escapes (``\\_``), BibTeX braces, quotes, pipes, carets and backticks."""
@@ -194,16 +142,65 @@ _LOOKALIKES: dict[int, str] = {
 }
 
 
+class DoiDefect(Enum):
+    """A kind of defect of a DOI value. The DOI rules map each kind to the rule that reports
+    it and to a message; this module knows no rule code."""
+
+    WHITESPACE = "whitespace"
+    """Whitespace around the DOI."""
+    INVISIBLE = "invisible"
+    """Invisible characters (format, control, no-break spaces); detail: those characters."""
+    RESOLVER_PREFIX = "resolver-prefix"
+    """A resolver URL or ``doi:`` scheme before the DOI; detail: the prefix."""
+    PERCENT_ENCODED = "percent-encoded"
+    """The DOI is percent-encoded."""
+    HTML_ESCAPED = "html-escaped"
+    """The DOI holds HTML character references."""
+    LOOKALIKE = "lookalike"
+    """Non-ASCII look-alikes of DOI characters; detail: those characters."""
+    PLACEHOLDER = "placeholder"
+    """A placeholder (``n/a``, ``10.x``) instead of a DOI; detail: the placeholder."""
+    ENCLOSED = "enclosed"
+    """The DOI is enclosed in a pair of brackets or quotes; detail: the pair."""
+    TRAILING = "trailing"
+    """Punctuation after the DOI; detail: that punctuation."""
+    NOT_A_DOI = "not-a-doi"
+    """No ``10.xxxx/`` prefix at all; detail: the value."""
+    SHORT_DOI = "short-doi"
+    """A short DOI (``10/abc``), an alias of the DOI; detail: the value."""
+    PREFIX_ONLY = "prefix-only"
+    """A DOI prefix without a suffix; detail: the prefix."""
+    PLACEHOLDER_PREFIX = "placeholder-prefix"
+    """A placeholder registrant code; detail: the prefix."""
+    MALFORMED_PREFIX = "malformed-prefix"
+    """A malformed ``10.xxxx`` prefix; detail: the prefix."""
+    PREFIX_WHITESPACE = "prefix-whitespace"
+    """Whitespace after the DOI prefix."""
+    SECOND_DOI = "second-doi"
+    """Another DOI after the DOI."""
+    TEXT_AFTER = "text-after"
+    """Text after the DOI; detail: that text."""
+    PLACEHOLDER_SUFFIX = "placeholder-suffix"
+    """A placeholder suffix; detail: the suffix."""
+    ISSN_SUFFIX = "issn-suffix"
+    """The suffix is only an ISSN; detail: the suffix."""
+    JOURNAL_ISSN_SUFFIX = "journal-issn-suffix"
+    """The suffix is only the journal's ISSN (publishers that prefix DOIs with it);
+    detail: the suffix."""
+    JOURNAL_CODE_SUFFIX = "journal-code-suffix"
+    """The suffix is a journal code without an article part; detail: the suffix."""
+
+
 @dataclass(frozen=True)
 class DoiProblem:
-    """One defect of a DOI value: the rule that owns it, a short message, and the repair.
+    """One defect of a DOI value: its kind, the part of the value it is about, and the repair.
 
     ``fixed`` is the whole value with this defect repaired (and the safe repairs before it),
     or None when there is nothing certain to put there.
     """
 
-    code: str
-    message: str
+    kind: DoiDefect
+    detail: str = ""
     fixed: str | None = None
 
 
@@ -218,23 +215,9 @@ class DoiAnalysis:
     problems: tuple[DoiProblem, ...]
     candidate: str | None
 
-    def of(self, code: str) -> list[DoiProblem]:
-        return [p for p in self.problems if p.code == code]
-
-
-def shown(value: str, limit: int = 40) -> str:
-    """``value`` quoted for a message (JSON-style), cut to ``limit`` characters."""
-    text = value if len(value) <= limit else value[: limit - 1] + "…"
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _codepoints(chars: str, limit: int = 6) -> str:
-    """The distinct code points of ``chars`` (``U+200B, U+FEFF``), the first ``limit`` of them
-    and a count of the rest, so that a message stays short whatever the value holds."""
-    distinct = list(dict.fromkeys(chars))
-    named = ", ".join(f"U+{ord(c):04X}" for c in distinct[:limit])
-    rest = len(distinct) - limit
-    return f"{named} and {rest} more" if rest > 0 else named
+    def of(self, kinds: Collection[DoiDefect]) -> list[DoiProblem]:
+        """The problems of the given kinds, in the order found."""
+        return [p for p in self.problems if p.kind in kinds]
 
 
 def clean_doi_text(value: str) -> str:
@@ -385,25 +368,28 @@ def canonical_doi_url(value: str) -> str | None:
 @lru_cache(maxsize=4096)
 def analyse_doi(value: str, *, url_form: bool = False,
                 registered: bool = False) -> DoiAnalysis:
-    """Every defect of the DOI value ``value``, each with the code of the rule that owns it.
+    """Every defect of the DOI value ``value``, each of a :class:`DoiDefect` kind.
 
     ``url_form``: the shape stores the DOI as a ``https://doi.org/`` URL, which is then no
     defect (other resolver URLs are DOI011's). ``registered``: the value is the registration
-    agency's own (:data:`DOI_REGISTERED`), so only the mechanical defects (DOI003, DOI004,
-    DOI006) are looked for. Never raises.
+    agency's own metadata, so its DOI is registered exactly as written (odd characters, a
+    trailing ``.`` or a letters-only suffix are the DOI, not copy errors): only the mechanical
+    defects (whitespace, resolver prefixes, encoding) are looked for. Never raises.
     """
     problems: list[DoiProblem] = []
     cleaned = clean_doi_text(value)
     if not cleaned:
         return DoiAnalysis((), None)
     if cleaned != value:
-        problems.append(DoiProblem("DOI004", _whitespace_message(value), cleaned))
+        hidden = "".join(c for c in value if _INVISIBLE_RE.match(c) and c not in _SPACE_CONTROLS)
+        problems.append(DoiProblem(DoiDefect.INVISIBLE, hidden, cleaned) if hidden
+                        else DoiProblem(DoiDefect.WHITESPACE, "", cleaned))
     bare, resolver = _strip_resolvers(cleaned)
     kept = ""  # the resolver the repaired value starts with (a URL in url_form, else none)
     if resolver and url_form and _URL_RESOLVER_RE.match(resolver):
         kept = resolver  # the shape's own form (or DOI011's legacy form)
     elif resolver and bare:
-        problems.append(DoiProblem("DOI003", f"DOI stored with the prefix {shown(resolver, 24)}",
+        problems.append(DoiProblem(DoiDefect.RESOLVER_PREFIX, resolver,
                                    DOI_RESOLVER + bare if url_form else bare))
         kept = DOI_RESOLVER if url_form else ""
     if not bare:
@@ -417,25 +403,19 @@ def analyse_doi(value: str, *, url_form: bool = False,
         # Inside a URL, percent-encoding is the URL's business unless it hides the slash.
         needed = not url_form or not kept or ("/" not in bare and "/" in decoded)
         if decoded != bare and needed:
-            kind = "percent-encoded" if _PERCENT_RE.search(bare) else "HTML-escaped"
+            kind = (DoiDefect.PERCENT_ENCODED if _PERCENT_RE.search(bare)
+                    else DoiDefect.HTML_ESCAPED)
             # Decoding is meaning-preserving; it is offered when what it gives is a DOI or
             # one whose other defects all have a repair (`10. 1000%2Fa0`).
             ok = is_doi(decoded) or (len(decoded) < len(bare) and analyse_doi(
                 decoded, url_form=url_form, registered=registered).candidate is not None)
-            problems.append(DoiProblem("DOI006", f"DOI is {kind}", wrap(decoded) if ok else None))
+            problems.append(DoiProblem(kind, "", wrap(decoded) if ok else None))
             if not ok:
                 return DoiAnalysis(tuple(problems), None)
             bare = decoded
     if registered:
         return DoiAnalysis(tuple(problems), bare)
     return _judge(bare, wrap, problems)
-
-
-def _whitespace_message(value: str) -> str:
-    hidden = [c for c in value if _INVISIBLE_RE.match(c) and c not in _SPACE_CONTROLS]
-    if hidden:
-        return f"invisible character in the DOI ({_codepoints(''.join(hidden))})"
-    return "whitespace around the DOI"
 
 
 def _judge(base: str, wrap: Callable[[str], str],
@@ -445,11 +425,9 @@ def _judge(base: str, wrap: Callable[[str], str],
     text = map_lookalikes(base)
     if text != base:
         odd = "".join(c for c, m in zip(base, text, strict=True) if c != m)
-        problems.append(DoiProblem(
-            "DOI010", f"non-ASCII look-alike character in the DOI ({_codepoints(odd)})",
-            wrap(text)))
+        problems.append(DoiProblem(DoiDefect.LOOKALIKE, odd, wrap(text)))
     if text.casefold() in _PLACEHOLDER_VALUES:
-        problems.append(DoiProblem("DOI009", f"placeholder {shown(text, 16)} instead of a DOI"))
+        problems.append(DoiProblem(DoiDefect.PLACEHOLDER, text))
         return DoiAnalysis(tuple(problems), None)
     pristine = text == base  # an unsafe repair is offered only while text is still base
     unwrapped = _unwrap(text)
@@ -458,14 +436,14 @@ def _judge(base: str, wrap: Callable[[str], str],
         inner = _unwrap(trimmed)
         unwrapped = inner if inner != trimmed else text
     if unwrapped != text:
-        problems.append(DoiProblem("DOI005", f"DOI enclosed in {text[0]}{_PAIRS[text[0]]}",
+        problems.append(DoiProblem(DoiDefect.ENCLOSED, f"{text[0]}{_PAIRS[text[0]]}",
                                    wrap(unwrapped) if pristine else None))
         # `(doi:10.1/x)`: the prefix inside is DOI003's once the brackets are gone.
         text, pristine = _strip_resolvers(unwrapped)[0], False
     found = _prefix_problem(text)
     if found is not None:
-        code, message, repaired = found
-        problems.append(DoiProblem(code, message,
+        kind, detail, repaired = found
+        problems.append(DoiProblem(kind, detail,
                                    wrap(repaired) if pristine and repaired else None))
         if repaired is None:
             return DoiAnalysis(tuple(problems), None)
@@ -473,23 +451,22 @@ def _judge(base: str, wrap: Callable[[str], str],
     first, rest = _split_first(text)
     if rest:
         keep = first.rstrip(",;|").rstrip()
-        if _ANY_DOI_RE.search(rest):
-            message = "another DOI after the DOI"
+        if ANY_DOI_RE.search(rest):
+            kind, detail = DoiDefect.SECOND_DOI, ""
         else:
-            message = f"text after the DOI ({shown(rest.strip(' ,;|'), 20)})"
+            kind, detail = DoiDefect.TEXT_AFTER, rest.strip(" ,;|")
         separate = first != keep or _SEPARATE_RE.match(rest.lstrip()) is not None
         problems.append(DoiProblem(
-            "DOI007", message, wrap(keep) if pristine and separate and is_doi(keep) else None))
+            kind, detail, wrap(keep) if pristine and separate and is_doi(keep) else None))
         text, pristine = keep, False
     stripped = _strip_trailing(text)
     if stripped != text:
-        problems.append(DoiProblem(
-            "DOI005", f"trailing {shown(text[len(stripped):], 8)} after the DOI",
-            wrap(stripped) if pristine else None))
+        problems.append(DoiProblem(DoiDefect.TRAILING, text[len(stripped):],
+                                   wrap(stripped) if pristine else None))
         text = stripped
     reason = _truncated(text)
-    if reason:
-        problems.append(DoiProblem("DOI009", reason))
+    if reason is not None:
+        problems.append(DoiProblem(*reason))
         return DoiAnalysis(tuple(problems), None)
     return DoiAnalysis(tuple(problems), text)
 
@@ -506,313 +483,55 @@ def _split_first(text: str) -> tuple[str, str]:
     return text[:cut], text[cut:]
 
 
-def _prefix_problem(text: str) -> tuple[str, str, str | None] | None:
-    """The defect of the DOI prefix ``10.xxxx/`` of ``text`` (DOI002, or DOI009 for a
-    placeholder or a prefix alone, or DOI001 for no prefix at all): (code, message, text
-    with the prefix repaired or None), or None when the prefix is fine."""
+def _prefix_problem(text: str) -> tuple[DoiDefect, str, str | None] | None:
+    """The defect of the DOI prefix ``10.xxxx/`` of ``text`` (a malformed prefix, a
+    placeholder or a prefix alone, or no prefix at all): (kind, detail, text with the prefix
+    repaired or None), or None when the prefix is fine."""
     head, slash, tail = text.partition("/")
     after = tail.lstrip()
     if slash and after == tail and _REGISTRANT_RE.match(head):
         return None
     if not slash:
         if _REGISTRANT_RE.match(_strip_trailing(head)):
-            return "DOI009", f"DOI prefix {shown(head, 20)} without a suffix", None
+            return DoiDefect.PREFIX_ONLY, head, None
         if _PLACEHOLDER_REGISTRANT_RE.match(head):
-            return "DOI009", f"placeholder {shown(head, 20)} instead of a DOI", None
-        return "DOI001", f"not a DOI ({shown(head, 30)}): no 10.xxxx/ prefix", None
+            return DoiDefect.PLACEHOLDER, head, None
+        return DoiDefect.NOT_A_DOI, head, None
     squeezed = _WS_RE.sub("", head)
     if _PLACEHOLDER_REGISTRANT_RE.match(squeezed):
-        return "DOI009", f"placeholder prefix {shown(squeezed, 12)}", None
+        return DoiDefect.PLACEHOLDER_PREFIX, squeezed, None
     if _SHORT_DOI_RE.match(text):
-        return "DOI001", f"short DOI {shown(text, 24)} is an alias, not the DOI", None
+        return DoiDefect.SHORT_DOI, text, None
     if not squeezed.startswith(("10", "1O", "1o", "l0", "I0")):
-        return "DOI001", f"not a DOI ({shown(text, 30)}): no 10.xxxx/ prefix", None
+        return DoiDefect.NOT_A_DOI, text, None
     repaired = squeezed.translate(_PREFIX_DIGITS)
     if not _REGISTRANT_RE.match(repaired):
-        return "DOI002", f"malformed DOI prefix {shown(head, 20)}", None
+        return DoiDefect.MALFORMED_PREFIX, head, None
     if repaired == head:
-        return "DOI002", "whitespace after the DOI prefix", repaired + slash + after
-    return "DOI002", f"malformed DOI prefix {shown(head, 20)}", repaired + slash + after
+        return DoiDefect.PREFIX_WHITESPACE, "", repaired + slash + after
+    return DoiDefect.MALFORMED_PREFIX, head, repaired + slash + after
 
 
-def _truncated(text: str) -> str:
-    """Why ``text`` (a DOI with a valid prefix) is truncated or a placeholder, or ``""``."""
+def _truncated(text: str) -> tuple[DoiDefect, str] | None:
+    """Why ``text`` (a DOI with a valid prefix) is truncated or a placeholder: (kind, detail),
+    or None."""
     prefix, slash, suffix = text.partition("/")
     if not slash:
-        return ""
+        return None
     if not suffix:
-        return f"DOI prefix {shown(prefix, 20)} without a suffix"
+        return DoiDefect.PREFIX_ONLY, prefix
     if _PLACEHOLDER_SUFFIX_RE.match(suffix):
-        return f"placeholder suffix {shown(suffix, 16)}"
+        return DoiDefect.PLACEHOLDER_SUFFIX, suffix
     if _ISSN_ONLY_RE.match(suffix) and issn.is_valid(suffix):
-        return f"suffix {shown(suffix, 12)} is only an ISSN"
+        return DoiDefect.ISSN_SUFFIX, suffix
     if prefix in ISSN_PREFIXES and _ISSN8_RE.match(suffix) and issn.is_valid(suffix):
-        return f"suffix {shown(suffix, 12)} is only the journal's ISSN"
+        return DoiDefect.JOURNAL_ISSN_SUFFIX, suffix
     if _CODE_ONLY_RE.match(suffix):
-        return f"suffix {shown(suffix, 20)} is a journal code without an article part"
-    return ""
+        return DoiDefect.JOURNAL_CODE_SUFFIX, suffix
+    return None
 
 
 # -- PMID, ORCID, arXiv, ISSN and ISBN (the ID and AUTH rules) -----------------------------
 # Check digits come from python-stdnum (ISO 3297 for ISSN, ISO 2108 for ISBN, ISO 7064
 # MOD 11-2 for ORCID); nothing here computes one. Every function below is pure and never
 # raises on any string.
-
-_PMID_URL_PREFIXES = (
-    "https://pubmed.ncbi.nlm.nih.gov/",
-    "http://pubmed.ncbi.nlm.nih.gov/",
-    "https://www.ncbi.nlm.nih.gov/pubmed/",
-    "http://www.ncbi.nlm.nih.gov/pubmed/",
-    "https://ncbi.nlm.nih.gov/pubmed/",
-    "https://europepmc.org/article/med/",
-    "https://europepmc.org/abstract/med/",
-)
-# A PMID as people write it: an optional "PMID"/"PubMed ID" label, separators, leading zeros
-# (padding), then at most nine digits.
-_PMID_LOOSE_RE = regex.compile(
-    r"(?:(?:pmid|pubmed(?:\s*+id)?+)\s*+[:=#]?+\s*+)?+0*+([1-9][0-9]{0,8}+)\Z",
-    regex.IGNORECASE,
-)
-
-
-def normalise_pmid(value: object) -> str | None:
-    """The canonical PMID (ASCII digits, no leading zero) of a value known to be a PMID.
-
-    Accepts ``"40849737"``, ``" PMID: 40849737"``, ``"pmid40849737"``, ``"000123"``, the
-    integer ``40849737`` and PubMed or Europe PMC URLs. Zero, negative numbers, more than
-    nine digits and anything else give None. Never raises;
-    ``normalise_pmid(result) == result``.
-    """
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return str(value) if 0 < value < 10**9 else None
-    if not isinstance(value, str) or len(value) > 200:
-        return None
-    text = value.strip()
-    lower = text.lower()
-    for prefix in _PMID_URL_PREFIXES:
-        if lower.startswith(prefix):
-            text = text[len(prefix):].rstrip("/").strip()
-            break
-    if not text.isascii():
-        return None
-    match = _PMID_LOOSE_RE.fullmatch(text)
-    return match.group(1) if match else None
-
-
-ORCID_RE = regex.compile(r"[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]\Z")
-"""The hyphenated form of an ORCID iD (16 characters, the last may be X)."""
-ORCID_HOST = "orcid.org"
-_ORCID_URL_RE = regex.compile(
-    r"(?P<scheme>[A-Za-z]{3,8}+://)?+(?P<host>[A-Za-z0-9.-]{1,64}+)/(?P<body>[^/]*+)/?+\Z"
-)
-_ORCID_LABEL_RE = regex.compile(r"orcid(?:\s*+id)?+\s*+[:#]?+\s*+(?=[0-9])", regex.IGNORECASE)
-_ORCID_BODY_RE = regex.compile(r"[0-9Xx-]++")
-
-
-@dataclass(frozen=True)
-class OrcidCheck:
-    """What :func:`check_orcid` found in one value."""
-
-    key: str | None
-    """The 16 characters (X upper-cased) when the value holds an ORCID-shaped id, for
-    comparing ORCIDs written in different forms; None otherwise."""
-    problem: str | None
-    """What is wrong with the value, or None when it is a well-formed ORCID."""
-    fixed: str | None
-    """The corrected value when every problem has a deterministic fix, else None."""
-
-
-def _quoted(value: str, limit: int = 40) -> str:
-    """A value quoted for a message, cut to ``limit`` characters."""
-    text = value if len(value) <= limit else value[: limit - 1] + "…"
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _hyphenated(key: str) -> str:
-    return f"{key[0:4]}-{key[4:8]}-{key[8:12]}-{key[12:16]}"
-
-
-def check_orcid(value: str) -> OrcidCheck:
-    """Check an ORCID iD as a URL (``https://orcid.org/0000-0002-1825-0097``, Crossref's
-    ``http://orcid.org/...``) or bare (``0000-0002-1825-0097``).
-
-    Reported: surrounding whitespace, an ``ORCID:`` label, a URL without a scheme, a host
-    other than ``orcid.org`` (``www.orcid.org`` is fixable; the sandbox and other hosts are
-    not), missing or misplaced hyphens, a lower-case ``x``, a length other than 16
-    characters, and a check character that fails ISO 7064 MOD 11-2 (python-stdnum). The
-    scheme (``http``/``https``) is kept as written. Never raises.
-    """
-    from stdnum.iso7064 import mod_11_2
-
-    problems: list[str] = []
-    fixable = True
-    text = value.strip()
-    if text != value:
-        problems.append("surrounding whitespace")
-    label = _ORCID_LABEL_RE.match(text)
-    if label is not None:
-        problems.append("a label before the id")
-        text = text[label.end():]
-    prefix = ""
-    url = _ORCID_URL_RE.fullmatch(text) if "/" in text else None
-    if url is not None:
-        scheme = (url["scheme"] or "").lower()
-        host = url["host"].lower()
-        body = url["body"]
-        if scheme not in ("", "http://", "https://"):
-            problems.append(f"scheme {_quoted(scheme)}")
-            fixable = False
-        elif not scheme:
-            problems.append("no https:// before the host")
-        if host == "www.orcid.org":
-            problems.append("host www.orcid.org instead of orcid.org")
-        elif host != ORCID_HOST:
-            problems.append(f"host {_quoted(host)} is not orcid.org")
-            fixable = False
-        if text.endswith("/"):
-            problems.append("a trailing slash")
-        prefix = (scheme or "https://") + ORCID_HOST + "/"
-    else:
-        body = text
-    if not _ORCID_BODY_RE.fullmatch(body):
-        return OrcidCheck(None, f"not an ORCID iD ({_quoted(value)})", None)
-    compact = body.replace("-", "")
-    if len(compact) != 16:
-        return OrcidCheck(None, f"{len(compact)} characters instead of 16", None)
-    if "x" in compact[:15].lower():
-        return OrcidCheck(None, "X is allowed only as the last character", None)
-    key = compact.upper()
-    if compact[15] == "x":
-        problems.append("a lower-case x")
-    if body.upper() != _hyphenated(key):
-        problems.append("hyphens missing or misplaced")
-    if not mod_11_2.is_valid(key):
-        problems.append("its check character is wrong (ISO 7064 MOD 11-2)")
-        fixable = False
-    if not problems:
-        return OrcidCheck(key, None, None)
-    fixed = prefix + _hyphenated(key) if fixable else None
-    return OrcidCheck(key, "; ".join(problems), fixed)
-
-
-def orcid_key(value: object) -> str | None:
-    """The 16-character comparison key of an ORCID in any form, or None. Never raises."""
-    if not isinstance(value, str) or len(value) > 200:
-        return None
-    return check_orcid(value).key
-
-
-_ARXIV_NEW_RE = regex.compile(
-    r"(?P<yy>[0-9]{2})(?P<mm>[0-9]{2})\.(?P<num>[0-9]{4,5}+)(?:v[1-9][0-9]{0,3}+)?+\Z"
-)
-_ARXIV_OLD_RE = regex.compile(
-    r"[a-z]{2,8}+(?:-[a-z]{2,8}+)?+(?:\.[A-Z]{2})?+/(?P<yy>[0-9]{2})(?P<mm>[0-9]{2})[0-9]{3}"
-    r"(?:v[1-9][0-9]{0,3}+)?+\Z"
-)
-_ARXIV_PREFIX_RE = regex.compile(
-    r"arxiv\s*+:\s*+|(?:https?://)?+(?:www\.|export\.)?+arxiv\.org/(?:abs|pdf)/",
-    regex.IGNORECASE,
-)
-
-
-def arxiv_problem(text: str) -> str | None:
-    """Why ``text`` is not a bare arXiv identifier, or None when it is one.
-
-    New style ``YYMM.NNNN`` (April 2007 to December 2014) or ``YYMM.NNNNN`` (from January
-    2015), old style ``archive(.SC)/YYMMNNN`` (1991 to March 2007), each with an optional
-    version ``vN``; the month must exist.
-    """
-    new = _ARXIV_NEW_RE.fullmatch(text)
-    if new is not None:
-        yymm, digits = int(new["yy"] + new["mm"]), len(new["num"])
-        if not 1 <= int(new["mm"]) <= 12:
-            return f"month {new['mm']} does not exist"
-        if yymm < 704:
-            return "new-style ids start in April 2007 (0704)"
-        if yymm <= 1412 and digits != 4:
-            return "ids before 2015 have a 4-digit number"
-        if yymm >= 1501 and digits != 5:
-            return "ids from 2015 have a 5-digit number"
-        return None
-    old = _ARXIV_OLD_RE.fullmatch(text)
-    if old is not None:
-        year = int(old["yy"])
-        if not 1 <= int(old["mm"]) <= 12:
-            return f"month {old['mm']} does not exist"
-        if 8 <= year <= 90:
-            return "old-style ids run from 1991 to 2007"
-        return None
-    return "not of the form YYMM.NNNNN or archive/YYMMNNN"
-
-
-def check_arxiv(value: str) -> tuple[str | None, str | None]:
-    """``(problem, fixed)`` for an arXiv identifier; ``(None, None)`` when it is well formed.
-
-    A prefix (``arXiv:``, an ``arxiv.org/abs/`` or ``/pdf/`` URL, a ``.pdf`` suffix) or
-    surrounding whitespace around a valid identifier has the bare identifier as its fix.
-    Never raises.
-    """
-    if len(value) > 200:
-        return "not an arXiv identifier (too long)", None
-    text = value.strip()
-    prefix = _ARXIV_PREFIX_RE.match(text)
-    bare = text[prefix.end():] if prefix is not None else text
-    if prefix is not None and bare.endswith(".pdf"):
-        bare = bare[:-4]
-    bare = bare.strip().rstrip("/")
-    problem = arxiv_problem(bare)
-    if problem is not None:
-        return problem, None
-    if bare != value:
-        return "a prefix or whitespace around the identifier", bare
-    return None, None
-
-
-# An ISSN only with its hyphen: eight bare digits are as often a PMID that happens to pass
-# the modulo-11 check (one in eleven do).
-_ISSN_SHAPE_RE = regex.compile(r"[0-9]{4}-[0-9]{3}[0-9Xx]\Z")
-_ISBN_SHAPE_RE = regex.compile(r"[0-9][0-9 -]{8,15}[0-9Xx]\Z")
-_PMCID_SHAPE_RE = regex.compile(r"pmc\s*+[0-9]++\Z", regex.IGNORECASE)
-
-
-def identifier_scheme(value: object) -> str | None:
-    """The identifier scheme a string looks like: ``doi``, ``pmcid``, ``arxiv``, ``orcid``,
-    ``issn``, ``isbn`` or ``pmid``; None when it looks like none of them.
-
-    DOIs are recognised with or without a resolver prefix, arXiv ids with or without an
-    ``arXiv:`` prefix; an ISSN or ISBN only when its check digit is right; a PMID is bare
-    digits (1 to 9, no leading zero), so any short number reads as one. Never raises.
-    """
-    from stdnum import isbn
-
-    if not isinstance(value, str) or len(value) > 200:
-        return None
-    text = value.strip()
-    if not text:
-        return None
-    if _ANY_DOI_RE.match(strip_doi_prefix(text)):
-        return "doi"
-    if _PMCID_SHAPE_RE.fullmatch(text):
-        return "pmcid"
-    if ORCID_RE.fullmatch(text.upper()):
-        return "orcid"
-    if "." in text or "/" in text or ":" in text:
-        problem, fixed = check_arxiv(text)
-        return "arxiv" if problem is None or fixed is not None else None
-    if _ISSN_SHAPE_RE.fullmatch(text) and _is_valid(issn.is_valid, text):
-        return "issn"
-    if PMID_RE.fullmatch(text):
-        return "pmid"
-    if _ISBN_SHAPE_RE.fullmatch(text) and _is_valid(isbn.is_valid, text):
-        return "isbn"
-    return None
-
-
-def _is_valid(check: Callable[[str], bool], text: str) -> bool:
-    """A python-stdnum ``is_valid`` that cannot raise."""
-    try:
-        return bool(check(text))
-    except Exception:
-        return False

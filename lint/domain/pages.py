@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import regex
 
-from .ids import doi_key, doi_suffix
+from .doi import doi_key, doi_suffix
 
 MAX_TEXT = 80
 """Longer strings are not page ranges: they are not parsed."""

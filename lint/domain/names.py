@@ -30,7 +30,7 @@ from typing import Any, NamedTuple
 
 import regex
 
-from .model import join_pointer
+from ..model import join_pointer
 
 
 class NamePart(NamedTuple):
