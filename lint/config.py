@@ -42,6 +42,8 @@ class Config:
     exclude: tuple[str, ...] = ()
     unsafe_fixes: bool = False
     rules: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    jobs: int | None = None
+    """Worker processes for ``check`` (None: the machine's cores; 1: no workers)."""
     root: Path | None = None
     """The folder of the config file: per-file-ignores and exclude patterns are relative to it."""
     source: str | None = None
@@ -95,6 +97,7 @@ def from_mapping(table: Mapping[str, Any], *, source: str = "<config>",
         exclude=tuple(table.get("exclude", ())),
         unsafe_fixes=bool(table.get("unsafe-fixes", False)),
         rules={k: dict(v) for k, v in table.get("rules", {}).items()},
+        jobs=table.get("jobs"),
         root=root,
         source=source,
     )

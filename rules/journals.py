@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 import unicodedata
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Hashable, Iterator, Mapping, Sequence
 from typing import Any
 
 import regex
@@ -14,6 +14,7 @@ from stdnum import issn
 from biblint.model import Violation
 from biblint.record import Record
 from biblint.registry import Context, rule
+from biblint.runscope import Entry, Key
 
 from .records import is_deleted_doi
 
@@ -37,13 +38,6 @@ def _shown(value: object, limit: int = 40) -> str:
                       ensure_ascii=False)
 
 
-def _where(record: Record) -> str:
-    """How a message names a record seen earlier in the run."""
-    origin = record.origin
-    name = (origin.file or "").rsplit("/", 1)[-1]
-    return f"{name} record {origin.index}" if name else f"record {origin.index}"
-
-
 def _issns(record: Record) -> list[str]:
     """The record's valid ISSNs, formatted."""
     value = record.value("issn")
@@ -65,15 +59,30 @@ def _issns(record: Record) -> list[str]:
     return found
 
 
-@rule("JRN001", "journal-name-varies", severity="info", scope="run")
-def journal_name_varies(record: Record, ctx: Context) -> Iterator[Violation]:
+def _judge_names(key: Hashable, entries: Sequence[Entry], options: Mapping[str, Any]
+                 ) -> Iterator[tuple[Entry, Violation]]:
+    first = entries[0]
+    reference = first.payload[0]
+    number = key[1] if isinstance(key, tuple) else key
+    for entry in entries[1:]:
+        name, pointer = entry.payload
+        if name != reference:
+            yield entry, Violation(f"journal {_shown(name, 30)} for ISSN {number} was "
+                                   f"{_shown(reference, 30)} in {first.where}", pointer)
+
+
+@rule("JRN001", "journal-name-varies", severity="info", scope="run", judge=_judge_names,
+      max_keys=MAX_TRACKED)
+def journal_name_varies(record: Record, ctx: Context) -> Iterator[Key]:
     """One ISSN goes with different journal names across the records of a run.
 
     ## What it does
-    Remembers, for each ISSN of the run, the container name of the first record of the
-    same shape that carries it (sources name journals their own way: Crossref's full title
-    and Semantic Scholar's abbreviation are not compared), and reports a later record whose
-    container name for the same ISSN differs:
+    Collects, for each ISSN of the run, the container names of the records of one shape
+    that carry it (sources name journals their own way: Crossref's full title and Semantic
+    Scholar's abbreviation are not compared). The name of the ISSN's canonical record (the
+    one whose record key sorts first: a choice by content, not by position) is the
+    reference, and each record whose container name for the same ISSN differs is reported
+    (once, whatever the number of its ISSNs):
     an abbreviation (`"J Endovasc Ther"` for `"Journal of Endovascular Therapy"`), another
     case, another spelling, or another journal altogether. Whitespace differences and
     Unicode normalisation forms are ignored. For Crossref and CSL only journal articles
@@ -110,18 +119,8 @@ def journal_name_varies(record: Record, ctx: Context) -> Iterator[Violation]:
     name = _SPACE_RE.sub(" ", unicodedata.normalize("NFC", container.value)).strip()
     if not name:
         return
-    seen: dict[tuple[str, str], tuple[str, str]] = ctx.state.setdefault("names", {})
     for number in _issns(record):
-        key = (record.profile.name, number)
-        first = seen.get(key)
-        if first is None:
-            if len(seen) < MAX_TRACKED:
-                seen[key] = (name, _where(record))
-            continue
-        if first[0] != name:
-            yield Violation(f"journal {_shown(name, 30)} for ISSN {number} was "
-                            f"{_shown(first[0], 30)} in {first[1]}", container.pointer)
-            return
+        yield Key((record.profile.name, number), (name, container.pointer))
 
 
 # A citation inside a container title: "Nature 2020;580:1-5", "J Sci 15(1-2):Doc10",
@@ -274,16 +273,36 @@ def _category(data: dict[str, Any], key: str) -> str | None:
     return text or None
 
 
-@rule("JRN005", "journal-category-inconsistent", severity="warning", scope="run")
-def journal_category_inconsistent(record: Record, ctx: Context) -> Iterator[Violation]:
+def _judge_categories(key: Hashable, entries: Sequence[Entry], options: Mapping[str, Any]
+                      ) -> Iterator[tuple[Entry, Violation]]:
+    kind, value = key if isinstance(key, tuple) else ("", key)
+    first = entries[0]
+    reference = first.payload[0]
+    for entry in entries[1:]:
+        other = entry.payload[0]
+        if other == reference:
+            continue
+        if kind == "code":
+            yield entry, Violation(f"category {value} is {_shown(other)} here but "
+                                   f"{_shown(reference)} in {first.where}", f"/{CATEGORY_LABEL}")
+        else:
+            yield entry, Violation(f"category {_shown(value)} has code {other} here but "
+                                   f"{reference} in {first.where}", f"/{CATEGORY_CODE}")
+
+
+@rule("JRN005", "journal-category-inconsistent", severity="warning", scope="run",
+      judge=_judge_categories, max_keys=MAX_TRACKED)
+def journal_category_inconsistent(record: Record, ctx: Context) -> Iterator[Violation | Key]:
     """The aggregator's subject-category code and label disagree.
 
     ## What it does
     Checks the aggregator's pair `FirstCategoryId` (the site's code of the CAS major
     category) and `RegionCategory` (its label, such as `"医学"`, medicine): reports a code
     without a label or a label without a code in one record, and, across the records of a
-    run, a code that goes with two labels or a label that goes with two codes (the pair
-    seen first is taken as the reference). Memory is bounded by the number of categories.
+    run, a code that goes with two labels or a label that goes with two codes. The
+    reference pair of a code (or label) is that of its canonical record, the one whose
+    record key sorts first: a choice by content, not by position. Memory is bounded by the
+    number of categories.
 
     ## Why is this bad?
     The code and the label are two spellings of one fact. When they drift apart, filtering
@@ -314,19 +333,8 @@ def journal_category_inconsistent(record: Record, ctx: Context) -> Iterator[Viol
                           else (CATEGORY_LABEL, CATEGORY_CODE))
         yield Violation(f"{given} is set but {missing} is not", f"/{missing}")
         return
-    labels: dict[str, tuple[str, str]] = ctx.state.setdefault("labels", {})
-    codes: dict[str, tuple[str, str]] = ctx.state.setdefault("codes", {})
-    known_label = labels.get(code)
-    known_code = codes.get(label)
-    if known_label is not None and known_label[0] != label:
-        yield Violation(f"category {code} is {_shown(label)} here but "
-                        f"{_shown(known_label[0])} in {known_label[1]}", f"/{CATEGORY_LABEL}")
-    elif known_code is not None and known_code[0] != code:
-        yield Violation(f"category {_shown(label)} has code {code} here but "
-                        f"{known_code[0]} in {known_code[1]}", f"/{CATEGORY_CODE}")
-    if len(labels) < MAX_TRACKED:
-        labels.setdefault(code, (label, _where(record)))
-        codes.setdefault(label, (code, _where(record)))
+    yield Key(("code", code), (label,))
+    yield Key(("label", label), (code,))
 
 
 def _is_one_of(value: object, kinds: Collection[str]) -> bool:
