@@ -19,8 +19,9 @@ associatively (:meth:`KeyStore.merge`), so any split of the records over workers
 same entries per key; :meth:`KeyStore.judge` hands each key's entries to the judge **sorted by
 content**: the record key (DOI, PMID, source id or content hash), then the payload, then the
 file name and record index (which only break ties between records equal in both). Judges take
-``entries[0]`` as the canonical member of a group, so which record a finding goes to depends on
-what the records hold, never on where they are. A key with a single entry is never judged.
+``entries[0]`` as the canonical member of a group, or the first entry of the value most entries
+share (:func:`reference`), so which record a finding goes to depends on what the records hold,
+never on where they are. A key with a single entry is never judged.
 
 Memory: one entry per (record, key), a tuple of a short string, a small payload tuple and two
 ints; at most ``limit`` keys per rule (a rule's ``max-keys`` option). Past the limit new keys
@@ -32,6 +33,7 @@ record), which is still associative and commutative.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -92,6 +94,16 @@ class TableSpec:
 
     limit: int | None = None
     keep: Keep | None = None
+
+
+def reference(entries: Sequence[Entry], value: Callable[[Entry], Hashable]) -> Entry:
+    """The entry a group's other entries are compared with: of the value most entries share
+    (a DOI's title, an ISSN's journal name), the first entry in content order; between values
+    shared equally often, the value of the first entry in content order. Independent of the
+    order of records, and the choice a reader expects: the odd records out are reported."""
+    counts = Counter(value(entry) for entry in entries)
+    most = max(counts.values())
+    return next(entry for entry in entries if counts[value(entry)] == most)
 
 
 class Judged(NamedTuple):
@@ -221,4 +233,4 @@ def _shifted(entry: Entry, file: str, records: int) -> Entry:
     return entry._replace(record=entry.record + records) if entry.file == file else entry
 
 
-__all__ = ["Entry", "Judge", "Judged", "Keep", "Key", "KeyStore", "TableSpec"]
+__all__ = ["Entry", "Judge", "Judged", "Keep", "Key", "KeyStore", "TableSpec", "reference"]

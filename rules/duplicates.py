@@ -4,9 +4,13 @@ These rules compare the records of one run (all files of one ``biblint check``, 
 :meth:`biblint.Linter.lint_stream`) in two phases (:mod:`biblint.runscope`): each record gives
 small keys (8-byte digests of its DOI, title, abstract...), and after the run the records that
 share a key are judged together. Which record of a group is reported does not depend on the
-order of records or files: the **canonical** record of a group is the one whose record key
-(its DOI, else PMID, source id or content hash) sorts first, then by the compared value, then
-by file name and record index; the others are compared with it. Memory is bounded: one small
+order of records or files. A group's records are compared with its **reference**: for
+DUP002-DUP005 the first record (in content order) of the value most of the group share (the
+DOI of most records with one title or abstract, the title of most records with one DOI, the
+DOI of most records with one PMID), so the odd records out are reported; for DUP001 every
+record but the canonical one. Content order is by record key (DOI, else PMID, source id or
+content hash), then the compared value, then file name and record index (which only break
+ties between records equal in both). Memory is bounded: one small
 entry per record and key (not the records), and at most ``max-keys`` keys per rule; past that,
 new keys are no longer remembered.
 """
@@ -24,7 +28,7 @@ from biblint.ids import doi_key, strip_doi_prefix
 from biblint.model import Violation
 from biblint.record import Record
 from biblint.registry import Context, Option, rule
-from biblint.runscope import Entry, Key
+from biblint.runscope import Entry, Key, reference
 from biblint.text import has_markup, strip_markup
 
 _MAX_KEYS = Option(
@@ -155,14 +159,19 @@ def duplicate_doi(record: Record, ctx: Context) -> Iterator[Key]:
 
 def _judge_title(key: Hashable, entries: Sequence[Entry], options: Mapping[str, Any]
                  ) -> Iterator[tuple[Entry, Violation]]:
-    first = entries[0]
+    first = reference(entries, _doi_of_title)
     year, doi = first.payload[0], first.payload[1]
-    for entry in entries[1:]:
+    for entry in entries:
         other_year, other_doi, pointer = entry.payload
         near = not year or not other_year or abs(year - other_year) <= 1
         if near and other_doi != doi:
             yield entry, Violation(f"same title, first author and year as {first.place} "
                                    "(another DOI or none)", pointer)
+
+
+def _doi_of_title(entry: Entry) -> Hashable:
+    doi: str = entry.payload[1]
+    return doi
 
 
 @rule("DUP002", "duplicate-title", severity="info", options={"max-keys": _MAX_KEYS},
@@ -176,9 +185,9 @@ def duplicate_title(record: Record, ctx: Context) -> Iterator[Key]:
     author's family name and the year within one year. Generic titles ("Editorial",
     "Preface", "Reply", "Erratum"...) are never compared. Records without a DOI are
     compared too; a pair with the same DOI is DUP001's. Of the records sharing a title and
-    first author, the canonical one (by content, not position: the smallest record key) is
-    the reference, and each other record with another DOI (or none) and a year within one
-    of the reference's is reported.
+    first author, those with the DOI most of them share are the reference (a tie: the DOI
+    of the record whose key sorts first; never a choice by position), and each record with
+    another DOI (or none) and a year within one of the reference's is reported.
 
     ## Why is this bad?
     A preprint and its version of record, or a work registered twice, look like two works:
@@ -208,11 +217,16 @@ def duplicate_title(record: Record, ctx: Context) -> Iterator[Key]:
               (_year(record) or 0, _doi(record) or "", found.pointer))
 
 
+def _first_value(entry: Entry) -> Hashable:
+    value: str = entry.payload[0]
+    return value
+
+
 def _judge_pmid(key: Hashable, entries: Sequence[Entry], options: Mapping[str, Any]
                 ) -> Iterator[tuple[Entry, Violation]]:
-    first = entries[0]
+    first = reference(entries, _first_value)
     kind = key[0] if isinstance(key, tuple) else ""
-    for entry in entries[1:]:
+    for entry in entries:
         other, pmid, pointer = entry.payload
         if other == first.payload[0]:
             continue
@@ -229,8 +243,9 @@ def pmid_doi_conflict(record: Record, ctx: Context) -> Iterator[Key]:
 
     ## What it does
     Collects the DOI of each PMID and the PMID of each DOI in the run and reports each
-    record whose pair contradicts the canonical record of that PMID (or DOI): the one whose
-    record key sorts first, a choice by content, not by position. A record is reported once.
+    record whose pair contradicts the DOI most records of that PMID carry (or the PMID most
+    records of that DOI carry; a tie: the smallest). A choice by content, never by position;
+    a record is reported once.
 
     ## Why is this bad?
     A PMID names one article. Two DOIs for it (or two PMIDs for one DOI) mean a merge
@@ -263,8 +278,8 @@ def pmid_doi_conflict(record: Record, ctx: Context) -> Iterator[Key]:
 
 def _judge_abstract(key: Hashable, entries: Sequence[Entry], options: Mapping[str, Any]
                     ) -> Iterator[tuple[Entry, Violation]]:
-    first = entries[0]
-    for entry in entries[1:]:
+    first = reference(entries, _first_value)
+    for entry in entries:
         doi, pointer = entry.payload
         if doi != first.payload[0]:
             yield entry, Violation(f"same abstract as {first.place}, which has another DOI",
@@ -278,9 +293,9 @@ def duplicate_abstract(record: Record, ctx: Context) -> Iterator[Key]:
 
     ## What it does
     Hashes each abstract of at least 200 characters after markup stripping and whitespace
-    and case normalisation. Of the records sharing an abstract, the canonical one (the
-    smallest record key: a choice by content, not by position) is the reference, and each
-    other record with another DOI (or none) is reported.
+    and case normalisation. Of the records sharing an abstract, those with the DOI most of
+    them carry are the reference (a tie: the DOI of the record whose key sorts first; never a
+    choice by position), and each record with another DOI (or none) is reported.
 
     ## Why is this bad?
     Either the records are one work (a duplicate that DUP001 missed because the DOIs
@@ -313,9 +328,9 @@ def _tokens(key: str) -> frozenset[str]:
 
 def _judge_doi_title(key: Hashable, entries: Sequence[Entry], options: Mapping[str, Any]
                      ) -> Iterator[tuple[Entry, Violation]]:
-    first = entries[0]
+    first = reference(entries, _first_value)
     theirs = _tokens(first.payload[0])
-    for entry in entries[1:]:
+    for entry in entries:
         title, pointer = entry.payload
         if title == first.payload[0]:
             continue
@@ -333,9 +348,9 @@ def doi_title_conflict(record: Record, ctx: Context) -> Iterator[Key]:
     ## What it does
     Collects the normalised title (markup stripped, NFKC, case-folded, no punctuation; its
     first 200 characters) of each DOI and reports each record whose title shares less than
-    half of its words with the title of the DOI's canonical record (the one whose
-    normalised title sorts first: a choice by content, not by position). Case, markup,
-    punctuation and a subtitle added or dropped do not count as different.
+    half of its words with the title most records of the DOI carry (a tie: the title that
+    sorts first; never a choice by position). Case, markup, punctuation and a subtitle
+    added or dropped do not count as different.
 
     ## Why is this bad?
     A DOI names one work: different titles mean a wrong DOI was attached to one of the

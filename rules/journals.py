@@ -14,7 +14,7 @@ from stdnum import issn
 from biblint.model import Violation
 from biblint.record import Record
 from biblint.registry import Context, rule
-from biblint.runscope import Entry, Key
+from biblint.runscope import Entry, Key, reference
 
 from .records import is_deleted_doi
 
@@ -61,14 +61,19 @@ def _issns(record: Record) -> list[str]:
 
 def _judge_names(key: Hashable, entries: Sequence[Entry], options: Mapping[str, Any]
                  ) -> Iterator[tuple[Entry, Violation]]:
-    first = entries[0]
-    reference = first.payload[0]
+    first = reference(entries, _first_value)
+    usual = first.payload[0]
     number = key[1] if isinstance(key, tuple) else key
-    for entry in entries[1:]:
+    for entry in entries:
         name, pointer = entry.payload
-        if name != reference:
-            yield entry, Violation(f"journal {_shown(name, 30)} for ISSN {number} was "
-                                   f"{_shown(reference, 30)} in {first.where}", pointer)
+        if name != usual:
+            yield entry, Violation(f"journal {_shown(name, 30)} for ISSN {number} is "
+                                   f"{_shown(usual, 30)} in {first.where}", pointer)
+
+
+def _first_value(entry: Entry) -> Hashable:
+    value: str = entry.payload[0]
+    return value
 
 
 @rule("JRN001", "journal-name-varies", severity="info", scope="run", judge=_judge_names,
@@ -79,9 +84,9 @@ def journal_name_varies(record: Record, ctx: Context) -> Iterator[Key]:
     ## What it does
     Collects, for each ISSN of the run, the container names of the records of one shape
     that carry it (sources name journals their own way: Crossref's full title and Semantic
-    Scholar's abbreviation are not compared). The name of the ISSN's canonical record (the
-    one whose record key sorts first: a choice by content, not by position) is the
-    reference, and each record whose container name for the same ISSN differs is reported
+    Scholar's abbreviation are not compared). The name most of these records use is the
+    reference (a tie: the name of the record whose key sorts first; never a choice by
+    position), and each record whose container name for the same ISSN differs is reported
     (once, whatever the number of its ISSNs):
     an abbreviation (`"J Endovasc Ther"` for `"Journal of Endovascular Therapy"`), another
     case, another spelling, or another journal altogether. Whitespace differences and
@@ -276,18 +281,18 @@ def _category(data: dict[str, Any], key: str) -> str | None:
 def _judge_categories(key: Hashable, entries: Sequence[Entry], options: Mapping[str, Any]
                       ) -> Iterator[tuple[Entry, Violation]]:
     kind, value = key if isinstance(key, tuple) else ("", key)
-    first = entries[0]
-    reference = first.payload[0]
-    for entry in entries[1:]:
+    first = reference(entries, _first_value)
+    usual = first.payload[0]
+    for entry in entries:
         other = entry.payload[0]
-        if other == reference:
+        if other == usual:
             continue
         if kind == "code":
             yield entry, Violation(f"category {value} is {_shown(other)} here but "
-                                   f"{_shown(reference)} in {first.where}", f"/{CATEGORY_LABEL}")
+                                   f"{_shown(usual)} in {first.where}", f"/{CATEGORY_LABEL}")
         else:
             yield entry, Violation(f"category {_shown(value)} has code {other} here but "
-                                   f"{reference} in {first.where}", f"/{CATEGORY_CODE}")
+                                   f"{usual} in {first.where}", f"/{CATEGORY_CODE}")
 
 
 @rule("JRN005", "journal-category-inconsistent", severity="warning", scope="run",
@@ -299,10 +304,10 @@ def journal_category_inconsistent(record: Record, ctx: Context) -> Iterator[Viol
     Checks the aggregator's pair `FirstCategoryId` (the site's code of the CAS major
     category) and `RegionCategory` (its label, such as `"医学"`, medicine): reports a code
     without a label or a label without a code in one record, and, across the records of a
-    run, a code that goes with two labels or a label that goes with two codes. The
-    reference pair of a code (or label) is that of its canonical record, the one whose
-    record key sorts first: a choice by content, not by position. Memory is bounded by the
-    number of categories.
+    run, a code that goes with two labels or a label that goes with two codes: the label
+    most records give a code (or the code most records give a label; a tie: that of the
+    record whose key sorts first, never a choice by position) is the reference, and the
+    other records are reported. Memory is bounded by the number of categories.
 
     ## Why is this bad?
     The code and the label are two spellings of one fact. When they drift apart, filtering
