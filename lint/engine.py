@@ -219,13 +219,14 @@ class Linter:
         return state.keys.judge(self._judges)
 
     def finish_run(self, state: RunState, results: Iterable[FileResult],
-                   reopen: Callable[[str], Document | None]) -> None:
+                   positions: Callable[[str], Positions | None]) -> None:
         """Judge the run and add its findings to ``results`` (matched by path), in order.
 
-        ``reopen(path)`` reads a file again (once, and only for files that got a judged
-        finding), so the finding's pointer gets its line and column; None gives findings
-        without a position. A catch-all (fallback) finding at the pointer of a judged one
-        is dropped, as within a record (one defect, one finding).
+        ``positions(path)`` gives a file's :data:`Positions` (it reads the file again, once,
+        and only for files that got a judged finding), so each finding's pointer gets its
+        line and column; None gives findings without a position. A catch-all (fallback)
+        finding at the pointer of a judged one is dropped, as within a record (one defect,
+        one finding).
         """
         judged = self.judge_run(state)
         if not judged:
@@ -237,8 +238,8 @@ class Linter:
             items = by_file.pop(result.path, None)
             if not items:
                 continue
-            document = reopen(result.path)
-            added = [self._judged_finding(item, document) for item in items]
+            where = positions(result.path)
+            added = [self._judged_finding(item, where) for item in items]
             if self._fallbacks:
                 spots = {(f.record, f.pointer) for f in added}
                 result.findings = [f for f in result.findings if f.code not in self._fallbacks
@@ -246,14 +247,16 @@ class Linter:
             result.findings.extend(added)
             result.findings.sort(key=Finding.sort_key)
 
-    def _judged_finding(self, item: Judged, document: Document | None) -> Finding:
+    def _judged_finding(self, item: Judged, where: Positions | None) -> Finding:
         entry, violation = item.entry, item.violation
         line = column = None
-        if document is not None and 0 <= entry.record < len(document.records):
+        if where is not None:
             try:
-                line, column = document.locate(entry.record, violation.pointer)
+                found = where(entry.record, violation.pointer)
             except Exception:  # a file changed since it was read: no position, no crash
-                line = column = None
+                found = None
+            if found is not None:
+                line, column = found
         rule_ = self.registry.get(item.code)
         return Finding(code=item.code, name=rule_.name, severity=self.severity_of(item.code),
                        message=violation.message, pointer=violation.pointer,
@@ -314,7 +317,7 @@ class Linter:
                 result.errors.append(f"{document.path}: record {index}: {crash}")
         result.findings.sort(key=Finding.sort_key)
         if own:
-            self.finish_run(state, [result], lambda path: document)
+            self.finish_run(state, [result], lambda path: document_positions(document))
         return result
 
     def problem_finding(self, path: str, problem: ReadProblem) -> Finding:
@@ -355,12 +358,12 @@ class Linter:
         if wanted > 1 and not self.sequential and self.registry is default_registry():
             files = list(discovered)
             state = self.new_run()
-            results = parallel.check_files(self, files, state.keys, jobs=wanted, fix=fix,
+            outcome = parallel.check_files(self, files, state.keys, jobs=wanted, fix=fix,
                                            unsafe=unsafe, diff=diff, chunk_size=chunk_size,
                                            min_parallel=min_parallel)
-            if results is not None:
-                report = Report(results)
-                self.finish_run(state, report.files, _reopener(files))
+            if outcome is not None:
+                report = Report(outcome.results)
+                self.finish_run(state, report.files, outcome.positions)
                 return report
             discovered = iter(files)
         report = Report()
@@ -370,7 +373,7 @@ class Linter:
             seen.append((path, shown))
             report.files.append(self.check_file(path, shown, state, fix=fix, unsafe=unsafe,
                                                 diff=diff))
-        self.finish_run(state, report.files, _reopener(seen))
+        self.finish_run(state, report.files, reread(seen))
         return report
 
     def check_file(self, path: Path, shown: str, state: RunState, *, fix: bool = False,
@@ -463,15 +466,31 @@ class Linter:
         return walk(folder, self.config)
 
 
-def _reopener(files: Iterable[tuple[Path, str]]) -> Callable[[str], Document | None]:
-    """Reads a file of a run again by its shown name (for positions of judged findings)."""
+Positions = Callable[[int, str], "tuple[int, int] | None"]
+"""``where(record_index, pointer)``: the 1-based line and column of a pointer in a record of a
+file (None when the record is not there), for findings judged after the file was checked."""
+
+
+def document_positions(document: Document) -> Positions:
+    """Positions in a document that is still at hand."""
+
+    def where(index: int, pointer: str) -> tuple[int, int] | None:
+        if 0 <= index < len(document.records) and document.records[index].data is not None:
+            return document.locate(index, pointer)
+        return None
+
+    return where
+
+
+def reread(files: Iterable[tuple[Path, str]]) -> Callable[[str], Positions | None]:
+    """Positions in the files of a run, each read again by its shown name when first asked."""
     paths = {shown: path for path, shown in files}
 
-    def reopen(shown: str) -> Document | None:
+    def positions(shown: str) -> Positions | None:
         path = paths.get(shown)
-        return read_path(path, shown) if path is not None else None
+        return document_positions(read_path(path, shown)) if path is not None else None
 
-    return reopen
+    return positions
 
 
 class RuleCrash(Exception):
@@ -485,5 +504,5 @@ class RuleCrash(Exception):
 
 
 _NO_PROFILE: Profile = get_profile("generic")
-__all__ = ["Linter", "RuleCrash", "RunState"]
+__all__ = ["Linter", "Positions", "RuleCrash", "RunState"]
 

@@ -5,9 +5,14 @@ in input order (a whole file, or a chunk of a large ``.jsonl`` / ``.ndjson`` fil
 line boundaries), a process pool maps a pure function over them, and each worker returns
 plain picklable results: its :class:`~biblint.model.FileResult` (findings, record count,
 errors) and the :class:`~biblint.runscope.KeyStore` of the run-scope rules. The parent
-merges them in input order, shifting the record indexes and line numbers of later chunks of a
-file (a worker counts from the start of its chunk), then judges the run-scope rules once, so
-the report is the one ``--jobs 1`` gives, in the same order.
+merges them in input order and judges the run-scope rules once, so the report is the one
+``--jobs 1`` gives, in the same order.
+
+A chunk's record indexes and line numbers are file-wide: while splitting a file the parent
+counts the lines and the records (non-blank lines, as the reader counts them) before each
+chunk, one fast pass over the bytes, and the worker offsets its chunk's document by them.
+Findings judged at the end of the run get their positions by reading again only the chunks
+that hold their records.
 
 Nothing is spawned when it cannot pay: a run of less than :data:`MIN_PARALLEL` bytes in all
 (the pre-commit case), a single file no larger than one chunk, or one task. ``--fix`` (and
@@ -18,18 +23,29 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_right
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 from .config import Config
-from .model import FileResult, Finding, fingerprint
-from .readers import BOMS, SYNTAX_ERROR, read_bytes, read_path
+from .model import FileResult, JSONValue, Origin
+from .readers import (
+    BOMS,
+    SYNTAX_ERROR,
+    Document,
+    RawRecord,
+    ReadProblem,
+    WriteBackError,
+    read_bytes,
+    read_path,
+)
 from .runscope import KeyStore
 
 if TYPE_CHECKING:
-    from .engine import Linter
+    from .engine import Linter, Positions
 
 CHUNK_SIZE = 12 * 1024 * 1024
 """Bytes of a JSON Lines file per task: large enough that a task's fixed costs vanish, small
@@ -50,13 +66,21 @@ def resolve_jobs(jobs: int | None) -> int:
     return max(1, jobs)
 
 
+class Chunk(NamedTuple):
+    """The bytes ``start:end`` of a JSON Lines file, and the records and lines before them."""
+
+    start: int
+    end: int
+    records: int
+    lines: int
+
+
 class Task(NamedTuple):
-    """One unit of work: a whole file (``start`` None) or the bytes ``start:end`` of one."""
+    """One unit of work: a whole file (``chunk`` None) or one chunk of one."""
 
     path: str
     shown: str
-    start: int | None = None
-    end: int | None = None
+    chunk: Chunk | None = None
 
 
 @dataclass
@@ -65,10 +89,6 @@ class Done:
 
     result: FileResult
     keys: KeyStore | None
-    records: int = 0
-    """Record indexes the task used (a chunk: the count to add to later chunks' indexes)."""
-    lines: int = 0
-    """Lines in the task's bytes (a chunk: the count to add to later chunks' line numbers)."""
 
 
 def plan(files: list[tuple[Path, str]], *, jobs: int, fix: bool,
@@ -84,10 +104,13 @@ def plan(files: list[tuple[Path, str]], *, jobs: int, fix: bool,
         return None
     tasks: list[Task] = []
     for (path, shown), size in zip(files, sizes, strict=True):
-        if fix or size <= chunk_size or path.suffix.lower() not in CHUNKED_SUFFIXES:
+        chunks = None
+        if not fix and size > chunk_size and path.suffix.lower() in CHUNKED_SUFFIXES:
+            chunks = split(path, size, chunk_size)
+        if chunks is None:
             tasks.append(Task(str(path), shown))
         else:
-            tasks.extend(_chunks(path, shown, size, chunk_size))
+            tasks.extend(Task(str(path), shown, chunk) for chunk in chunks)
     return tasks if len(tasks) > 1 else None
 
 
@@ -98,8 +121,24 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _chunks(path: Path, shown: str, size: int, chunk_size: int) -> list[Task]:
-    """Byte ranges of a JSON Lines file, each ending just after a newline.
+_WS = (rb"(?:[\t\x0b\x0c\r\x1c-\x1f ]|\xc2[\x85\xa0]|\xe1\x9a\x80"
+       rb"|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]|\xe2\x81\x9f|\xe3\x80\x80)*+")
+_BLANK_AFTER_NEWLINE = re.compile(rb"\n(?=" + _WS + rb"(?:\n|\Z))")
+_BLANK_FIRST = re.compile(_WS + rb"(?:\n|\Z)")
+"""A blank line as the reader sees it (``str.strip()`` leaves nothing: ASCII and Unicode
+white space in UTF-8); the regex finds newlines first, so a pass costs little per line."""
+
+
+def records_in(data: bytes) -> int:
+    """How many record indexes the JSON Lines reader gives ``data`` (its non-blank lines)."""
+    segments = data.count(b"\n") + 1
+    blank = len(_BLANK_AFTER_NEWLINE.findall(data)) + (1 if _BLANK_FIRST.match(data) else 0)
+    return segments - blank
+
+
+def split(path: Path, size: int, chunk_size: int) -> list[Chunk] | None:
+    """Chunks of a JSON Lines file, each ending just after a newline, with the records and
+    lines before each; None when the file is not to be split.
 
     A file that starts with a byte-order mark is not split (its encoding is the whole
     file's), nor is a boundary placed before bytes that look like one (a later chunk must not
@@ -109,16 +148,22 @@ def _chunks(path: Path, shown: str, size: int, chunk_size: int) -> list[Task]:
         with path.open("rb") as handle:
             head = handle.read(4)
             if any(head.startswith(bom) for bom, _ in BOMS):
-                return [Task(str(path), shown)]
-            tasks: list[Task] = []
-            start = 0
+                return None
+            chunks: list[Chunk] = []
+            start = records = lines = 0
             while start < size:
                 end = _boundary(handle, start + chunk_size, size)
-                tasks.append(Task(str(path), shown, start, end))
+                handle.seek(start)
+                data = handle.read(end - start)
+                chunks.append(Chunk(start, start + len(data), records, lines))
+                if len(data) < end - start:  # the file shrank meanwhile
+                    break
+                records += records_in(data)
+                lines += data.count(b"\n")
                 start = end
-            return tasks
+            return chunks if len(chunks) > 1 else None
     except OSError:
-        return [Task(str(path), shown)]
+        return None
 
 
 def _boundary(handle: BinaryIO, at: int, size: int) -> int:
@@ -154,20 +199,89 @@ def _work(task: Task, fix: bool, unsafe: bool, diff: bool) -> Done:
     linter = _LINTER
     assert linter is not None, "worker not initialised"
     state = linter.new_run()
-    if task.start is None or task.end is None:
+    chunk = task.chunk
+    if chunk is None:
         result = linter.check_file(Path(task.path), task.shown, state, fix=fix, unsafe=unsafe,
                                    diff=diff)
         return Done(result, state.keys)
     try:
-        with open(task.path, "rb") as handle:
-            handle.seek(task.start)
-            data = handle.read(task.end - task.start)
+        document: Document = ChunkDocument(read_chunk(task.path, task.shown, chunk), chunk)
     except OSError:  # vanished since it was planned: report it as the reader does
-        return Done(linter.check_document(read_path(Path(task.path), task.shown), state),
-                    state.keys)
-    document = read_bytes(data, task.shown)
+        document = read_path(Path(task.path), task.shown)
     result = linter.check_document(document, state)
-    return Done(result, state.keys, len(document.records), data.count(b"\n"))
+    if chunk.records:
+        result.errors = [_RECORD_IN_ERROR.sub(
+            lambda m: f": record {int(m.group(1)) + chunk.records}: ", e, count=1)
+            for e in result.errors]
+    return Done(result, state.keys)
+
+
+def read_chunk(path: str, shown: str, chunk: Chunk) -> Document:
+    """The document of one chunk as the reader reads it (indexes and lines from 0)."""
+    with open(path, "rb") as handle:
+        handle.seek(chunk.start)
+        data = handle.read(chunk.end - chunk.start)
+    return read_bytes(data, shown)
+
+
+class ChunkDocument:
+    """A chunk's document with file-wide record indexes and line numbers.
+
+    The engine enumerates ``records`` (so ``locate`` takes the chunk's own index) and reads
+    each record's place from its origin; the origins, the read problems and the positions
+    are offset here, so the worker's findings and run-scope keys are those of the file.
+    Never written: ``--fix`` works on whole files.
+    """
+
+    def __init__(self, document: Document, chunk: Chunk) -> None:
+        self.path = document.path
+        self._document = document
+        self._lines = chunk.lines
+        self.records = [RawRecord(r.data, Origin(r.origin.file, r.origin.index + chunk.records,
+                                                 r.origin.base))
+                        for r in document.records]
+        self.problems = [_shifted_problem(p, chunk) for p in document.problems]
+
+    def locate(self, index: int, pointer: str) -> tuple[int, int]:
+        line, column = self._document.locate(index, pointer)
+        return line + self._lines, column
+
+    def render(self, fixed: Mapping[int, JSONValue]) -> bytes:
+        raise WriteBackError(f"{self.path}: a chunk of a file is never written")
+
+    @property
+    def writable(self) -> bool:
+        return False
+
+
+def _shifted_problem(problem: ReadProblem, chunk: Chunk) -> ReadProblem:
+    line = problem.line + chunk.lines if problem.line is not None else None
+    message = problem.message
+    if problem.code == SYNTAX_ERROR and problem.line is not None:
+        message = message.replace(f"in line {problem.line}:", f"in line {line}:", 1)
+    record = problem.record + chunk.records if problem.record is not None else None
+    return replace(problem, line=line, record=record, message=message)
+
+
+class ChunkPositions:
+    """Positions in a split file, for findings judged after the run: each chunk that holds
+    such a record is read again (the last one is kept, as findings come in record order)."""
+
+    def __init__(self, path: str, shown: str, chunks: list[Chunk]) -> None:
+        self.path, self.shown, self.chunks = path, shown, chunks
+        self._starts = [c.records for c in chunks]
+        self._current: tuple[Chunk, Document] | None = None
+
+    def __call__(self, index: int, pointer: str) -> tuple[int, int] | None:
+        chunk = self.chunks[max(0, bisect_right(self._starts, index) - 1)]
+        if self._current is None or self._current[0] != chunk:
+            self._current = (chunk, read_chunk(self.path, self.shown, chunk))
+        document = self._current[1]
+        local = index - chunk.records
+        if not 0 <= local < len(document.records) or document.records[local].data is None:
+            return None
+        line, column = document.locate(local, pointer)
+        return line + chunk.lines, column
 
 
 def _work_star(args: tuple[Task, bool, bool, bool]) -> Done:
@@ -177,69 +291,58 @@ def _work_star(args: tuple[Task, bool, bool, bool]) -> Done:
 # -- the parent -----------------------------------------------------------------------------
 
 
+class Outcome(NamedTuple):
+    """The results of a parallel run, one per file in input order, and where their records
+    are (for the findings judged at the end)."""
+
+    results: list[FileResult]
+    positions: Callable[[str], Positions | None]
+
+
 def check_files(linter: Linter, files: list[tuple[Path, str]], keys: KeyStore | None, *,
                 jobs: int, fix: bool = False, unsafe: bool = False, diff: bool = False,
                 chunk_size: int | None = None, min_parallel: int | None = None
-                ) -> list[FileResult] | None:
-    """Results of ``files`` (one per file, input order) from worker processes, their
-    run-scope keys merged into ``keys``; None when the run should stay in one process (see
-    :func:`plan`)."""
+                ) -> Outcome | None:
+    """Results of ``files`` from worker processes, their run-scope keys merged into ``keys``;
+    None when the run should stay in one process (see :func:`plan`)."""
+    from .engine import reread
+
     tasks = plan(files, jobs=jobs, fix=fix or diff,
                  chunk_size=chunk_size or CHUNK_SIZE,
                  min_parallel=MIN_PARALLEL if min_parallel is None else min_parallel)
     if tasks is None:
         return None
     results: list[FileResult] = []
-    io_codes = frozenset(r.code for r in linter.registry if r.scope == "input")
-    current: FileResult | None = None
-    records = lines = 0
+    split_files: dict[str, list[Chunk]] = {}
     with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_start,
                              initargs=(linter.config,)) as pool:
         work = ((task, fix, unsafe, diff) for task in tasks)
         for task, done in zip(tasks, pool.map(_work_star, work), strict=True):
-            if task.start is None or task.start == 0:
-                current, records, lines = done.result, 0, 0
-                results.append(current)
+            if task.chunk is None or task.chunk.start == 0:
+                results.append(done.result)
             else:
-                assert current is not None
-                _append(current, _shifted(done.result, records, lines, io_codes))
-                if done.keys is not None:
-                    done.keys.shift(task.shown, records)
-            records += done.records
-            lines += done.lines
+                into = results[-1]
+                into.records += done.result.records
+                into.findings.extend(done.result.findings)
+                into.errors.extend(done.result.errors)
+            if task.chunk is not None:
+                split_files.setdefault(task.shown, []).append(task.chunk)
             if keys is not None and done.keys is not None:
                 keys.merge(done.keys)
-    return results
+    whole = reread(files)
+    paths = {shown: str(path) for path, shown in files}
 
+    def positions(shown: str) -> Positions | None:
+        chunks = split_files.get(shown)
+        if chunks is None:
+            return whole(shown)
+        return ChunkPositions(paths[shown], shown, chunks)
 
-def _append(into: FileResult, chunk: FileResult) -> None:
-    into.records += chunk.records
-    into.findings.extend(chunk.findings)
-    into.errors.extend(chunk.errors)
+    return Outcome(results, positions)
 
 
 _RECORD_IN_ERROR = re.compile(r": record ([0-9]+): ")
 
 
-def _shifted(result: FileResult, records: int, lines: int,
-             io_codes: frozenset[str]) -> FileResult:
-    """A later chunk's result with file-wide record indexes and line numbers."""
-    findings = [_shift(f, records, lines, io_codes) for f in result.findings]
-    errors = [_RECORD_IN_ERROR.sub(lambda m: f": record {int(m.group(1)) + records}: ", e,
-                                   count=1) for e in result.errors]
-    return replace(result, findings=findings, errors=errors)
-
-
-def _shift(finding: Finding, records: int, lines: int, io_codes: frozenset[str]) -> Finding:
-    record = finding.record + records if finding.record is not None else None
-    line = finding.line + lines if finding.line is not None else None
-    message, print_ = finding.message, finding.fingerprint
-    if finding.code in io_codes:
-        # An input finding's identity is "record N of this file" (Linter.problem_finding).
-        print_ = fingerprint(finding.code, f"input:{record}", finding.pointer)
-        if finding.code == SYNTAX_ERROR and finding.line is not None:
-            message = message.replace(f"in line {finding.line}:", f"in line {line}:", 1)
-    return replace(finding, record=record, line=line, message=message, fingerprint=print_)
-
-
-__all__ = ["CHUNK_SIZE", "MIN_PARALLEL", "Done", "Task", "check_files", "plan", "resolve_jobs"]
+__all__ = ["CHUNK_SIZE", "MIN_PARALLEL", "Chunk", "ChunkDocument", "ChunkPositions", "Done",
+           "Outcome", "Task", "check_files", "plan", "records_in", "resolve_jobs", "split"]

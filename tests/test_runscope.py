@@ -21,7 +21,8 @@ import biblint
 from biblint import Linter
 from biblint.cli import main
 from biblint.config import ConfigError, from_mapping
-from biblint.parallel import plan
+from biblint.parallel import plan, records_in
+from biblint.readers import read_bytes
 from biblint.runscope import Entry, KeyStore, TableSpec
 
 from .conftest import SEED, corpus_or_skip
@@ -263,7 +264,7 @@ def test_jobs_give_the_report_of_one_process(tmp_path):
     text = big.read_text(encoding="utf-8").split("\n")
     # A blank line, an invalid line and a non-record in later chunks: indexes and line
     # numbers of later chunks are offset by the worker's parent.
-    text[60:60] = ["", "{not json", "[1, 2]"]
+    text[60:60] = ["", "{not json", "[1, 2]", " \u00a0\u2028\r", "\t"]
     big.write_text("\n".join(text), encoding="utf-8")
     write_jsonl(folder / "other.jsonl", many_records(40, offset=1000))
     (folder / "array.json").write_text(json.dumps(many_records(10, offset=2000)),
@@ -300,6 +301,16 @@ def test_jobs_fix_whole_files_as_one_process_does(tmp_path):
                                                     r.findings], len(r.fixed))
                     for r in workers.files]
     assert any(r.fixed for r in serial.files)
+
+
+@pytest.mark.parametrize("text", [
+    "", "\n", "{}", "{}\n", "\n\n{}\n \n", "{}\n\u00a0\u3000\n{}", " \r\n{}\r\n\x1c\n",
+    "{}\n\u200b\n", "\ufeff{}\n", "x\n\n\ny", "{}\n\u2028\n\u0085 \n[]\n",
+])
+def test_records_in_counts_as_the_reader_does(text):
+    data = text.encode("utf-8")
+    assert records_in(data) == len(read_bytes(data, "x.jsonl").records)
+    assert records_in(data + b"\xff\n") == len(read_bytes(data + b"\xff\n", "x.jsonl").records)
 
 
 def test_small_runs_spawn_nothing(tmp_path):
