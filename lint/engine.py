@@ -169,7 +169,8 @@ class Linter:
             context = state.contexts[item.code]
             context.profile = record.profile
             if item.judge is not None:
-                self._extract(item, record, context, state.keys, found)
+                if state.keys is not None or item.alone:
+                    self._extract(item, record, context, state.keys, found)
                 continue
             seen: dict[str, int] = {}
             try:

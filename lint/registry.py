@@ -5,6 +5,11 @@ objects, declared with :func:`rule`, which gives it a stable code (family prefix
 digits), a kebab-case name, a default severity and its fix applicability. Its docstring is its
 documentation, with the headings *What it does*, *Why is this bad?*, *Example* and *Fix*.
 
+A rule that compares records (``scope="run"``) is declared with a ``judge`` and is then
+two-phase (:mod:`biblint.runscope`): its function only extracts small picklable keys from each
+record, and the judge reports over the keys of the whole run once they are merged, so its
+findings do not depend on the order of records and the run can be split over processes.
+
 Rules reach the registry through the ``biblint.rules`` entry-point group, built-in ones
 included (``builtin = "biblint.rules:RULES"``); a third-party package adds rules the same way.
 Only installed packages are loaded: never a file from the current directory.
@@ -80,6 +85,10 @@ class Rule:
     keep: Keep | None = None
     max_keys: int | None = None
     """The key limit of a two-phase rule without a ``max-keys`` option."""
+    alone: bool = False
+    """Whether a two-phase rule's extract step also yields violations a record shows on its
+    own (JRN005's code without a label): only then does it run when there is nothing to
+    compare (``biblint.lint`` of one record, the passes of ``--fix``)."""
 
     @property
     def two_phase(self) -> bool:
@@ -109,6 +118,7 @@ def rule(
     judge: Judge | None = None,
     keep: Keep | None = None,
     max_keys: int | None = None,
+    alone: bool = False,
 ) -> Callable[[Check | Extract], Rule]:
     """Declare a rule. ``fix`` is the applicability of the fixes it usually offers.
 
@@ -118,9 +128,11 @@ def rule(
     A ``scope="run"`` rule given a ``judge`` is two-phase (:mod:`biblint.runscope`): the
     decorated function is its pure extract step, yielding :class:`~biblint.runscope.Key`
     items (and violations a record shows on its own), and ``judge(key, entries, options)``
-    reports over the merged keys; ``keep`` and ``max_keys`` bound its memory. Findings of a
-    two-phase rule do not depend on the order of records, and it runs over ``--jobs``
-    workers. A run rule without ``judge`` (the older form, ``Context.state``) still works.
+    reports over the merged keys; ``keep`` and ``max_keys`` bound its memory, and ``alone``
+    says that the extract step also yields violations of a record on its own (otherwise it
+    is skipped when there is nothing to compare). Findings of a two-phase rule do not depend
+    on the order of records, and it runs over ``--jobs`` workers. A run rule without
+    ``judge`` (the older form, ``Context.state``) still works, in one process.
     """
     if (judge is not None or keep is not None) and scope != "run":
         raise ValueError(f"rule {code}: only a scope='run' rule takes judge or keep")
@@ -144,6 +156,7 @@ def rule(
             judge=judge,
             keep=keep,
             max_keys=max_keys,
+            alone=alone,
         )
 
     return decorate

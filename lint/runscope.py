@@ -187,18 +187,6 @@ class KeyStore:
             self.dropped[code] = self.dropped.get(code, 0) + count
         return self
 
-    def shift(self, file: str, records: int) -> None:
-        """Add ``records`` to the index of every entry of ``file`` (a worker that read a later
-        chunk of a file counted its records from 0)."""
-        if not records:
-            return
-        for table in self.tables.values():
-            for key, entries in table.items():
-                if isinstance(entries, dict):
-                    table[key] = {c: _shifted(e, file, records) for c, e in entries.items()}
-                else:
-                    table[key] = [_shifted(e, file, records) for e in entries]
-
     def __len__(self) -> int:
         """How many entries the store holds (all rules)."""
         return sum(len(entries) for table in self.tables.values() for entries in table.values())
@@ -227,10 +215,6 @@ class KeyStore:
                     if old is None or violation.message < old.violation.message:
                         chosen[slot] = Judged(code, entry, violation)
         return [chosen[slot] for slot in sorted(chosen)]
-
-
-def _shifted(entry: Entry, file: str, records: int) -> Entry:
-    return entry._replace(record=entry.record + records) if entry.file == file else entry
 
 
 __all__ = ["Entry", "Judge", "Judged", "Keep", "Key", "KeyStore", "TableSpec", "reference"]

@@ -296,7 +296,7 @@ def _judge_categories(key: Hashable, entries: Sequence[Entry], options: Mapping[
 
 
 @rule("JRN005", "journal-category-inconsistent", severity="warning", scope="run",
-      judge=_judge_categories, max_keys=MAX_TRACKED)
+      judge=_judge_categories, max_keys=MAX_TRACKED, alone=True)
 def journal_category_inconsistent(record: Record, ctx: Context) -> Iterator[Violation | Key]:
     """The aggregator's subject-category code and label disagree.
 

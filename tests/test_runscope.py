@@ -23,7 +23,8 @@ from biblint.cli import main
 from biblint.config import ConfigError, from_mapping
 from biblint.parallel import plan, records_in
 from biblint.readers import read_bytes
-from biblint.runscope import Entry, KeyStore, TableSpec
+from biblint.registry import Context, Registry, rule
+from biblint.runscope import Entry, Key, KeyStore, TableSpec
 
 from .conftest import SEED, corpus_or_skip
 
@@ -349,3 +350,39 @@ def test_corpus_with_two_jobs_equals_one():
     one = Linter().check_paths([corpus], jobs=1)
     two = Linter().check_paths([corpus], jobs=2, min_parallel=0)
     assert report_dump(two) == report_dump(one)
+
+
+# -- a third-party two-phase rule -------------------------------------------------------------
+
+CALLS: list[int] = []
+
+
+def _judge_same_title(key: object, entries: Any, options: Any) -> Any:
+    for entry in entries[1:]:
+        yield entry, biblint.Violation(f"title also in {entries[0].place}", "/title")
+
+
+@rule("RUNX001", "test-same-title", scope="run", judge=_judge_same_title)
+def same_title(record: biblint.Record, ctx: Context) -> Any:
+    """Reports records sharing a title (a test of the two-phase declaration)."""
+    CALLS.append(record.origin.index)
+    title = record.data.get("title")
+    if isinstance(title, str):
+        yield Key(title.casefold(), ())
+
+
+def test_a_plugin_declares_a_two_phase_rule(tmp_path):
+    linter = Linter(registry=Registry([same_title]))
+    records = [{"title": "B", "doi": "10.1/b"}, {"title": "A", "doi": "10.1/z"},
+               {"title": "a", "doi": "10.1/a"}, {"title": "b", "doi": "10.1/c"}]
+    *per_record, judged = list(linter.lint_stream(records))
+    assert per_record == [[], [], [], []]
+    # The canonical record of each group is the one whose record key sorts first.
+    assert sorted((f.record, f.message) for f in judged) == [
+        (1, "title also in record 2"), (3, "title also in record 0")]
+    # Nothing to compare: the extract step of a rule that is not ``alone`` is skipped.
+    CALLS.clear()
+    assert linter.lint(records[0]) == [] and CALLS == []
+    path = write_jsonl(tmp_path / "t.jsonl", records)
+    found = linter.check_paths([path], jobs=2, min_parallel=0).findings  # runs serially
+    assert [(f.record, f.line, f.column) for f in found] == [(1, 2, 11), (3, 4, 11)]
