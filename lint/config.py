@@ -45,6 +45,8 @@ class Config:
     profiles: tuple[Profile, ...] = ()
     """User-defined profiles (``[tool.biblint.profiles.NAME]``), detected before the installed
     ones."""
+    jobs: int | None = None
+    """Worker processes for ``check`` (None: the machine's cores; 1: no workers)."""
     root: Path | None = None
     """The folder of the config file: per-file-ignores and exclude patterns are relative to it."""
     source: str | None = None
@@ -105,6 +107,7 @@ def from_mapping(table: Mapping[str, Any], *, source: str = "<config>",
         unsafe_fixes=bool(table.get("unsafe-fixes", False)),
         rules={k: dict(v) for k, v in table.get("rules", {}).items()},
         profiles=tuple(profiles),
+        jobs=table.get("jobs"),
         root=root,
         source=source,
     )

@@ -5,6 +5,11 @@ objects, declared with :func:`rule`, which gives it a stable code (family prefix
 digits), a kebab-case name, a default severity and its fix applicability. Its docstring is its
 documentation, with the headings *What it does*, *Why is this bad?*, *Example* and *Fix*.
 
+A rule that compares records (``scope="run"``) is declared with a ``judge`` and is then
+two-phase (:mod:`biblint.runscope`): its function only extracts small picklable keys from each
+record, and the judge reports over the keys of the whole run once they are merged, so its
+findings do not depend on the order of records and the run can be split over processes.
+
 Rules reach the registry through the ``biblint.rules`` entry-point group, built-in ones
 included (``builtin = "biblint.rules:RULES"``); a third-party package adds rules the same way.
 Only installed packages are loaded: never a file from the current directory.
@@ -26,6 +31,7 @@ from typing import Any, Literal
 from .model import Applicability, Severity, Violation
 from .profiles import Profile
 from .record import Record
+from .runscope import Judge, Keep, Key
 
 ENTRY_POINT_GROUP = "biblint.rules"
 CODE_RE = re.compile(r"^[A-Z]{2,5}[0-9]{3}$")
@@ -44,6 +50,8 @@ class Context:
 
 
 Check = Callable[[Record, Context], Iterable[Violation]]
+"""A record rule, or the extract step of a two-phase run rule (which also yields ``Key``)."""
+Extract = Callable[[Record, Context], Iterable[Violation | Key]]
 
 
 @dataclass(frozen=True)
@@ -61,7 +69,7 @@ class Rule:
     name: str
     severity: Severity
     fix: Applicability | None
-    check: Check
+    check: Check | Extract
     doc: str
     scope: Literal["record", "run", "input"] = "record"
     """``record``: sees one record; ``run``: also keeps state across the records of a run;
@@ -71,6 +79,21 @@ class Rule:
     fallback: bool = False
     """A catch-all (the schema rule): its finding is dropped where another rule reported at
     the same pointer, so one defect gives one finding, from the rule that explains it best."""
+    judge: Judge | None = None
+    """A two-phase run rule's judgement (see :mod:`biblint.runscope`): ``check`` is then its
+    extract step. A ``scope="run"`` rule without one keeps state in ``Context.state`` and sees
+    the records of a run in order, in one process (``--jobs`` then runs serially)."""
+    keep: Keep | None = None
+    max_keys: int | None = None
+    """The key limit of a two-phase rule without a ``max-keys`` option."""
+    alone: bool = False
+    """Whether a two-phase rule's extract step also yields violations a record shows on its
+    own (JRN005's code without a label): only then does it run when there is nothing to
+    compare (``biblint.lint`` of one record, the passes of ``--fix``)."""
+
+    @property
+    def two_phase(self) -> bool:
+        return self.judge is not None
 
     @property
     def family(self) -> str:
@@ -93,18 +116,33 @@ def rule(
     scope: Literal["record", "run", "input"] = "record",
     options: Mapping[str, Option] | None = None,
     fallback: bool = False,
-) -> Callable[[Check], Rule]:
+    judge: Judge | None = None,
+    keep: Keep | None = None,
+    max_keys: int | None = None,
+    alone: bool = False,
+) -> Callable[[Check | Extract], Rule]:
     """Declare a rule. ``fix`` is the applicability of the fixes it usually offers.
 
     A rule declared ``fix="safe"`` may still offer an unsafe fix for a harder case (ruff's
     "sometimes fixable"); a rule declared without ``fix`` offers none.
+
+    A ``scope="run"`` rule given a ``judge`` is two-phase (:mod:`biblint.runscope`): the
+    decorated function is its pure extract step, yielding :class:`~biblint.runscope.Key`
+    items (and violations a record shows on its own), and ``judge(key, entries, options)``
+    reports over the merged keys; ``keep`` and ``max_keys`` bound its memory, and ``alone``
+    says that the extract step also yields violations of a record on its own (otherwise it
+    is skipped when there is nothing to compare). Findings of a two-phase rule do not depend
+    on the order of records, and it runs over ``--jobs`` workers. A run rule without
+    ``judge`` (the older form, ``Context.state``) still works, in one process.
     """
+    if (judge is not None or keep is not None) and scope != "run":
+        raise ValueError(f"rule {code}: only a scope='run' rule takes judge or keep")
     if not CODE_RE.match(code):
         raise ValueError(f"rule code {code!r} must be 2-5 capital letters and 3 digits")
     if not NAME_RE.match(name):
         raise ValueError(f"rule name {name!r} must be kebab-case")
 
-    def decorate(func: Check) -> Rule:
+    def decorate(func: Check | Extract) -> Rule:
         return Rule(
             code=code,
             name=name,
@@ -116,6 +154,10 @@ def rule(
             options=dict(options or {}),
             source=func.__module__,
             fallback=fallback,
+            judge=judge,
+            keep=keep,
+            max_keys=max_keys,
+            alone=alone,
         )
 
     return decorate
