@@ -9,6 +9,10 @@ where the correction keeps the meaning: ``"12"`` -> ``12`` where an integer is e
 
 Validation passes the validator's ``FORMAT_CHECKER``: without it jsonschema does not assert
 ``format`` at all, and ``"2025-02-30"`` would pass as a date.
+
+A compiled validator (jsonschema-rs, see "The fast path" below) answers first whether a
+record, or a value against a node of the schema, is valid; python-jsonschema runs only to
+explain the values it does not pass, so the findings are python-jsonschema's, exactly.
 """
 
 from __future__ import annotations
@@ -375,6 +379,24 @@ def _local_verdict(record: Any, fix: Fix, schema_file: str) -> bool | None:
     return _valid_here(schema_file, node, op.value)
 
 
+_NODE_VALIDATORS: dict[tuple[str, int], tuple[Any, Any]] = {}
+"""python-jsonschema validators of single nodes of a schema, with the node (so its id is not
+reused): ``evolve`` builds a validator object, a tenth of the cost of explaining a value."""
+
+
+def _node_validator(schema_file: str, node: Any) -> Any:
+    """The python validator of ``schema_file`` evolved to validate against ``node`` (its
+    ``$ref``s still resolved against the whole document)."""
+    key = (schema_file, id(node))
+    found = _NODE_VALIDATORS.get(key)
+    if found is None or found[0] is not node:
+        found = (node, validator_for(schema_file).evolve(schema=node))
+        if len(_NODE_VALIDATORS) >= 4096:
+            _NODE_VALIDATORS.clear()
+        _NODE_VALIDATORS[key] = found
+    return found[1]
+
+
 _SCALAR_VERDICTS: dict[tuple[str, int, type, Any], bool] = {}
 """Whether a short scalar is valid against a node of a validator's schema (kept alive by
 :func:`validator_for`'s cache, so its id is stable): blank-value fixes ask the same few
@@ -391,7 +413,7 @@ def _valid_here(schema_file: str, node: Any, value: Any) -> bool:
         return _SCALAR_VERDICTS[key]
     verdict = fast_valid(schema_file, node, value)
     if verdict is not True:
-        verdict = bool(validator_for(schema_file).evolve(schema=node).is_valid(value))
+        verdict = bool(_node_validator(schema_file, node).is_valid(value))
     if key is not None:
         if len(_SCALAR_VERDICTS) >= 4096:
             _SCALAR_VERDICTS.clear()
@@ -412,10 +434,13 @@ _REQUIRED = regex.compile(r"required property '(.*)' is missing")
 #
 # - ``pattern``: Rust's regex dialect is not Python's (``\S`` and ``$`` differ, ``\b`` around
 #   combining marks differs), so each pattern becomes a custom format whose check is
-#   python-jsonschema's own ``re.search``;
+#   python-jsonschema's own ``re.search``; except that a pattern written in the plain subset
+#   of regex syntax that means the same to both (:func:`_portable`) is matched by Rust on
+#   strings of printable ASCII, where the dialects agree, and by Python on the others;
 # - ``format``: which formats python-jsonschema asserts depends on the optional packages
-#   installed (``uri`` needs rfc3987), so each format becomes a custom format whose check is
-#   the python validator's own ``FORMAT_CHECKER``;
+#   installed (``uri`` needs rfc3987), so each format it asserts becomes a custom format
+#   whose check is the python validator's own ``FORMAT_CHECKER`` function, and a format it
+#   does not assert is left out (python-jsonschema passes any value);
 # - keywords whose details differ or that these schemas do not use (``multipleOf``'s float
 #   arithmetic, ``uniqueItems``' equality, ``patternProperties``' regexes, dynamic and remote
 #   references...): a schema holding one has no fast path at all;
@@ -449,7 +474,44 @@ _DECOMPOSABLE = _ANNOTATIONS | _MEMBERS | {"type", "required", "minProperties",
 of ``_MEMBERS`` descend into one member each (python-jsonschema reports them at the member's
 path); the others look at the node's value as a whole (reported at the node's path)."""
 
-_JSON_TYPES = frozenset({dict, list, str, int, float, bool, type(None)})
+
+_PRINTABLE = "^[ -~]*$"
+"""Strings of printable ASCII (no control character, so no newline for ``$`` to differ on)."""
+
+_PORTABLE_TOKEN = regex.compile(r"""
+    (?P<quantifier> [*+?] | \{[0-9]{1,4}(?:,[0-9]{0,4})?\} )
+  | (?P<atom>
+        \\[dDsSwW]                        # classes: Unicode-aware in both, same on ASCII
+      | \\b                               # word boundary: same \w on ASCII
+      | \\[.\\/+*?()\[\]{}|^$-]            # escaped punctuation: the character itself
+      | [A-Za-z0-9 _,:;'"!#%&=@<>~`/-]      # literal characters
+      | \.                                 # any character but a newline, in both
+      | \[\^?(?:[A-Za-z0-9 _,:;'"!#%&=@<>~`/.*+?()|{}^$-]|\\[dDsSwW.\\/+*?()\[\]{}|^$-])+\]
+    )
+  | (?P<syntax> [(|)^$] )
+""", regex.VERBOSE)
+"""The tokens of a pattern that Python's ``re`` and Rust's regex read alike: no flags,
+lookaround, backreferences, named or non-capturing groups (``(?``), escapes of letters
+other than the classes, possessive or lazy quantifiers, nested sets or set operations."""
+
+
+def _portable(pattern: str) -> bool:
+    """Whether ``pattern`` is made only of :data:`_PORTABLE_TOKEN`s, each quantifier
+    following an atom or a group, and no set holding Rust's set operators."""
+    position, previous = 0, "syntax"
+    while position < len(pattern):
+        token = _PORTABLE_TOKEN.match(pattern, position)
+        if token is None or (token.group() == "(" and pattern.startswith("(?", position)):
+            return False
+        kind = token.lastgroup or ""
+        if kind == "quantifier" and not (previous == "atom" or
+                                         pattern[position - 1:position] == ")"):
+            return False
+        if kind == "atom" and token.group().startswith("[") and any(
+                op in token.group() for op in ("&&", "--", "~~", "[:", "[]", "[^]")):
+            return False
+        position, previous = token.end(), kind
+    return True
 
 
 class _Unsupported(Exception):
@@ -467,7 +529,7 @@ class _Fast:
     (the python schema is kept alive by :func:`validator_for`'s cache)."""
     formats: dict[str, Callable[[str], bool]]
     compiled: dict[int, Any]
-    shallow: dict[int, dict[str, Any]]
+    shallow: dict[int, dict[str, Any] | None]
 
 
 @cache
@@ -486,14 +548,27 @@ def _translate(root: dict[str, Any], checker: Any) -> _Fast:
     format (``{"allOf": [{"format": "biblint-..."}]}``) checked by Python."""
     nodes: dict[int, Any] = {}
     formats: dict[str, Callable[[str], bool]] = {}
-    legacy = any(f"draft-0{n}" in str(root.get("$schema", "")) for n in (3, 4, 6, 7))
+    draft = str(root.get("$schema", ""))
+    legacy = any(f"draft-0{n}" in draft for n in (3, 4, 6, 7))
+    native = "draft-07" in draft or not legacy  # if/then/else came with draft 7
+    patterns: dict[str, int] = {}
 
     def pattern_check(pattern: str) -> Callable[[str], bool]:
         compiled = re.compile(pattern)
         return lambda text: compiled.search(text) is not None
 
     def format_check(name: str) -> Callable[[str], bool]:
-        return lambda text: bool(checker.conforms(text, name))
+        # FormatChecker.check, without its lookups: the checker's own function, and its
+        # declared exceptions counting as "does not conform".
+        function, raises = checker.checkers[name]
+
+        def conforms(text: str) -> bool:
+            try:
+                return bool(function(text))
+            except raises:
+                return False
+
+        return conforms
 
     def schema(node: Any, at_root: bool = False) -> Any:
         if isinstance(node, bool):
@@ -501,7 +576,7 @@ def _translate(root: dict[str, Any], checker: Any) -> _Fast:
         if not isinstance(node, dict):
             raise _Unsupported(repr(node)[:40])
         out: dict[str, Any] = {}
-        checks: list[dict[str, str]] = []
+        checks: list[dict[str, Any]] = []
         for key, value in node.items():
             if key in _UNSUPPORTED or (key == "$id" and not at_root):
                 raise _Unsupported(key)
@@ -524,12 +599,16 @@ def _translate(root: dict[str, Any], checker: Any) -> _Fast:
             elif key == "pattern":
                 if not isinstance(value, str):
                     raise _Unsupported(key)
-                name = f"biblint-pattern-{len(formats)}"
+                name = f"biblint-pattern-{patterns.setdefault(value, len(patterns))}"
                 formats[name] = pattern_check(value)
-                checks.append({"format": name})
+                python: dict[str, Any] = {"format": name}
+                checks.append({"if": {"pattern": _PRINTABLE}, "then": {"pattern": value},
+                               "else": python} if native and _portable(value) else python)
             elif key == "format":
                 if not isinstance(value, str):
                     raise _Unsupported(key)
+                if value not in checker.checkers:
+                    continue  # python-jsonschema asserts nothing for it (see above)
                 name = f"biblint-format-{value}"
                 formats[name] = format_check(value)
                 checks.append({"format": name})
@@ -591,15 +670,19 @@ def fast_valid(schema_file: str, node: Any, value: Any, *, plain: bool = False) 
 def _plain_json(value: Any) -> bool:
     """Whether ``value`` is built of exactly dict, list, str, int, float, bool and None, with
     no NaN or infinity (which JSON has not: Rust takes infinity for no number at all)."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return True
+    if kind is dict:
+        items: Iterable[Any] = value.values()
+    elif kind is list:
+        items = value
+    else:
+        return kind is float and math.isfinite(value)
+    for item in items:
         kind = type(item)
-        if kind is dict:
-            stack.extend(item.values())
-        elif kind is list:
-            stack.extend(item)
-        elif kind not in _JSON_TYPES or (kind is float and not math.isfinite(item)):
+        if not (kind is str or kind is int or kind is bool or item is None
+                or _plain_json(item)):
             return False
     return True
 
@@ -616,46 +699,70 @@ def _problems_at(schema_file: str, node: Any, value: Any,
     and a node's own errors (at its path) come before its members', which come in the
     order of their keys as strings (``"10"`` before ``"2"``).
     """
-    if isinstance(node, dict) and _DECOMPOSABLE.issuperset(node):
-        members: list[tuple[str | int, Any, Any]] = []
-        if isinstance(value, dict) and ("properties" in node or
-                                        "additionalProperties" in node):
-            properties = node.get("properties", {})
-            # An extra key breaking ``additionalProperties: false`` is reported at the node,
-            # as an additionalProperties error, which is never a problem (IGNORED).
-            extra = node.get("additionalProperties", True)
-            for key in sorted(value):
-                sub = properties.get(key, extra)
-                if isinstance(sub, dict):
-                    members.append((key, sub, value[key]))
-        elif isinstance(value, list) and isinstance(node.get("items"), dict):
-            members = [(index, node["items"], value[index])
-                       for index in sorted(range(len(value)), key=str)]
-        else:
-            return _leaf_problems(schema_file, node, value, path)
-        shallow = _shallow(schema_file, node)
-        found = ([] if fast_valid(schema_file, shallow, value, plain=True)
-                 else _leaf_problems(schema_file, shallow, value, path))
-        for key, sub, item in members:
-            if not fast_valid(schema_file, sub, item, plain=True):
-                found.extend(_problems_at(schema_file, sub, item, (*path, key)))
-        return found
-    return _leaf_problems(schema_file, node, value, path)
-
-
-def _shallow(schema_file: str, node: dict[str, Any]) -> dict[str, Any]:
-    """``node`` without the keywords that descend into members (kept for the run, with its
-    translated copy, so the compiled validator of it is built once)."""
     fast = _fast(schema_file)
     assert fast is not None
-    found = fast.shallow.get(id(node))
-    if found is None:
-        found = {key: value for key, value in node.items() if key not in _MEMBERS}
-        fast.shallow[id(node)] = found
-        translated = fast.nodes.get(id(node))
+    shallow = _shallow(fast, node)
+    members: list[tuple[str | int, Any, Any]] = []
+    if shallow is None:
+        return _leaf_problems(schema_file, node, value, path)
+    if isinstance(value, dict) and ("properties" in node or "additionalProperties" in node):
+        properties = node.get("properties", {})
+        # An extra key breaking ``additionalProperties: false`` is reported at the node, as
+        # an additionalProperties error, which is never a problem (IGNORED).
+        extra = node.get("additionalProperties", True)
+        for key in sorted(value):
+            sub = properties.get(key, extra)
+            if isinstance(sub, dict):
+                members.append((key, sub, value[key]))
+    elif isinstance(value, list) and isinstance(node.get("items"), dict):
+        members = [(index, node["items"], value[index])
+                   for index in sorted(range(len(value)), key=str)]
+    else:
+        return _leaf_problems(schema_file, node, value, path)
+    found = ([] if _is_valid(fast, shallow, value)
+             else _leaf_problems(schema_file, shallow, value, path))
+    for key, sub, item in members:
+        if not _is_valid(fast, sub, item):
+            found.extend(_problems_at(schema_file, sub, item, (*path, key)))
+    return found
+
+
+def _is_valid(fast: _Fast, node: Any, value: Any) -> bool:
+    """:func:`fast_valid` of a plain-JSON value, False for "cannot say" (the member loop of
+    :func:`_problems_at`, where a member is looked at closer unless known valid)."""
+    compiled = fast.compiled.get(id(node))
+    if compiled is None:
+        if isinstance(node, bool):
+            return node
+        compiled = _compiled(fast, node)
+        if compiled is None:
+            return False
+    try:
+        return bool(compiled.is_valid(value))
+    except Exception:  # input Rust cannot convert is python's to judge
+        return False
+
+
+def _shallow(fast: _Fast, node: Any) -> dict[str, Any] | None:
+    """``node`` without the keywords that descend into members, if its errors can be
+    gathered member by member (see :data:`_DECOMPOSABLE`), else None. Kept for the run with
+    its translated copy, so the compiled validator of it is built once.
+
+    A member whose schema is ``false`` is reported by python-jsonschema at the node's path,
+    in the order of the node's keywords: such a node is explained whole.
+    """
+    key = id(node)
+    if key in fast.shallow:
+        return fast.shallow[key]
+    found = None
+    if (isinstance(node, dict) and _DECOMPOSABLE.issuperset(node)
+            and all(sub is not False for sub in node.get("properties", {}).values())):
+        found = {name: value for name, value in node.items() if name not in _MEMBERS}
+        translated = fast.nodes.get(key)
         if isinstance(translated, dict):
-            fast.nodes[id(found)] = {key: value for key, value in translated.items()
-                                     if key not in _MEMBERS}
+            fast.nodes[id(found)] = {name: value for name, value in translated.items()
+                                     if name not in _MEMBERS}
+    fast.shallow[key] = found
     return found
 
 
@@ -677,7 +784,7 @@ def _leaf_problems(schema_file: str, node: Any, value: Any,
         cached = _LEAF_PROBLEMS.get(key)
         if cached is not None:
             return list(cached)
-    errors = list(validator_for(schema_file).evolve(schema=node).iter_errors(value))
+    errors = list(_node_validator(schema_file, node).iter_errors(value))
     for error in errors:
         error.path.extendleft(reversed(path))
     problems = list(_explained(errors))

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -30,7 +31,9 @@ from hypothesis import strategies as st
 from biblint.model import join_pointer
 from biblint.profiles import PROFILES
 from biblint.schema import (
+    _PRINTABLE,
     _fast,
+    _portable,
     _valid_here,
     fast_valid,
     schema_problems,
@@ -123,6 +126,64 @@ def test_fast_path_asserts_formats_and_patterns_as_python_does():
         assert python_valid(record, "aggregator.schema.json") is valid, record
         assert fast_valid("aggregator.schema.json", root, record) is valid, record
         assert_agree(record, "aggregator.schema.json")
+
+
+def schema_patterns(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "pattern" and isinstance(value, str):
+                yield value
+            elif key not in ("enum", "const", "examples", "default"):
+                yield from schema_patterns(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from schema_patterns(item)
+
+
+PATTERNS = sorted({p for schema in SCHEMAS for p in schema_patterns(validator_for(schema).schema)})
+
+
+def test_portable_patterns():
+    """The subset of regex syntax left to Rust on printable ASCII: every pattern of the
+    profile schemas is in it; whatever reads differently in the two dialects is not."""
+    assert all(_portable(pattern) for pattern in PATTERNS), PATTERNS
+    for pattern in ["(?i)a", "a*+", "a?+", "a**", "a(?=b)", "(?P<x>a)", r"(a)\1", "[[:alpha:]]",
+                    "[a&&b]", "[a--b]", "[a~~b]", r"a\Z", r"\Aa", "a{,3}", "a{2}?", "a??", "*a",
+                    "é", "[]a]", r"\n", r"[\b]", r"\p{L}", r"\x41", "a{"]:
+        assert not _portable(pattern), pattern
+
+
+def test_rust_reads_the_printable_guard_as_python_does():
+    import jsonschema_rs
+
+    guard = jsonschema_rs.validator_for({"pattern": _PRINTABLE})
+    for text in ["", "abc", " ~", "a b/c"]:
+        assert guard.is_valid(text), text
+    for text in ["abc\n", "\n", "a\x1cb", "\x7f", "é", "\u2028", "a\rb", "\t"]:
+        assert not guard.is_valid(text), text
+
+
+PRINTABLE = st.characters(min_codepoint=0x20, max_codepoint=0x7E)
+
+
+@pytest.mark.parametrize("pattern", PATTERNS)
+@given(data=st.data())
+def test_portable_patterns_match_alike_on_printable_ascii(pattern, data):
+    """Rust's match of each profile-schema pattern on printable ASCII is Python's (strings
+    built mostly of the pattern's own characters and of the prefixes the patterns look
+    for, so that they do match sometimes)."""
+    import jsonschema_rs
+
+    own = sorted({c for c in pattern if " " <= c <= "~"} | set("0123456789abW/.:-<> "))
+    prefix = data.draw(st.sampled_from(["", "10.1000/", "10.12345/", "https://",
+                                        "https://doi.org/10.", "https://openalex.org/W",
+                                        "http://", "PMC", "2025", "2025-", "<", "</", "<p",
+                                        "</jats:"]))
+    body = data.draw(st.text(alphabet=st.sampled_from(own), max_size=16)
+                     | st.text(alphabet=PRINTABLE, max_size=16))
+    rust = jsonschema_rs.validator_for({"pattern": pattern})
+    for sample in (prefix + body, body, body + prefix):
+        assert rust.is_valid(sample) == (re.search(pattern, sample) is not None), sample
 
 
 def test_values_that_are_not_plain_json_go_to_python():
@@ -311,3 +372,99 @@ def test_mutated_records_agree(schema, data):
     if not VALID[schema]:
         pytest.skip(f"no fixture record is valid against {schema}")
     assert_agree(data.draw(mutated(schema)), schema)
+
+
+def test_importing_biblint_compiles_no_schema():
+    """Cold start: the compiled validator is built on first use, once per schema."""
+    import subprocess
+    import sys
+
+    code = ("import sys, biblint, biblint.rules; from biblint.schema import _fast; "
+            "print('jsonschema_rs' in sys.modules, _fast.cache_info().currsize)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["False", "0"]
+    assert _fast("aggregator.schema.json") is _fast("aggregator.schema.json")
+
+
+# Schemas of users' own profiles: the fast path is generic ---------------------------------
+
+SYNTHETIC: dict[str, dict[str, Any]] = {
+    "synthetic-2020.json": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object", "required": ["a"],
+        "properties": {
+            "a": {"type": "string", "pattern": "^x"},
+            "b": False,
+            "c": {"type": "array", "minItems": 1, "items": {
+                "type": "object", "required": ["d"], "properties": {"d": {"enum": [1, "1", None]}},
+                "additionalProperties": {"type": "integer"}}},
+            "e": {"oneOf": [{"type": "integer"}, {"type": "string", "format": "date"}]},
+            "f": {"if": {"type": "string"}, "then": {"minLength": 2}, "else": {"const": 0}},
+            "g": {"not": {"type": "null"}},
+            "h": {"type": "object", "additionalProperties": False,
+                  "properties": {"i": {"type": "boolean"}}},
+            "j": {"$ref": "#/$defs/node"},
+            "k": {"type": "string", "format": "uri"},
+        },
+        "additionalProperties": {"type": ["string", "null"], "maxLength": 3},
+        "$defs": {"node": {"type": "object", "properties": {
+            "next": {"$ref": "#/$defs/node"},
+            "v": {"type": "number", "minimum": 0, "exclusiveMaximum": 10}}}},
+    },
+    "synthetic-07.json": {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "type": "object",
+        "definitions": {"s": {"type": "string", "pattern": "\\S", "minLength": 1}},
+        "properties": {
+            "a": {"$ref": "#/definitions/s"},
+            "n": {"type": ["integer", "null"], "maximum": 5},
+            "l": {"type": "array", "items": [{"type": "string"}, {"type": "integer"}]},
+            "c": {"type": "array", "items": {"$ref": "#/definitions/s"}, "maxItems": 2},
+        },
+        "required": ["a", "n"],
+    },
+    "synthetic-unsupported.json": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object", "patternProperties": {"^x": {"type": "integer"}},
+        "properties": {"a": {"type": "string"}},
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def synthetic() -> Iterator[None]:
+    """The synthetic schemas readable by name (validators are cached by name, and these
+    names are not the shipped schemas')."""
+    import biblint.schema as module
+
+    real = module.load_schema
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(module, "load_schema",
+                      lambda name: SYNTHETIC[name] if name in SYNTHETIC else real(name))
+        yield
+
+
+def test_a_schema_with_keywords_the_fast_path_does_not_take_on_is_python_s(synthetic):
+    assert _fast("synthetic-unsupported.json") is None
+    record = {"a": "x", "n": 1}
+    assert fast_valid("synthetic-unsupported.json", {}, record) is None
+    for schema in ("synthetic-2020.json", "synthetic-07.json"):
+        root = validator_for(schema).schema
+        assert fast_valid(schema, root, record) is True, schema  # compiled, recursion and all
+        assert fast_valid(schema, root, {"a": 1, "n": 1}) is False, schema
+
+
+SYNTHETIC_KEYS = st.sampled_from([*"abcdefghijklnvx", "next", "xy", "i"])
+SYNTHETIC_JSON = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(SYNTHETIC_KEYS, inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@pytest.mark.parametrize("schema", sorted(SYNTHETIC))
+@given(record=st.dictionaries(SYNTHETIC_KEYS, SYNTHETIC_JSON, max_size=6))
+def test_synthetic_schemas_agree(synthetic, schema, record):
+    assert_agree(record, schema)
