@@ -153,6 +153,29 @@ def test_portable_patterns():
         assert not _portable(pattern), pattern
 
 
+PORTABLE_FORMS = [r"\.", r"\/", r"\+", r"\*", r"\?", r"\(", r"\)", r"\[", r"\]", r"\{", r"\}",
+                  r"\|", r"\^", r"\$", r"\-", r"\\", r"[a-b-c]", r"[-a]", r"[a-]", r"[\.-z]",
+                  r"[0-9,-,%]", r"[.]", r"[$^]", r"[a^]", r"[|]", r"[^a-c]", r"a{2}", r"a{1,}",
+                  r"(ab)+$", r"^\S+$", r"\bx\b", r"[\w.-]+", r"^(a|b.)*$", r"\d\D\s\W"]
+
+
+def test_portable_forms_match_alike():
+    """Beyond the profile schemas' own patterns (users' profiles bring theirs): each form
+    the portable subset allows is matched alike by Rust and Python on every string of one
+    or two printable ASCII characters from a varied alphabet."""
+    import itertools
+
+    import jsonschema_rs
+
+    probes = [chr(c) for c in range(0x20, 0x7F)] + [
+        "".join(pair) for pair in itertools.product(" a-.,/\\1_x(b", repeat=2)]
+    for pattern in PORTABLE_FORMS:
+        assert _portable(pattern), pattern
+        rust = jsonschema_rs.validator_for({"pattern": pattern})
+        for text in probes:
+            assert rust.is_valid(text) == (re.search(pattern, text) is not None), (pattern, text)
+
+
 def test_rust_reads_the_printable_guard_as_python_does():
     import jsonschema_rs
 
