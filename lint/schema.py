@@ -522,6 +522,9 @@ class _Unsupported(Exception):
 class _Fast:
     """A schema translated for jsonschema-rs, with validators compiled per node on demand."""
 
+    root: int
+    """The id of the python validator's schema (compiled as it is; other nodes with the
+    root's definitions beside them)."""
     shared: dict[str, Any]
     """``$schema`` and the definitions, added to each node compiled on its own."""
     nodes: dict[int, Any]
@@ -622,7 +625,7 @@ def _translate(root: dict[str, Any], checker: Any) -> _Fast:
     translated = schema(root, at_root=True)
     shared = {key: translated[key] for key in ("$schema", "$defs", "definitions")
               if key in translated}
-    return _Fast(shared, nodes, formats, {}, {})
+    return _Fast(id(root), shared, nodes, formats, {}, {})
 
 
 def _compiled(fast: _Fast, node: Any) -> Any:
@@ -634,7 +637,7 @@ def _compiled(fast: _Fast, node: Any) -> Any:
         pass
     translated = fast.nodes.get(key)
     compiled = None
-    if isinstance(translated, dict):
+    if isinstance(translated, dict) and (key == fast.root or _standalone(translated)):
         import jsonschema_rs  # here, not at import: a linter that never validates skips it
 
         try:
@@ -645,6 +648,27 @@ def _compiled(fast: _Fast, node: Any) -> Any:
             compiled = None
     fast.compiled[key] = compiled
     return compiled
+
+
+def _standalone(node: dict[str, Any]) -> bool:
+    """Whether a node below the root means the same compiled on its own (with the root's
+    definitions beside it): each ``$ref`` in it points into the definitions, and it has no
+    definitions of its own for them to land in. ``#`` or ``#/properties/x`` would name the
+    node itself, or a part of it, rather than the root's."""
+    if "$defs" in node or "definitions" in node:
+        return False
+    stack: list[Any] = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            ref = item.get("$ref")
+            if ref is not None and not (isinstance(ref, str) and ref.startswith(
+                    ("#/$defs/", "#/definitions/"))):
+                return False
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return True
 
 
 def fast_valid(schema_file: str, node: Any, value: Any, *, plain: bool = False) -> bool | None:

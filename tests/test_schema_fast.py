@@ -429,6 +429,11 @@ SYNTHETIC: dict[str, dict[str, Any]] = {
                   "properties": {"i": {"type": "boolean"}}},
             "j": {"$ref": "#/$defs/node"},
             "k": {"type": "string", "format": "uri"},
+            # Recursion through the root and through a property: "#" and "#/properties/t"
+            # name the root's parts, not the node's, wherever the node is compiled.
+            "r": {"type": "object", "properties": {"up": {"$ref": "#"}}},
+            "t": {"type": "object", "properties": {"t": {"type": "integer"}, "kids": {
+                "type": "array", "items": {"$ref": "#/properties/t"}}}},
         },
         "additionalProperties": {"type": ["string", "null"], "maxLength": 3},
         "$defs": {"node": {"type": "object", "properties": {
@@ -476,9 +481,17 @@ def test_a_schema_with_keywords_the_fast_path_does_not_take_on_is_python_s(synth
         root = validator_for(schema).schema
         assert fast_valid(schema, root, record) is True, schema  # compiled, recursion and all
         assert fast_valid(schema, root, {"a": 1, "n": None}) is False, schema
+    # A node whose $ref names the root (or a part of it) is not compiled on its own...
+    root = validator_for("synthetic-2020.json").schema
+    assert fast_valid("synthetic-2020.json", root["properties"]["r"], {"up": {"a": 1}}) is None
+    assert fast_valid("synthetic-2020.json", root["properties"]["t"], {"t": 1}) is None
+    # ... and records through it are explained as python-jsonschema explains them.
+    for record in ({"a": "x", "r": {"up": {"a": 1}}}, {"a": "x", "r": {"up": {"a": "x"}}},
+                   {"a": "x", "t": {"kids": [{"kids": [{"t": "1"}]}]}}):
+        assert_agree(record, "synthetic-2020.json")
 
 
-SYNTHETIC_KEYS = st.sampled_from([*"abcdefghijklnvx", "next", "xy", "i"])
+SYNTHETIC_KEYS = st.sampled_from([*"abcdefghijklnrtvx", "next", "xy", "i", "up", "kids"])
 SYNTHETIC_JSON = st.recursive(
     SCALARS,
     lambda inner: st.lists(inner, max_size=3)
