@@ -783,9 +783,10 @@ def _shallow(fast: _Fast, node: Any) -> dict[str, Any] | None:
             and all(sub is not False for sub in node.get("properties", {}).values())):
         found = {name: value for name, value in node.items() if name not in _MEMBERS}
         translated = fast.nodes.get(key)
-        if isinstance(translated, dict):
+        if isinstance(translated, dict):  # nothing left refers to definitions or $id
             fast.nodes[id(found)] = {name: value for name, value in translated.items()
-                                     if name not in _MEMBERS}
+                                     if name not in _MEMBERS
+                                     and name not in ("$defs", "definitions", "$id")}
     fast.shallow[key] = found
     return found
 
