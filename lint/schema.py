@@ -527,6 +527,8 @@ class _Fast:
     root's definitions beside them)."""
     shared: dict[str, Any]
     """``$schema`` and the definitions, added to each node compiled on its own."""
+    definitions_standalone: bool
+    """Whether the definitions refer only into the definitions (see :func:`_standalone`)."""
     nodes: dict[int, Any]
     """The translated copy of each node of the python validator's schema, by the node's id
     (the python schema is kept alive by :func:`validator_for`'s cache)."""
@@ -625,7 +627,9 @@ def _translate(root: dict[str, Any], checker: Any) -> _Fast:
     translated = schema(root, at_root=True)
     shared = {key: translated[key] for key in ("$schema", "$defs", "definitions")
               if key in translated}
-    return _Fast(id(root), shared, nodes, formats, {}, {})
+    definitions = [shared.get("$defs", {}), shared.get("definitions", {})]
+    return _Fast(id(root), shared, _into_definitions(_refs(definitions)), nodes, formats, {},
+                 {})
 
 
 def _compiled(fast: _Fast, node: Any) -> Any:
@@ -637,7 +641,7 @@ def _compiled(fast: _Fast, node: Any) -> Any:
         pass
     translated = fast.nodes.get(key)
     compiled = None
-    if isinstance(translated, dict) and (key == fast.root or _standalone(translated)):
+    if isinstance(translated, dict) and (key == fast.root or _standalone(fast, translated)):
         import jsonschema_rs  # here, not at import: a linter that never validates skips it
 
         try:
@@ -650,25 +654,36 @@ def _compiled(fast: _Fast, node: Any) -> Any:
     return compiled
 
 
-def _standalone(node: dict[str, Any]) -> bool:
+def _standalone(fast: _Fast, node: dict[str, Any]) -> bool:
     """Whether a node below the root means the same compiled on its own (with the root's
-    definitions beside it): each ``$ref`` in it points into the definitions, and it has no
-    definitions of its own for them to land in. ``#`` or ``#/properties/x`` would name the
-    node itself, or a part of it, rather than the root's."""
+    definitions beside it): it has no definitions of its own, and either no ``$ref`` or only
+    ``$ref``s into the definitions, which themselves refer only into the definitions.
+    ``#`` or ``#/properties/x`` would name the node itself, or a part of it, rather than
+    the root's."""
     if "$defs" in node or "definitions" in node:
         return False
+    refs = _refs(node)
+    return not refs or (fast.definitions_standalone and _into_definitions(refs))
+
+
+def _refs(node: Any) -> list[Any]:
+    """Every ``$ref`` value below a translated node."""
+    found: list[Any] = []
     stack: list[Any] = [node]
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
-            ref = item.get("$ref")
-            if ref is not None and not (isinstance(ref, str) and ref.startswith(
-                    ("#/$defs/", "#/definitions/"))):
-                return False
+            if "$ref" in item:
+                found.append(item["$ref"])
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
-    return True
+    return found
+
+
+def _into_definitions(refs: list[Any]) -> bool:
+    return all(isinstance(ref, str) and ref.startswith(("#/$defs/", "#/definitions/"))
+               for ref in refs)
 
 
 def fast_valid(schema_file: str, node: Any, value: Any, *, plain: bool = False) -> bool | None:

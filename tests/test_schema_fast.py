@@ -452,6 +452,13 @@ SYNTHETIC: dict[str, dict[str, Any]] = {
         },
         "required": ["a", "n"],
     },
+    "synthetic-loop.json": {  # a definition that refers back to the root
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object", "required": ["a"],
+        "properties": {"w": {"$ref": "#/$defs/loop"}, "a": {"type": "string", "minLength": 1}},
+        "$defs": {"loop": {"type": "object", "properties": {
+            "back": {"$ref": "#"}, "n": {"type": "integer"}}}},
+    },
     "synthetic-unsupported.json": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "type": "object", "patternProperties": {"^x": {"type": "integer"}},
@@ -485,13 +492,21 @@ def test_a_schema_with_keywords_the_fast_path_does_not_take_on_is_python_s(synth
     root = validator_for("synthetic-2020.json").schema
     assert fast_valid("synthetic-2020.json", root["properties"]["r"], {"up": {"a": 1}}) is None
     assert fast_valid("synthetic-2020.json", root["properties"]["t"], {"t": 1}) is None
+    # So is one whose $refs lead, through the definitions, back to the root.
+    root = validator_for("synthetic-loop.json").schema
+    assert fast_valid("synthetic-loop.json", root, {"a": "x", "w": {"n": 1}}) is True
+    assert fast_valid("synthetic-loop.json", root["properties"]["w"], {"n": 1}) is None
+    for record in ({"a": "x", "w": {"back": {"a": ""}}}, {"a": "x", "w": {"back": {"a": "y",
+                   "w": {"n": "1", "back": {}}}}}):
+        assert_agree(record, "synthetic-loop.json")
     # ... and records through it are explained as python-jsonschema explains them.
     for record in ({"a": "x", "r": {"up": {"a": 1}}}, {"a": "x", "r": {"up": {"a": "x"}}},
                    {"a": "x", "t": {"kids": [{"kids": [{"t": "1"}]}]}}):
         assert_agree(record, "synthetic-2020.json")
 
 
-SYNTHETIC_KEYS = st.sampled_from([*"abcdefghijklnrtvx", "next", "xy", "i", "up", "kids"])
+SYNTHETIC_KEYS = st.sampled_from([*"abcdefghijklnrtvwx", "next", "xy", "i", "up", "kids",
+                                  "back"])
 SYNTHETIC_JSON = st.recursive(
     SCALARS,
     lambda inner: st.lists(inner, max_size=3)
