@@ -707,12 +707,15 @@ def fast_valid(schema_file: str, node: Any, value: Any, *, plain: bool = False) 
 
 
 def _plain_json(value: Any) -> bool:
-    """Whether ``value`` is built of exactly dict, list, str, int, float, bool and None, with
-    no NaN or infinity (which JSON has not: Rust takes infinity for no number at all)."""
+    """Whether ``value`` is built of exactly dict (with string keys), list, str, int, float,
+    bool and None, with no NaN or infinity (which JSON has not: Rust takes infinity for no
+    number at all)."""
     kind = type(value)
     if kind is str or kind is int or kind is bool or value is None:
         return True
     if kind is dict:
+        if not all(type(key) is str for key in value):
+            return False
         items: Iterable[Any] = value.values()
     elif kind is list:
         items = value

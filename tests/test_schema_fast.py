@@ -211,11 +211,13 @@ def test_portable_patterns_match_alike_on_printable_ascii(pattern, data):
 
 def test_values_that_are_not_plain_json_go_to_python():
     """A tuple is an array to Rust but not to python-jsonschema; a Decimal is a number to
-    python-jsonschema; the compiled validator is not asked about either."""
+    python-jsonschema; Rust cannot take a lone surrogate or a key that is not a string; JSON
+    has no NaN: the compiled validator is not asked about any of them."""
     root = validator_for("aggregator.schema.json").schema
     base = {"title": "A title", "doi": "10.1000/182"}
     for odd in ({**base, "authors": ("A. Author",)}, {**base, "PeriodicalIF": Decimal("1.5")},
-                {**base, "title": "\ud800"}, {**base, 3: "x"}):
+                {**base, "title": "\ud800"}, {3: "x", **base, "title": 5},
+                {**base, "journal": {1: "x", "name": 5}}, {**base, "PeriodicalIF": math.nan}):
         assert fast_valid("aggregator.schema.json", root, odd) is None
         assert list(schema_problems(odd, "aggregator.schema.json")) == list(
             slow_schema_problems(odd, "aggregator.schema.json"))
