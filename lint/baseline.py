@@ -69,8 +69,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from .config import ConfigError
 from .fixer import FixError, replace_atomic, write_atomic
 from .model import Report
@@ -162,6 +160,8 @@ class Baseline:
         if isinstance(data, dict) and data.get("version") not in (None, VERSION):
             raise BaselineError(f"baseline {path}: version {data['version']!r} is not "
                                 f"supported (this biblint reads version {VERSION})")
+        import jsonschema  # lazily: only a run with a baseline reads one
+
         validator = jsonschema.Draft202012Validator(load_schema(SCHEMA))
         error = jsonschema.exceptions.best_match(validator.iter_errors(data))
         if error is not None:

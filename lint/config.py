@@ -11,12 +11,13 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from .model import Severity
 from .profiles import Profile, ProfileError, load_schema, profile_from_config
+
+if TYPE_CHECKING:
+    import jsonschema
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -85,6 +86,8 @@ class Config:
 def from_mapping(table: Mapping[str, Any], *, source: str = "<config>",
                  root: Path | None = None) -> Config:
     """Validate a ``[tool.biblint]`` table and turn it into a :class:`Config`."""
+    import jsonschema  # lazily: one small file should start fast (most runs have no config)
+
     validator = jsonschema.Draft202012Validator(load_schema("config.schema.json"))
     errors = sorted(validator.iter_errors(dict(table)), key=lambda e: list(e.absolute_path))
     if errors:

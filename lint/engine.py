@@ -14,8 +14,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from .config import Config, ConfigError
 from .discovery import discover as discover_files
 from .discovery import walk
@@ -109,6 +107,8 @@ class Linter:
                     raise ValueError(
                         f"unknown option {name!r} for rule {item.code} (options: {known})"
                     )
+                import jsonschema  # lazily: only options given in a config are checked
+
                 try:
                     jsonschema.validate(value, dict(item.options[name].schema))
                 except jsonschema.ValidationError as exc:

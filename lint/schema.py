@@ -26,14 +26,14 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import jsonpatch
-import jsonschema
 import regex
-from jsonschema.exceptions import ValidationError, best_match
 
 from .model import Fix, join_pointer, split_pointer
 from .profiles import load_schema
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # python-jsonschema is imported when a value needs explaining
+    from jsonschema.exceptions import ValidationError
+
     from .record import Record
 
 _INTEGER_RE = regex.compile(r"[+-]?[0-9]{1,18}+")
@@ -71,6 +71,8 @@ def validator_for(schema_file: str) -> Any:
     are the same, since a ``$ref``, like the ``allOf`` that stands in for one with sibling
     keywords, reports the errors of its target as they are.
     """
+    import jsonschema  # lazily: a run whose records all pass the fast path never needs it
+
     schema = load_schema(schema_file)
     cls = jsonschema.validators.validator_for(schema)
     return cls(_inline_refs(schema), format_checker=cls.FORMAT_CHECKER)
@@ -167,6 +169,8 @@ def _specific(error: ValidationError) -> ValidationError | None:
                    e.validator not in IGNORED]
         if not fitting:
             return error
+        from jsonschema.exceptions import best_match
+
         error = best_match(fitting)
     return None if error.validator in IGNORED else error
 
