@@ -19,10 +19,32 @@ import jsonschema
 from .config import Config, ConfigError
 from .discovery import discover as discover_files
 from .discovery import walk
-from .fixer import FixError, converge, unified_diff, write_atomic
-from .model import FileResult, Finding, JSONValue, Origin, Report, Severity, fingerprint
+from .fixer import AtomicFile, FixError, converge, unified_diff, write_atomic
+from .model import (
+    Event,
+    FileFinished,
+    FileResult,
+    FileStarted,
+    Finding,
+    JSONValue,
+    Origin,
+    RecordChecked,
+    Report,
+    Severity,
+    fingerprint,
+)
 from .profiles import Profile, detect_profile, get_profile
-from .readers import Document, ReadProblem, WriteBackError, read_bytes, read_path
+from .readers import (
+    Document,
+    InMemoryDocument,
+    RawRecord,
+    ReadProblem,
+    WriteBackError,
+    open_path,
+    read_bytes,
+    read_path,
+)
+from .readers.jsonlines import JsonLinesStream, line_locator, raw_line
 from .record import Record
 from .registry import Context, Registry, Rule, default_registry
 
@@ -182,22 +204,62 @@ class Linter:
 
     def check_document(self, document: Document, state: RunState | None = None) -> FileResult:
         """Findings of every record of a read document, and of its read problems."""
-        state = state or self.new_run()
         result = FileResult(document.path)
-        result.findings.extend(self.problem_finding(document.path, p) for p in document.problems)
-        ignored = self.ignored_in(document.path)
-        for index, raw in enumerate(document.records):
-            if raw.data is None:
-                continue
-            result.records += 1
-            record = self.make_record(raw.data, origin=raw.origin,
-                                      locate=partial(document.locate, index))
-            try:
-                result.findings.extend(self.lint_record(record, state, ignored))
-            except RuleCrash as crash:
-                result.errors.append(f"{document.path}: record {index}: {crash}")
+        for event in self.iter_document(document, state, result):
+            result.findings.extend(event.findings)
         result.findings.sort(key=Finding.sort_key)
         return result
+
+    def iter_document(self, document: Document, state: RunState | None = None,
+                      result: FileResult | None = None) -> Iterator[RecordChecked]:
+        """Stream a document: one :class:`RecordChecked` per record, in file order, holding
+        the record's findings and read problems (sorted), then one for the problems that
+        belong to no record, if any. Records are not kept.
+
+        ``result`` (if given) counts the records and collects internal errors; its findings
+        are left alone. A worker process can run this on a whole file or on a chunk of a JSON
+        Lines file (:class:`biblint.readers.jsonlines.JsonLinesStream` with ``start``/``end``)
+        and send the events back: they are plain picklable values.
+        """
+        state = state or self.new_run()
+        if result is None:
+            result = FileResult(document.path)
+        path = document.path
+        ignored = self.ignored_in(path)
+        pending: list[ReadProblem] = []
+        seen = 0
+        for raw in document.iter_records():
+            problems = document.problems
+            if len(problems) > seen:
+                pending.extend(problems[seen:])
+                seen = len(problems)
+            index = raw.origin.index
+            found = self._due(path, pending, index) if pending else []
+            if raw.data is not None:
+                result.records += 1
+                record = self.make_record(raw.data, origin=raw.origin,
+                                          locate=partial(document.locate, index))
+                try:
+                    found.extend(self.lint_record(record, state, ignored))
+                except RuleCrash as crash:
+                    result.errors.append(f"{path}: record {index}: {crash}")
+            if len(found) > 1:
+                found.sort(key=Finding.sort_key)
+            yield RecordChecked(path, index, found, raw.span[1] if raw.span else None,
+                                raw.data is not None)
+        pending.extend(document.problems[seen:])
+        if pending:
+            rest = [self.problem_finding(path, p) for p in pending]
+            rest.sort(key=Finding.sort_key)
+            yield RecordChecked(path, None, rest, None, False)
+
+    def _due(self, path: str, pending: list[ReadProblem], index: int) -> list[Finding]:
+        """The findings of the pending problems of records up to ``index`` (and of the file),
+        removed from ``pending``."""
+        due = [p for p in pending if p.record is None or p.record <= index]
+        if due:
+            pending[:] = [p for p in pending if not (p.record is None or p.record <= index)]
+        return [self.problem_finding(path, p) for p in due]
 
     def problem_finding(self, path: str, problem: ReadProblem) -> Finding:
         try:
@@ -221,17 +283,11 @@ class Linter:
 
         With ``fix``, applicable fixes are written back (atomically) and the findings that
         remain are reported; with ``diff``, nothing is written and each result carries the
-        diff that fixing would make.
+        diff that fixing would make. The report holds findings, never records (see
+        :meth:`iter_check` for a run that holds neither).
         """
-        report = Report()
-        state = self.new_run()
-        for path, shown in self.discover(paths, force_exclude=force_exclude):
-            if fix or diff:
-                report.files.append(self._fix_file(path, shown, state, unsafe=unsafe,
-                                                   write=not diff))
-            else:
-                report.files.append(self.check_document(read_path(path, shown), state))
-        return report
+        return Report.collect(self.iter_check(paths, fix=fix, unsafe=unsafe, diff=diff,
+                                              force_exclude=force_exclude))
 
     def fix_bytes(self, data: bytes, name: str, *, unsafe: bool = False
                   ) -> tuple[bytes, FileResult]:
@@ -242,7 +298,7 @@ class Linter:
         result.fixed, result.errors = fixed, errors + result.errors
         return (new if new is not None else data), result
 
-    def fix_document(self, document: Document, *, unsafe: bool = False
+    def fix_document(self, document: InMemoryDocument, *, unsafe: bool = False
                      ) -> tuple[bytes | None, list[Finding], list[str]]:
         """New bytes for a document with its applicable fixes applied (None: no change),
         the findings fixed, and internal errors. A document that did not parse is left alone."""
@@ -304,6 +360,139 @@ class Linter:
         result.errors = errors + result.errors
         return result
 
+    # -- streamed runs ------------------------------------------------------------------
+    def iter_check(self, paths: Iterable[str | Path], *, fix: bool = False,
+                   unsafe: bool = False, diff: bool = False,
+                   force_exclude: bool = False) -> Iterator[Event]:
+        """A run as a stream of events (:mod:`biblint.model`): per file
+        :class:`FileStarted`, one :class:`RecordChecked` per record, then
+        :class:`FileFinished` with its counts, fixes, diff and errors. Run-scope rules may
+        add :class:`LateFindings` for a file after its records. Nothing is held: JSON Lines
+        files are read line by line, and ``--fix`` streams them into their temporary copy.
+        """
+        state = self.new_run()
+        for path, shown in self.discover(paths, force_exclude=force_exclude):
+            yield from self.iter_file(path, shown, state, fix=fix, unsafe=unsafe, diff=diff)
+
+    def iter_file(self, path: Path, shown: str, state: RunState, *, fix: bool = False,
+                  unsafe: bool = False, diff: bool = False) -> Iterator[Event]:
+        """The events of one file (see :meth:`iter_check`)."""
+        size = _size(path)
+        if fix and not diff:
+            document = open_path(path, shown)
+            if isinstance(document, JsonLinesStream):
+                yield from self._iter_fix_stream(path, shown, state, unsafe=unsafe, size=size)
+                return
+        if fix or diff:
+            yield FileStarted(shown, size)
+            yield FileFinished(self._fix_file(path, shown, state, unsafe=unsafe,
+                                              write=not diff))
+            return
+        yield FileStarted(shown, size)
+        result = FileResult(shown)
+        yield from self.iter_document(open_path(path, shown), state, result)
+        yield FileFinished(result)
+
+    def _iter_fix_stream(self, path: Path, shown: str, state: RunState, *, unsafe: bool,
+                         size: int | None) -> Iterator[Event]:
+        """``--fix`` of a JSON Lines file, streamed: each record is fixed and its line
+        written (re-rendered only where values changed) into a temporary file in the same
+        folder, which replaces the file atomically at the end (fsync, mode kept), unless
+        the file turned out unreadable or changed on disk meanwhile. A first pass reads the
+        file without linting, so a file that does not read is checked as it is, and never
+        written."""
+        yield FileStarted(shown, size)
+        result = FileResult(shown)
+        probe = JsonLinesStream(path, shown)
+        for _ in probe.iter_records():
+            pass
+        if not probe.writable:
+            yield from self.iter_document(JsonLinesStream(path, shown), state, result)
+            yield FileFinished(result)
+            return
+        ignored = self.ignored_in(shown)
+        fixed: list[Finding] = []
+        try:
+            mode = path.stat().st_mode & 0o7777
+            atomic = AtomicFile(path, mode).__enter__()
+        except OSError as exc:
+            result.errors.append(f"{shown}: not fixed: {exc.strerror or exc}")
+            yield from self.iter_document(JsonLinesStream(path, shown), state, result)
+            yield FileFinished(result)
+            return
+        try:
+            document = JsonLinesStream(path, shown, out=atomic.handle,
+                                       ensure_ascii=probe.all_ascii and probe.escapes)
+            pending: list[ReadProblem] = []
+            seen = 0
+            for raw in document.iter_records():
+                index = raw.origin.index
+                if len(document.problems) > seen:  # the file changed since the first pass
+                    pending.extend(document.problems[seen:])
+                    seen = len(document.problems)
+                found = self._due(shown, pending, index) if pending else []
+                if raw.data is not None:
+                    found.extend(self._fix_record(document, raw, state, ignored, unsafe,
+                                                  result, fixed))
+                found.sort(key=Finding.sort_key)
+                yield RecordChecked(shown, index, found, raw.span[1] if raw.span else None,
+                                    raw.data is not None)
+            if pending:
+                yield RecordChecked(shown, None, [self.problem_finding(shown, p)
+                                                  for p in pending], None, False)
+            if document.problems or document.digest.digest() != probe.digest.digest():
+                result.errors.append(f"{shown}: not fixed: {shown} changed on disk while it "
+                                     "was being fixed; not written")
+                fixed = []
+            elif fixed:
+                try:
+                    atomic.commit(document.digest.digest())
+                except (FixError, OSError) as exc:
+                    result.errors.append(f"{shown}: not fixed: {exc}")
+                    fixed = []
+        finally:
+            atomic.__exit__(None, None, None)
+        result.fixed = fixed
+        yield FileFinished(result)
+
+    def _fix_record(self, document: JsonLinesStream, raw: RawRecord, state: RunState,
+                    ignored: frozenset[str], unsafe: bool, result: FileResult,
+                    fixed: list[Finding]) -> list[Finding]:
+        """Fix one streamed record, write its line, and return the findings that remain
+        (located in the line as written)."""
+        index = raw.origin.index
+        original = raw.data
+
+        def lint(data: JSONValue) -> list[Finding]:
+            locate = partial(document.locate, index) if data is original else None
+            record = self.make_record(data, origin=raw.origin, locate=locate)
+            return self.lint_record(record, self.new_run(), ignored)
+
+        final: JSONValue = original
+        locate: Any = partial(document.locate, index)
+        try:
+            outcome = converge(original, lint, unsafe=unsafe)
+        except (FixError, RuleCrash) as exc:
+            result.errors.append(f"{document.path}: record {index}: not fixed: {exc}")
+        else:
+            if outcome.changed:
+                try:
+                    body = document.render_record(index, original, outcome.record)
+                except WriteBackError as exc:
+                    result.errors.append(f"{document.path}: record {index}: not fixed: {exc}")
+                else:
+                    document.replace_current(body)
+                    fixed.extend(outcome.fixed)
+                    final = outcome.record
+                    locate = line_locator(body, raw_line(document))
+        result.records += 1
+        record = self.make_record(final, origin=raw.origin, locate=locate)
+        try:
+            return self.lint_record(record, state, ignored)
+        except RuleCrash as crash:
+            result.errors.append(f"{document.path}: record {index}: {crash}")
+            return []
+
     def discover(self, paths: Iterable[str | Path], *, force_exclude: bool = False
                  ) -> Iterator[tuple[Path, str]]:
         """Files to check: files as given, folders walked for known suffixes, honouring
@@ -323,6 +512,13 @@ class RuleCrash(Exception):
                          f"{exc.__class__.__name__}: {exc}")
         self.rule = item
         self.record = record
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
 
 
 _NO_PROFILE: Profile = get_profile("generic")
