@@ -222,28 +222,10 @@ class Report:
     def collect(cls, events: Iterable[Event]) -> Report:
         """The report of a streamed run: each file's findings (late ones included) sorted as
         :meth:`Linter.check_document` sorts them."""
-        report = cls()
-        by_path: dict[str, FileResult] = {}
-        open_files: dict[str, FileResult] = {}
-        late: set[str] = set()
+        builder = ReportBuilder()
         for event in events:
-            if isinstance(event, FileStarted):
-                open_files[event.path] = FileResult(event.path)
-            elif isinstance(event, RecordChecked):
-                open_files[event.path].findings.extend(event.findings)
-            elif isinstance(event, FileFinished):
-                result = event.result
-                current = open_files.pop(result.path, None)
-                if current is not None:
-                    result.findings[:0] = current.findings
-                report.files.append(result)
-                by_path[result.path] = result
-            elif isinstance(event, LateFindings):
-                by_path[event.path].findings.extend(event.findings)
-                late.add(event.path)
-        for path in late:
-            by_path[path].findings.sort(key=Finding.sort_key)
-        return report
+            builder.add(event)
+        return builder.report()
 
     @property
     def findings(self) -> list[Finding]:
@@ -307,6 +289,34 @@ class LateFindings:
 
 Event = FileStarted | RecordChecked | FileFinished | LateFindings
 """What :meth:`biblint.Linter.iter_check` yields: plain, picklable values."""
+
+
+class ReportBuilder:
+    """Builds a :class:`Report` from the events of a run, one at a time (findings only)."""
+
+    def __init__(self) -> None:
+        self._report = Report()
+        self._by_path: dict[str, FileResult] = {}
+        self._open: dict[str, list[Finding]] = {}
+        self._late: set[str] = set()
+
+    def add(self, event: Event) -> None:
+        if isinstance(event, RecordChecked):
+            self._open.setdefault(event.path, []).extend(event.findings)
+        elif isinstance(event, FileFinished):
+            result = event.result
+            result.findings[:0] = self._open.pop(result.path, [])
+            self._report.files.append(result)
+            self._by_path[result.path] = result
+        elif isinstance(event, LateFindings):
+            self._by_path[event.path].findings.extend(event.findings)
+            self._late.add(event.path)
+
+    def report(self) -> Report:
+        for path in self._late:
+            self._by_path[path].findings.sort(key=Finding.sort_key)
+        self._late.clear()
+        return self._report
 
 
 def join_pointer(base: str, *tokens: str | int) -> str:
