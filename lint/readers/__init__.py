@@ -183,9 +183,9 @@ def open_path(path: Path, display: str | None = None) -> Document:
 
     shown = display or str(path)
     reader, lines = reader_for(shown)
-    if reader is _json_reader and streamable(path):
-        if lines or (_size(path) > STREAM_JSON_ABOVE and sniff_lines(path)):
-            return JsonLinesStream(path, shown)
+    if reader is _json_reader and streamable(path) and (
+            lines or (_size(path) > STREAM_JSON_ABOVE and sniff_lines(path))):
+        return JsonLinesStream(path, shown)
     return read_path(path, shown)
 
 
