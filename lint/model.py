@@ -7,6 +7,7 @@ stamps the rule's identity and the record's origin onto each one and hands out i
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import hashlib
 from collections.abc import Iterable
@@ -304,8 +305,10 @@ class ReportBuilder:
         if isinstance(event, RecordChecked):
             self._open.setdefault(event.path, []).extend(event.findings)
         elif isinstance(event, FileFinished):
-            result = event.result
-            result.findings[:0] = self._open.pop(result.path, [])
+            # A copy: the event may go to other sinks too (a streaming report).
+            result = dataclasses.replace(
+                event.result, findings=self._open.pop(event.result.path, [])
+                + event.result.findings)
             self._report.files.append(result)
             self._by_path[result.path] = result
         elif isinstance(event, LateFindings):
