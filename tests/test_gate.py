@@ -15,8 +15,8 @@ import pytest
 
 from biblint.cli import Progress, main
 from biblint.config import Config
-from biblint.model import FileFinished, FileResult, FileStarted, RecordChecked
 from biblint.discovery import discover, git_files
+from biblint.model import FileFinished, FileResult, FileStarted, RecordChecked
 
 from .conftest import SEED
 
