@@ -190,7 +190,7 @@ def test_large_json_file_holding_lines_is_streamed(tmp_path, monkeypatch):
     assert isinstance(open_path(lines), JsonDocument)  # small: in memory
     monkeypatch.setattr(readers, "STREAM_JSON_ABOVE", 10)
     assert isinstance(open_path(lines), JsonLinesStream)
-    assert isinstance(open_path(array), JsonDocument)
+    assert not isinstance(open_path(array), JsonLinesStream)
     bom = write(tmp_path, b"\xef\xbb\xbf" + data.encode(), "bom.jsonl")
     assert isinstance(open_path(bom), JsonDocument)  # a BOM: read in memory
 
@@ -340,3 +340,55 @@ def test_streamed_fix_reports_positions_in_the_written_line(tmp_path):
     again = Linter().check_paths([path]).files[0]
     assert result.findings == again.findings
     assert json.loads(path.read_text()) == biblint.fix(record).record
+
+
+# -- large JSON arrays and wrappers ------------------------------------------------------
+
+ARRAYS = {
+    "array": [REC, dict(REC, doi="10.1/b"), {"title": "clean"}],
+    "crossref": {"status": "ok", "message-type": "work-list",
+                 "message": {"total-results": 2, "items": [REC, dict(REC, page="1-2")]}},
+    "items": {"items": [REC, REC]},
+    "openalex": {"meta": {"count": 2, "nested": [1, {"a": None}]}, "results": [REC, REC]},
+    "datacite": {"data": [REC, {"title": "x"}], "links": {}},
+    "awkward": [REC, {"n": float("nan"), "title": "t"}, [1], "text", None,
+                {"big": 10**40, "s": "SURROGATE", "title": "é 中文"}, REC],
+    "empty-list-is-in-memory": [],
+    "one-record-is-in-memory": REC,
+}
+
+
+@pytest.mark.parametrize("indent", [None, 2, "\t"], ids=["minified", "pretty", "tabs"])
+@pytest.mark.parametrize("shape", ARRAYS, ids=list(ARRAYS))
+def test_large_arrays_stream_like_the_in_memory_reader(tmp_path, monkeypatch, shape, indent):
+    import biblint.readers as readers
+    from biblint.readers.jsonarray import JsonArrayStream
+
+    monkeypatch.setattr(readers, "STREAM_JSON_ABOVE", 0)
+    text = json.dumps(ARRAYS[shape], indent=indent, ensure_ascii=False)
+    if shape == "awkward":  # with a repeated key inside a record
+        text = text.replace('"title": "t"', '"title": "t", "title": "again"')
+        text = text.replace("SURROGATE", "\\ud800 escaped")
+    data = text.encode("utf-8")
+    path = write(tmp_path, data, "big.json")
+    document = open_path(path)
+    assert isinstance(document, JsonArrayStream) == ("in-memory" not in shape)
+    memory = read_bytes(data, str(path))
+    got = list(document.iter_records())
+    assert [r.origin for r in got] == [r.origin for r in memory.records]
+    assert all(_same(a.data, b.data) for a, b in zip(got, memory.records, strict=True))
+    assert sorted(document.problems, key=repr) == sorted(memory.problems, key=repr)
+    linter = Linter()
+    assert linter.check_paths([path]).files[0] == linter.check_bytes(data, str(path))
+
+
+@pytest.mark.parametrize("broken", [
+    b'[{"a": 1}, {"b": }]', b'[{"a": 1}] x', b'{"results": [{"a": 1}], "meta": {"x": }}',
+    b'{"results": [{"a": 1}], "results": [{"b": 2}]}', b'[{"a": "\xff"}]', b'[{"a": 1},]',
+])
+def test_large_arrays_that_do_not_read_are_read_in_memory(tmp_path, monkeypatch, broken):
+    import biblint.readers as readers
+
+    monkeypatch.setattr(readers, "STREAM_JSON_ABOVE", 0)
+    path = write(tmp_path, broken, "big.json")
+    assert isinstance(open_path(path), JsonDocument)

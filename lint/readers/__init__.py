@@ -177,15 +177,24 @@ streamed when it is JSON Lines; smaller ones are read in memory (a pre-commit ho
 
 def open_path(path: Path, display: str | None = None) -> Document:
     """A document for ``path``: streamed line by line when it is JSON Lines (``.jsonl``,
-    ``.ndjson``, or a large ``.json`` holding one value per line) and does not start with a
-    byte-order mark; read in memory otherwise (see :func:`read_path`)."""
+    ``.ndjson``, or a large ``.json`` holding one value per line), streamed record by record
+    when it is a large, readable JSON array or list wrapper (:mod:`.jsonarray`), in both cases
+    only when it does not start with a byte-order mark; read in memory otherwise (see
+    :func:`read_path`)."""
+    from .jsonarray import open_array
     from .jsonlines import JsonLinesStream, sniff_lines, streamable
 
     shown = display or str(path)
     reader, lines = reader_for(shown)
-    if reader is _json_reader and streamable(path) and (
-            lines or (_size(path) > STREAM_JSON_ABOVE and sniff_lines(path))):
-        return JsonLinesStream(path, shown)
+    if reader is _json_reader and streamable(path):
+        if lines:
+            return JsonLinesStream(path, shown)
+        if _size(path) > STREAM_JSON_ABOVE:
+            if sniff_lines(path):
+                return JsonLinesStream(path, shown)
+            array = open_array(path, shown)
+            if array is not None:
+                return array
     return read_path(path, shown)
 
 
