@@ -221,6 +221,7 @@ class Progress:
         """Bytes read: the files finished, and the offset reached in the current one."""
         self._base = 0
         self._size = 0
+        self._in_file = 0
         self._width = 0
         self._start = clock()
         self._last = self._start
@@ -247,12 +248,16 @@ class Progress:
     def event(self, event: Event) -> None:
         if isinstance(event, FileStarted):
             self._size = event.size or 0
+            self._in_file = 0
         elif isinstance(event, RecordChecked):
             if event.counted:
                 self.records += 1
+                self._in_file += 1
             if event.offset is not None:
                 self.done = self._base + event.offset
         elif isinstance(event, FileFinished):
+            if not self._in_file:  # checked whole (--diff, --fix of a JSON document)
+                self.records += event.result.records
             self._base += self._size
             self.done = self._base
         now = self.clock()

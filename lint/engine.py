@@ -43,6 +43,7 @@ from .readers import (
     open_path,
     read_bytes,
     read_path,
+    streams_as_lines,
 )
 from .readers.jsonlines import JsonLinesStream, line_locator, raw_line
 from .record import Record
@@ -378,11 +379,9 @@ class Linter:
                   unsafe: bool = False, diff: bool = False) -> Iterator[Event]:
         """The events of one file (see :meth:`iter_check`)."""
         size = _size(path)
-        if fix and not diff:
-            document = open_path(path, shown)
-            if isinstance(document, JsonLinesStream):
-                yield from self._iter_fix_stream(path, shown, state, unsafe=unsafe, size=size)
-                return
+        if fix and not diff and streams_as_lines(path, shown):
+            yield from self._iter_fix_stream(path, shown, state, unsafe=unsafe, size=size)
+            return
         if fix or diff:
             yield FileStarted(shown, size)
             yield FileFinished(self._fix_file(path, shown, state, unsafe=unsafe,

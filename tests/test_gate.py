@@ -304,6 +304,8 @@ def test_progress_line_counts_records_rate_and_time_left():
     progress.event(FileStarted("b.json", 1000))  # read in memory: no offsets
     assert progress.done == 1000
     assert progress.line(now[0]).endswith("50% read, about 10 s left")
+    progress.event(FileFinished(FileResult("b.json", records=3)))  # counted at its end
+    assert progress.line(now[0]) == "checking: 5 records, 0 records/s, 100% read, about 0 s left"
     unknown = Progress(Terminal(), total=None, clock=lambda: now[0])
     unknown.event(RecordChecked("-", 0, [], None))
     assert unknown.line(now[0] + 1) == "checking: 1 record, 1 records/s"

@@ -182,20 +182,27 @@ def open_path(path: Path, display: str | None = None) -> Document:
     only when it does not start with a byte-order mark; read in memory otherwise (see
     :func:`read_path`)."""
     from .jsonarray import open_array
-    from .jsonlines import JsonLinesStream, sniff_lines, streamable
+    from .jsonlines import JsonLinesStream, streamable
 
     shown = display or str(path)
-    reader, lines = reader_for(shown)
-    if reader is _json_reader and streamable(path):
-        if lines:
-            return JsonLinesStream(path, shown)
-        if _size(path) > STREAM_JSON_ABOVE:
-            if sniff_lines(path):
-                return JsonLinesStream(path, shown)
-            array = open_array(path, shown)
-            if array is not None:
-                return array
+    if streams_as_lines(path, shown):
+        return JsonLinesStream(path, shown)
+    reader, _ = reader_for(shown)
+    if reader is _json_reader and _size(path) > STREAM_JSON_ABOVE and streamable(path):
+        array = open_array(path, shown)
+        if array is not None:
+            return array
     return read_path(path, shown)
+
+
+def streams_as_lines(path: Path, display: str | None = None) -> bool:
+    """Whether :func:`open_path` reads ``path`` as streamed JSON Lines (what ``--fix``
+    can stream into its temporary copy)."""
+    from .jsonlines import sniff_lines, streamable
+
+    reader, lines = reader_for(display or str(path))
+    return reader is _json_reader and streamable(path) and (
+        lines or (_size(path) > STREAM_JSON_ABOVE and sniff_lines(path)))
 
 
 def _size(path: Path) -> int:
