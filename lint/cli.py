@@ -10,12 +10,15 @@ in the baseline count (see :mod:`biblint.baseline`).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import os
+import stat
 import sys
 import time
 from collections import Counter
-from collections.abc import Generator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
@@ -25,13 +28,23 @@ from .baseline import Baseline, CodesRun, Outcome
 from .config import Config, ConfigError, discover, load_file
 from .discovery import Discovered, excluded_with_parents
 from .engine import Linter
-from .fixer import replace_atomic, unified_diff
-from .model import Report, Severity
+from .fixer import AtomicFile, replace_atomic, unified_diff
+from .model import (
+    Event,
+    FileFinished,
+    FileResult,
+    FileStarted,
+    LateFindings,
+    RecordChecked,
+    Report,
+    Severity,
+)
 from .profiles import PROFILES
 from .registry import Registry, RegistryError, default_registry
-from .report import REPORTERS, RenderOptions
+from .report import REPORTERS, RenderOptions, open_reporter
 from .report import json as json_report
 from .report.common import applicable, plural, summary
+from .report.stream import HeldReporter, StreamReporter
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -198,49 +211,114 @@ def _isatty(stream: TextIO) -> bool:
 
 
 class Progress:
-    """A ``\\r``-updated "checking 120/300 files" line on stderr, for long runs only.
+    """A ``\\r``-updated progress line on stderr for long runs: records checked, records per
+    second and, for inputs of known size, the share of bytes read and an estimate of the time
+    left (bytes still to read at the rate so far).
 
-    Shown when the stream is a terminal, the ``CI`` environment variable is not set, and the
-    run has more than :attr:`MIN_FILES` files or a file over :attr:`BIG_FILE` bytes. The line
-    is erased when the run ends, so it never mixes with the report.
+    Shown only when stderr is a terminal, the ``CI`` environment variable is not set, the
+    report is not redirected (when it goes to stdout, stdout is a terminal too) and the run
+    is long: more than :attr:`MIN_FILES` files or a file over :attr:`BIG_FILE` bytes. The
+    line is erased when the run ends, so it never mixes with the report.
     """
 
     MIN_FILES = 20
     BIG_FILE = 5 * 1024 * 1024
 
-    INTERVAL = 0.1
-    """Seconds between two updates of the line (the first and the last are always shown)."""
+    INTERVAL = 0.2
+    """Seconds between two updates of the line."""
 
-    def __init__(self, stream: TextIO, total: int) -> None:
+    def __init__(self, stream: TextIO, total: int | None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.stream = stream
         self.total = total
+        """Bytes of all the files, or None when some size is unknown."""
+        self.clock = clock
+        self.records = 0
+        self.done = 0
+        """Bytes read: the files finished, and the offset reached in the current one."""
+        self._base = 0
+        self._size = 0
+        self._in_file = 0
         self._width = 0
-        self._last = -self.INTERVAL
+        self._start = clock()
+        self._last = self._start
 
     @classmethod
     def wanted(cls, files: Sequence[Discovered], stream: TextIO,
-               environ: Mapping[str, str] | None = None) -> bool:
+               environ: Mapping[str, str] | None = None, stdout: TextIO | None = None) -> bool:
         environ = os.environ if environ is None else environ
         if environ.get("CI") or not _isatty(stream):
             return False
+        if stdout is not None and not _isatty(stdout):
+            return False
         return len(files) > cls.MIN_FILES or any(_size(p) > cls.BIG_FILE for p, _ in files)
 
-    def track(self, files: Sequence[Discovered]) -> Generator[str, None, None]:
-        """The names of ``files``, updating the line as each one is taken."""
-        try:
-            for done, (_, shown) in enumerate(files, 1):
-                now = time.monotonic()
-                if now - self._last >= self.INTERVAL or done == self.total:
-                    self._last = now
-                    self._show(f"checking {done}/{self.total} files")
-                yield shown
-        finally:
+    @classmethod
+    def start(cls, files: Sequence[Discovered], stream: TextIO,
+              stdout: TextIO | None) -> Progress | None:
+        """A progress line for the run over ``files``, or None when it is not wanted."""
+        if not cls.wanted(files, stream, stdout=stdout):
+            return None
+        sizes = [_size(path) for path, _ in files]
+        return cls(stream, sum(sizes) if all(sizes) else None)
+
+    def event(self, event: Event) -> None:
+        if isinstance(event, FileStarted):
+            self._size = event.size or 0
+            self._in_file = 0
+        elif isinstance(event, RecordChecked):
+            if event.counted:
+                self.records += 1
+                self._in_file += 1
+            if event.offset is not None:
+                self.done = self._base + event.offset
+        elif isinstance(event, FileFinished):
+            if not self._in_file:  # checked whole (--diff, --fix of a JSON document)
+                self.records += event.result.records
+            self._base += self._size
+            self.done = self._base
+        now = self.clock()
+        if now - self._last >= self.INTERVAL:
+            self._last = now
+            self._show(self.line(now))
+
+    def track(self, events: Iterator[Event]) -> Iterator[Event]:
+        """``events``, updating the line as each one passes."""
+        for event in events:
+            self.event(event)
+            yield event
+
+    def line(self, now: float) -> str:
+        elapsed = max(now - self._start, 1e-9)
+        rate = self.records / elapsed
+        text = (f"checking: {self.records:,} record{'' if self.records == 1 else 's'}, "
+                f"{rate:,.0f} records/s")
+        if self.total and self.done:
+            share = min(self.done / self.total, 1.0)
+            left = (self.total - self.done) * elapsed / self.done
+            text += f", {share:.0%} read, about {_duration(left)} left"
+        return text
+
+    def close(self) -> None:
+        """Erase the line."""
+        if self._width:
             self._show("")
 
     def _show(self, line: str) -> None:
         self.stream.write("\r" + line.ljust(self._width) + ("" if line else "\r"))
         self.stream.flush()
         self._width = len(line)
+
+
+def _duration(seconds: float) -> str:
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {seconds:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
 
 
 def _same_file(one: Path, other: Path) -> bool:
@@ -290,6 +368,8 @@ def _check(args: argparse.Namespace) -> int:
         out_stream = sys.stderr if args.fix and not args.diff else sys.stdout
     else:
         own = [Path(f) for f in (args.baseline, args.write_baseline) if f]
+        if baseline is None and previous is None and not args.statistics:
+            return _stream_check(paths, args, linter, outputs, skip=own)
         report = _check_files(paths, args, linter, skip=own)
         changed = args.fix and not args.diff and any(r.fixed for r in report.files)
         out_stream = sys.stdout
@@ -329,11 +409,7 @@ def _check(args: argparse.Namespace) -> int:
                 text += "\n".join(baseline_lines) + "\n"
                 told_baseline = True
         if destination:
-            try:  # a CI step reading the report never sees half of it
-                replace_atomic(Path(destination), text.encode("utf-8"))
-            except OSError as exc:
-                raise ConfigError(f"cannot write the {fmt} report to {destination}: "
-                                  f"{exc.strerror or exc}") from None
+            _write_report(fmt, destination, text)
         else:
             out_stream.write(text)
             out_stream.flush()
@@ -387,23 +463,142 @@ def _check_stdin(args: argparse.Namespace, linter: Linter) -> tuple[Report, bool
     return report, False
 
 
-def _check_files(paths: Sequence[str], args: argparse.Namespace, linter: Linter,
-                 skip: Sequence[Path] = ()) -> Report:
-    """The report of the files under ``paths``, less the files in ``skip`` (the baseline)."""
+def _files(paths: Sequence[str], args: argparse.Namespace, linter: Linter,
+           skip: Sequence[Path] = ()) -> list[Discovered]:
+    """The files under ``paths``, less the files in ``skip`` (the baseline)."""
     files = list(linter.discover(paths, force_exclude=args.force_exclude))
     if skip:
         files = [(path, shown) for path, shown in files
                  if not any(_same_file(path, other) for other in skip)]
-    fixing = args.fix or args.diff
-    unsafe = linter.config.unsafe_fixes
-    if not Progress.wanted(files, sys.stderr):
-        return linter.check_paths([shown for _, shown in files], fix=fixing, unsafe=unsafe,
-                                  diff=args.diff)
-    names = Progress(sys.stderr, len(files)).track(files)
+    return files
+
+
+def _check_files(paths: Sequence[str], args: argparse.Namespace, linter: Linter,
+                 skip: Sequence[Path] = ()) -> Report:
+    """The report of the files under ``paths``, less the files in ``skip`` (the baseline):
+    for the outputs that need every finding first (baselines, --statistics)."""
+    files = _files(paths, args, linter, skip)
+    events = linter.iter_check([shown for _, shown in files], fix=args.fix or args.diff,
+                               unsafe=linter.config.unsafe_fixes, diff=args.diff)
+    progress = Progress.start(files, sys.stderr, stdout=None)
+    if progress is None:
+        return Report.collect(events)
     try:
-        return linter.check_paths(names, fix=fixing, unsafe=unsafe, diff=args.diff)
+        return Report.collect(progress.track(events))
     finally:
-        names.close()  # erase the progress line, even after an exception
+        progress.close()
+
+
+def _stream_check(paths: Sequence[str], args: argparse.Namespace, linter: Linter,
+                  outputs: Sequence[Output], skip: Sequence[Path] = ()) -> int:
+    """Check files as a stream: each finding goes to the streaming reports as its record is
+    checked, the other reports get it at the end; nothing holds records, and only the held
+    formats hold findings. Reports to files are written through a temporary file renamed at
+    the end (a device such as /dev/null is written directly)."""
+    config = linter.config
+    files = _files(paths, args, linter, skip)
+    options = RenderOptions(unsafe_fixes=config.unsafe_fixes, show_fixes=args.show_fixes,
+                            fixing=args.fix or args.diff)
+    failing = changed = diffed = False
+    errors: list[str] = []
+    fixed: list[FileResult] = []
+    with contextlib.ExitStack() as stack:
+        sinks: list[StreamReporter | HeldReporter] = []
+        commits: list[tuple[str, str, AtomicFile, TextIO]] = []
+        to_stdout = False
+        for fmt, path in outputs:
+            primary = path is None
+            destination: str | None = path or (args.output_file if primary else None)
+            if destination:
+                stream, atomic = _open_report(fmt, destination, stack)
+                if atomic is not None:
+                    commits.append((fmt, destination, atomic, stream))
+            else:
+                stream, to_stdout = sys.stdout, True
+            render = replace(options, color=not destination and _use_color(args.color, stream))
+            sinks.append(open_reporter(fmt, stream, render))
+        events = linter.iter_check([shown for _, shown in files], fix=args.fix or args.diff,
+                                   unsafe=config.unsafe_fixes, diff=args.diff)
+        progress = Progress.start(files, sys.stderr, stdout=sys.stdout if to_stdout else None)
+        try:
+            for event in progress.track(events) if progress is not None else events:
+                for sink in sinks:
+                    sink.event(event)
+                if isinstance(event, RecordChecked | LateFindings):
+                    failing = failing or any(f.severity >= config.fail_on
+                                             for f in event.findings)
+                elif isinstance(event, FileFinished):
+                    result = event.result
+                    failing = failing or any(f.severity >= config.fail_on
+                                             for f in result.findings)
+                    errors.extend(result.errors)
+                    diffed = diffed or bool(result.diff)
+                    if result.fixed:
+                        changed = changed or (args.fix and not args.diff)
+                        if args.show_fixes:
+                            fixed.append(FileResult(result.path, fixed=result.fixed))
+        finally:
+            if progress is not None:
+                progress.close()
+        for sink in sinks:
+            sink.close()
+        for fmt, destination, atomic, stream in commits:
+            try:  # a CI step reading the report never sees half of it
+                stream.flush()
+                atomic.commit()
+            except OSError as exc:
+                raise ConfigError(f"cannot write the {fmt} report to {destination}: "
+                                  f"{exc.strerror or exc}") from None
+    if args.show_fixes and not any(fmt == "text" for fmt, _ in outputs):
+        for line in _fixes_lines(Report(fixed)):
+            print(line, file=sys.stderr)
+    for error in errors:
+        print(f"biblint: error: {error}", file=sys.stderr)
+    if errors:
+        return EXIT_ERROR
+    if args.exit_zero:
+        return EXIT_OK
+    if args.diff and diffed:
+        return EXIT_FINDINGS
+    if args.exit_non_zero_on_fix and changed:
+        return EXIT_FINDINGS
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _is_device(destination: str) -> bool:
+    """Whether ``destination`` exists and is not a regular file (``/dev/null``, a FIFO,
+    ``/dev/stdout``): it is written directly, never replaced by a renamed file."""
+    try:
+        return not stat.S_ISREG(os.stat(destination).st_mode)
+    except OSError:
+        return False
+
+
+def _open_report(fmt: str, destination: str, stack: contextlib.ExitStack
+                 ) -> tuple[TextIO, AtomicFile | None]:
+    """A text stream for a report to ``destination`` and, for a regular file, the temporary
+    file to commit when the run is over."""
+    try:
+        if _is_device(destination):
+            return stack.enter_context(open(destination, "w", encoding="utf-8")), None
+        atomic = stack.enter_context(AtomicFile(Path(destination)))
+    except OSError as exc:
+        raise ConfigError(f"cannot write the {fmt} report to {destination}: "
+                          f"{exc.strerror or exc}") from None
+    return io.TextIOWrapper(atomic.handle, encoding="utf-8", newline=""), atomic
+
+
+def _write_report(fmt: str, destination: str, text: str) -> None:
+    try:
+        if _is_device(destination):
+            with open(destination, "w", encoding="utf-8") as out:
+                out.write(text)
+            return
+        # A CI step reading the report never sees half of it.
+        replace_atomic(Path(destination), text.encode("utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot write the {fmt} report to {destination}: "
+                          f"{exc.strerror or exc}") from None
 
 
 def _write_baseline(baseline: Baseline, report: Report, codes_run: CodesRun,

@@ -17,19 +17,35 @@ from typing import Any
 from .config import Config, ConfigError
 from .discovery import discover as discover_files
 from .discovery import walk
-from .fixer import FixError, converge, unified_diff, write_atomic
+from .fixer import AtomicFile, FixError, converge, unified_diff, write_atomic
 from .model import (
+    Event,
+    FileFinished,
     FileResult,
+    FileStarted,
     Finding,
     JSONValue,
+    LateFindings,
     Origin,
+    RecordChecked,
     Report,
     Severity,
     Violation,
     fingerprint,
 )
 from .profiles import GENERIC, Profile, installed_profiles
-from .readers import Document, ReadProblem, WriteBackError, read_bytes, read_path
+from .readers import (
+    Document,
+    InMemoryDocument,
+    RawRecord,
+    ReadProblem,
+    WriteBackError,
+    open_path,
+    read_bytes,
+    read_path,
+    streams_as_lines,
+)
+from .readers.jsonlines import JsonLinesStream, line_locator, raw_line
 from .record import Record
 from .registry import Context, Registry, Rule, default_registry
 from .runscope import Entry, Judge, Judged, Key, KeyStore, TableSpec
@@ -165,6 +181,7 @@ class Linter:
     def lint_record(self, record: Record, state: RunState,
                     ignored: frozenset[str] = frozenset()) -> list[Finding]:
         found: list[Finding] = []
+        keyed: list[tuple[str, Key]] = []
         for item in self._checks:
             if item.code in ignored:
                 continue
@@ -172,7 +189,7 @@ class Linter:
             context.profile = record.profile
             if item.judge is not None:
                 if state.keys is not None or item.alone:
-                    self._extract(item, record, context, state.keys, found)
+                    self._extract(item, record, context, keyed, found)
                 continue
             seen: dict[str, int] = {}
             try:
@@ -192,20 +209,33 @@ class Linter:
             explained = {f.pointer for f in found if f.code not in self._fallbacks}
             found = [f for f in found
                      if f.code not in self._fallbacks or f.pointer not in explained]
+        if keyed and state.keys is not None:
+            self._add_keys(record, keyed, found, state.keys)
         return found
 
-    def _extract(self, item: Rule, record: Record, context: Context, keys: KeyStore | None,
-                 found: list[Finding]) -> None:
-        """A two-phase run rule's extract step: its keys into ``keys``, its violations (what
+    def _add_keys(self, record: Record, keyed: list[tuple[str, Key]], found: list[Finding],
+                  keys: KeyStore) -> None:
+        """The record's run-scope keys into ``keys``. Each entry carries the pointers where
+        the record already has a catch-all (schema) finding: a judged finding there is
+        dropped (one defect, one finding), as within a record; the record's findings may
+        have been reported already, so the judged one yields."""
+        hidden: tuple[str, ...] = ()
+        if self._fallbacks:
+            hidden = tuple(sorted({f.pointer for f in found if f.code in self._fallbacks}))
+        origin = record.origin
+        for code, key in keyed:
+            keys.add(code, key.key, Entry(record.key, key.payload, origin.file or "",
+                                          origin.index, hidden))
+
+    def _extract(self, item: Rule, record: Record, context: Context,
+                 keyed: list[tuple[str, Key]], found: list[Finding]) -> None:
+        """A two-phase run rule's extract step: its keys into ``keyed``, its violations (what
         the record shows on its own) into ``found``."""
         seen: dict[str, int] = {}
         try:
             for out in item.check(record, context):
                 if isinstance(out, Key):
-                    if keys is not None:
-                        origin = record.origin
-                        keys.add(item.code, out.key,
-                                 Entry(record.key, out.payload, origin.file or "", origin.index))
+                    keyed.append((item.code, out))
                     continue
                 occurrence = seen.get(out.pointer, 0)
                 seen[out.pointer] = occurrence + 1
@@ -227,28 +257,32 @@ class Linter:
 
         ``positions(path)`` gives a file's :data:`Positions` (it reads the file again, once,
         and only for files that got a judged finding), so each finding's pointer gets its
-        line and column; None gives findings without a position. A catch-all (fallback)
-        finding at the pointer of a judged one is dropped, as within a record (one defect,
-        one finding).
+        line and column; None gives findings without a position.
         """
+        late = dict(self.late_findings(state, positions))
+        for result in results:
+            added = late.pop(result.path, None)
+            if added:
+                result.findings.extend(added)
+                result.findings.sort(key=Finding.sort_key)
+
+    def late_findings(self, state: RunState, positions: Callable[[str], Positions | None]
+                      ) -> Iterator[tuple[str, list[Finding]]]:
+        """The judged findings of a run, per file (in the order files first appear among
+        them), each file's sorted. A judged finding never removes a finding already reported
+        (a streamed report has printed it), so a catch-all finding at the same pointer
+        stays: the two say different things (this value breaks the schema; this key has
+        another shape than in the other records)."""
         judged = self.judge_run(state)
-        if not judged:
-            return
         by_file: dict[str, list[Judged]] = {}
         for item in judged:
-            by_file.setdefault(item.entry.file, []).append(item)
-        for result in results:
-            items = by_file.pop(result.path, None)
-            if not items:
-                continue
-            where = positions(result.path)
-            added = [self._judged_finding(item, where) for item in items]
-            if self._fallbacks:
-                spots = {(f.record, f.pointer) for f in added}
-                result.findings = [f for f in result.findings if f.code not in self._fallbacks
-                                   or (f.record, f.pointer) not in spots]
-            result.findings.extend(added)
-            result.findings.sort(key=Finding.sort_key)
+            if item.violation.pointer not in item.entry.hidden:
+                by_file.setdefault(item.entry.file, []).append(item)
+        for path, items in by_file.items():
+            where = positions(path)
+            found = [self._judged_finding(item, where) for item in items]
+            found.sort(key=Finding.sort_key)
+            yield path, found
 
     def _judged_finding(self, item: Judged, where: Positions | None) -> Finding:
         entry, violation = item.entry, item.violation
@@ -306,22 +340,63 @@ class Linter:
         own = state is None
         state = state or self.new_run()
         result = FileResult(document.path)
-        result.findings.extend(self.problem_finding(document.path, p) for p in document.problems)
-        ignored = self.ignored_in(document.path)
-        for index, raw in enumerate(document.records):
-            if raw.data is None:
-                continue
-            result.records += 1
-            record = self.make_record(raw.data, origin=raw.origin,
-                                      locate=partial(document.locate, index))
-            try:
-                result.findings.extend(self.lint_record(record, state, ignored))
-            except RuleCrash as crash:
-                result.errors.append(f"{document.path}: record {index}: {crash}")
+        for event in self.iter_document(document, state, result):
+            result.findings.extend(event.findings)
         result.findings.sort(key=Finding.sort_key)
         if own:
             self.finish_run(state, [result], lambda path: document_positions(document))
         return result
+
+    def iter_document(self, document: Document, state: RunState | None = None,
+                      result: FileResult | None = None) -> Iterator[RecordChecked]:
+        """Stream a document: one :class:`RecordChecked` per record, in file order, holding
+        the record's findings and read problems (sorted), then one for the problems that
+        belong to no record, if any. Records are not kept.
+
+        ``result`` (if given) counts the records and collects internal errors; its findings
+        are left alone. A worker process can run this on a whole file or on a chunk of a JSON
+        Lines file (:class:`biblint.readers.jsonlines.JsonLinesStream` with ``start``/``end``)
+        and send the events back: they are plain picklable values.
+        """
+        state = state or self.new_run()
+        if result is None:
+            result = FileResult(document.path)
+        path = document.path
+        ignored = self.ignored_in(path)
+        pending: list[ReadProblem] = []
+        seen = 0
+        for raw in document.iter_records():
+            problems = document.problems
+            if len(problems) > seen:
+                pending.extend(problems[seen:])
+                seen = len(problems)
+            index = raw.origin.index
+            found = self._due(path, pending, index) if pending else []
+            if raw.data is not None:
+                result.records += 1
+                record = self.make_record(raw.data, origin=raw.origin,
+                                          locate=partial(document.locate, index))
+                try:
+                    found.extend(self.lint_record(record, state, ignored))
+                except RuleCrash as crash:
+                    result.errors.append(f"{path}: record {index}: {crash}")
+            if len(found) > 1:
+                found.sort(key=Finding.sort_key)
+            yield RecordChecked(path, index, found, raw.span[1] if raw.span else None,
+                                raw.data is not None)
+        pending.extend(document.problems[seen:])
+        if pending:
+            rest = [self.problem_finding(path, p) for p in pending]
+            rest.sort(key=Finding.sort_key)
+            yield RecordChecked(path, None, rest, None, False)
+
+    def _due(self, path: str, pending: list[ReadProblem], index: int) -> list[Finding]:
+        """The findings of the pending problems of records up to ``index`` (and of the file),
+        removed from ``pending``."""
+        due = [p for p in pending if p.record is None or p.record <= index]
+        if due:
+            pending[:] = [p for p in pending if not (p.record is None or p.record <= index)]
+        return [self.problem_finding(path, p) for p in due]
 
     def problem_finding(self, path: str, problem: ReadProblem) -> Finding:
         try:
@@ -346,7 +421,8 @@ class Linter:
 
         With ``fix``, applicable fixes are written back (atomically) and the findings that
         remain are reported; with ``diff``, nothing is written and each result carries the
-        diff that fixing would make.
+        diff that fixing would make. The report holds findings, never records (see
+        :meth:`iter_check` for a run that holds neither).
 
         ``jobs`` worker processes (default: the config's ``jobs``, else the machine's cores)
         share the files, and byte ranges of large JSON Lines files (``chunk_size``); a run of
@@ -354,30 +430,10 @@ class Linter:
         run rule stays in this process (see :mod:`biblint.parallel`). The report is the same
         whatever the number of jobs, in the same order; run-scope rules are judged at the end.
         """
-        from . import parallel
-
-        discovered = self.discover(paths, force_exclude=force_exclude)
-        wanted = parallel.resolve_jobs(jobs if jobs is not None else self.config.jobs)
-        if wanted > 1 and not self.sequential and self.registry is default_registry():
-            files = list(discovered)
-            state = self.new_run()
-            outcome = parallel.check_files(self, files, state.keys, jobs=wanted, fix=fix,
-                                           unsafe=unsafe, diff=diff, chunk_size=chunk_size,
-                                           min_parallel=min_parallel)
-            if outcome is not None:
-                report = Report(outcome.results)
-                self.finish_run(state, report.files, outcome.positions)
-                return report
-            discovered = iter(files)
-        report = Report()
-        state = self.new_run()
-        seen: list[tuple[Path, str]] = []
-        for path, shown in discovered:
-            seen.append((path, shown))
-            report.files.append(self.check_file(path, shown, state, fix=fix, unsafe=unsafe,
-                                                diff=diff))
-        self.finish_run(state, report.files, reread(seen))
-        return report
+        return Report.collect(self.iter_check(paths, fix=fix, unsafe=unsafe, diff=diff,
+                                              force_exclude=force_exclude, jobs=jobs,
+                                              chunk_size=chunk_size,
+                                              min_parallel=min_parallel))
 
     def check_file(self, path: Path, shown: str, state: RunState, *, fix: bool = False,
                    unsafe: bool = False, diff: bool = False) -> FileResult:
@@ -396,7 +452,7 @@ class Linter:
         result.fixed, result.errors = fixed, errors + result.errors
         return (new if new is not None else data), result
 
-    def fix_document(self, document: Document, *, unsafe: bool = False
+    def fix_document(self, document: InMemoryDocument, *, unsafe: bool = False
                      ) -> tuple[bytes | None, list[Finding], list[str]]:
         """New bytes for a document with its applicable fixes applied (None: no change),
         the findings fixed, and internal errors. A document that did not parse is left alone."""
@@ -458,6 +514,164 @@ class Linter:
         result.errors = errors + result.errors
         return result
 
+    # -- streamed runs ------------------------------------------------------------------
+    def iter_check(self, paths: Iterable[str | Path], *, fix: bool = False,
+                   unsafe: bool = False, diff: bool = False,
+                   force_exclude: bool = False, jobs: int | None = None,
+                   chunk_size: int | None = None, min_parallel: int | None = None
+                   ) -> Iterator[Event]:
+        """A run as a stream of events (:mod:`biblint.model`): per file
+        :class:`FileStarted`, one :class:`RecordChecked` per record, then
+        :class:`FileFinished` with its counts, fixes, diff and errors; at the end, the
+        run-scope rules' judged findings as :class:`LateFindings`, per file. Nothing is held:
+        JSON Lines files are read line by line, and ``--fix`` streams them into their
+        temporary copy. With ``jobs`` > 1 (see :meth:`check_paths`), worker processes check
+        files and chunks, and their events come out in the same order as in one process.
+        """
+        from . import parallel
+
+        state = self.new_run()
+        discovered = self.discover(paths, force_exclude=force_exclude)
+        wanted = parallel.resolve_jobs(jobs if jobs is not None else self.config.jobs)
+        if wanted > 1 and not self.sequential and self.registry is default_registry():
+            files = list(discovered)
+            tasks = parallel.plan(files, jobs=wanted, fix=fix or diff,
+                                  chunk_size=chunk_size or parallel.CHUNK_SIZE,
+                                  min_parallel=(parallel.MIN_PARALLEL if min_parallel is None
+                                                else min_parallel))
+            if tasks is not None:
+                split: dict[str, list[parallel.Chunk]] = {}
+                yield from parallel.run(self, tasks, state.keys, jobs=wanted, fix=fix,
+                                        unsafe=unsafe, diff=diff, split=split)
+                for shown, found in self.late_findings(state,
+                                                       parallel.positions(files, split)):
+                    yield LateFindings(shown, found)
+                return
+            discovered = iter(files)
+        seen: list[tuple[Path, str]] = []
+        for path, shown in discovered:
+            seen.append((path, shown))
+            yield from self.iter_file(path, shown, state, fix=fix, unsafe=unsafe, diff=diff)
+        for shown, found in self.late_findings(state, reread(seen)):
+            yield LateFindings(shown, found)
+
+    def iter_file(self, path: Path, shown: str, state: RunState, *, fix: bool = False,
+                  unsafe: bool = False, diff: bool = False) -> Iterator[Event]:
+        """The events of one file (see :meth:`iter_check`)."""
+        size = _size(path)
+        if fix and not diff and streams_as_lines(path, shown):
+            yield from self._iter_fix_stream(path, shown, state, unsafe=unsafe, size=size)
+            return
+        if fix or diff:
+            yield FileStarted(shown, size)
+            yield FileFinished(self._fix_file(path, shown, state, unsafe=unsafe,
+                                              write=not diff))
+            return
+        yield FileStarted(shown, size)
+        result = FileResult(shown)
+        yield from self.iter_document(open_path(path, shown), state, result)
+        yield FileFinished(result)
+
+    def _iter_fix_stream(self, path: Path, shown: str, state: RunState, *, unsafe: bool,
+                         size: int | None) -> Iterator[Event]:
+        """``--fix`` of a JSON Lines file, streamed: each record is fixed and its line
+        written (re-rendered only where values changed) into a temporary file in the same
+        folder, which replaces the file atomically at the end (fsync, mode kept), unless
+        the file turned out unreadable or changed on disk meanwhile. A first pass reads the
+        file without linting, so a file that does not read is checked as it is, and never
+        written."""
+        yield FileStarted(shown, size)
+        result = FileResult(shown)
+        probe = JsonLinesStream(path, shown)
+        for _ in probe.iter_records():
+            pass
+        if not probe.writable:
+            yield from self.iter_document(JsonLinesStream(path, shown), state, result)
+            yield FileFinished(result)
+            return
+        ignored = self.ignored_in(shown)
+        fixed: list[Finding] = []
+        try:
+            mode = path.stat().st_mode & 0o7777
+            atomic = AtomicFile(path, mode).__enter__()
+        except OSError as exc:
+            result.errors.append(f"{shown}: not fixed: {exc.strerror or exc}")
+            yield from self.iter_document(JsonLinesStream(path, shown), state, result)
+            yield FileFinished(result)
+            return
+        try:
+            document = JsonLinesStream(path, shown, out=atomic.handle,
+                                       ensure_ascii=probe.all_ascii and probe.escapes)
+            pending: list[ReadProblem] = []
+            seen = 0
+            for raw in document.iter_records():
+                index = raw.origin.index
+                if len(document.problems) > seen:  # the file changed since the first pass
+                    pending.extend(document.problems[seen:])
+                    seen = len(document.problems)
+                found = self._due(shown, pending, index) if pending else []
+                if raw.data is not None:
+                    found.extend(self._fix_record(document, raw, state, ignored, unsafe,
+                                                  result, fixed))
+                found.sort(key=Finding.sort_key)
+                yield RecordChecked(shown, index, found, raw.span[1] if raw.span else None,
+                                    raw.data is not None)
+            if pending:
+                yield RecordChecked(shown, None, [self.problem_finding(shown, p)
+                                                  for p in pending], None, False)
+            if document.problems or document.digest.digest() != probe.digest.digest():
+                result.errors.append(f"{shown}: not fixed: {shown} changed on disk while it "
+                                     "was being fixed; not written")
+                fixed = []
+            elif fixed:
+                try:
+                    atomic.commit(document.digest.digest())
+                except (FixError, OSError) as exc:
+                    result.errors.append(f"{shown}: not fixed: {exc}")
+                    fixed = []
+        finally:
+            atomic.__exit__(None, None, None)
+        result.fixed = fixed
+        yield FileFinished(result)
+
+    def _fix_record(self, document: JsonLinesStream, raw: RawRecord, state: RunState,
+                    ignored: frozenset[str], unsafe: bool, result: FileResult,
+                    fixed: list[Finding]) -> list[Finding]:
+        """Fix one streamed record, write its line, and return the findings that remain
+        (located in the line as written)."""
+        index = raw.origin.index
+        original = raw.data
+
+        def lint(data: JSONValue) -> list[Finding]:
+            locate = partial(document.locate, index) if data is original else None
+            record = self.make_record(data, origin=raw.origin, locate=locate)
+            return self.lint_record(record, self.new_run(), ignored)
+
+        final: JSONValue = original
+        locate: Any = partial(document.locate, index)
+        try:
+            outcome = converge(original, lint, unsafe=unsafe)
+        except (FixError, RuleCrash) as exc:
+            result.errors.append(f"{document.path}: record {index}: not fixed: {exc}")
+        else:
+            if outcome.changed:
+                try:
+                    body = document.render_record(index, original, outcome.record)
+                except WriteBackError as exc:
+                    result.errors.append(f"{document.path}: record {index}: not fixed: {exc}")
+                else:
+                    document.replace_current(body)
+                    fixed.extend(outcome.fixed)
+                    final = outcome.record
+                    locate = line_locator(body, raw_line(document))
+        result.records += 1
+        record = self.make_record(final, origin=raw.origin, locate=locate)
+        try:
+            return self.lint_record(record, state, ignored)
+        except RuleCrash as crash:
+            result.errors.append(f"{document.path}: record {index}: {crash}")
+            return []
+
     def discover(self, paths: Iterable[str | Path], *, force_exclude: bool = False
                  ) -> Iterator[tuple[Path, str]]:
         """Files to check: files as given, folders walked for known suffixes, honouring
@@ -475,10 +689,12 @@ file (None when the record is not there), for findings judged after the file was
 
 
 def document_positions(document: Document) -> Positions:
-    """Positions in a document that is still at hand."""
+    """Positions in a document that is still at hand: one read in memory keeps its records;
+    a streamed one has let them go, and its judged findings get no position."""
+    records: list[RawRecord] | None = getattr(document, "records", None)
 
     def where(index: int, pointer: str) -> tuple[int, int] | None:
-        if 0 <= index < len(document.records) and document.records[index].data is not None:
+        if records is not None and 0 <= index < len(records) and records[index].data is not None:
             return document.locate(index, pointer)
         return None
 
@@ -504,6 +720,13 @@ class RuleCrash(Exception):
                          f"{exc.__class__.__name__}: {exc}")
         self.rule = item
         self.record = record
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
 
 
 _NO_PROFILE: Profile = GENERIC

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import difflib
+import hashlib
 import json
 import os
 import tempfile
@@ -23,6 +24,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import jsonpatch
 
@@ -162,30 +164,89 @@ def replace_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
     A reader (or a crash) sees the old file or the new one, never a mix. ``mode`` defaults to
     what a new file gets under the umask.
     """
-    if mode is None:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".biblint-tmp",
-                                    dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-    try:  # make the rename itself durable
-        folder = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(folder)
-    except OSError:
-        pass
-    finally:
-        os.close(folder)
+    with AtomicFile(path, mode) as out:
+        out.write(data)
+        out.commit()
+
+
+def file_digest(path: Path) -> bytes:
+    """SHA-256 of a file's bytes, read in blocks (bounded memory)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.digest()
+
+
+class AtomicFile:
+    """A temporary file in the folder of ``path`` that :meth:`commit` renames over it.
+
+    Written as the caller goes (a streamed ``--fix`` or report never holds the whole file),
+    then flushed, fsynced, given ``mode`` and renamed; the folder is fsynced so the rename
+    itself is durable. Leaving the ``with`` block without :meth:`commit` (an error, a file
+    that turned out unreadable) deletes the temporary file. Temporary files are hidden and
+    named ``.<name>.*.biblint-tmp``; a SIGKILL may leave one behind, never a half-written
+    ``path``.
+    """
+
+    def __init__(self, path: Path, mode: int | None = None) -> None:
+        self.path = path
+        if mode is None:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        self.mode = mode
+        self.temp = ""
+        self._handle: IO[bytes] | None = None
+        self.committed = False
+
+    def __enter__(self) -> AtomicFile:
+        handle, self.temp = tempfile.mkstemp(prefix=f".{self.path.name}.",
+                                             suffix=".biblint-tmp", dir=self.path.parent)
+        self._handle = os.fdopen(handle, "wb")
+        return self
+
+    @property
+    def handle(self) -> IO[bytes]:
+        assert self._handle is not None
+        return self._handle
+
+    def write(self, data: bytes) -> None:
+        self.handle.write(data)
+
+    def commit(self, expected_digest: bytes | None = None) -> None:
+        """Replace the file; with ``expected_digest``, only if the file still has it (else
+        :class:`StaleFileError`, and the file is left alone)."""
+        out = self.handle
+        out.flush()
+        os.fsync(out.fileno())
+        out.close()
+        os.chmod(self.temp, self.mode)
+        if expected_digest is not None:
+            try:
+                current = file_digest(self.path)
+            except OSError as exc:
+                raise FixError(f"cannot re-read {self.path} before writing: "
+                               f"{exc.strerror}") from None
+            if current != expected_digest:
+                raise StaleFileError(
+                    f"{self.path} changed on disk while it was being fixed; not written")
+        os.replace(self.temp, self.path)
+        self.committed = True
+        try:  # make the rename itself durable
+            folder = os.open(self.path.parent, os.O_RDONLY)
+        except OSError:
+            return
+        try:
+            os.fsync(folder)
+        except OSError:
+            pass
+        finally:
+            os.close(folder)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._handle is not None and not self._handle.closed:
+            self._handle.close()
+        if not self.committed and self.temp:
+            with contextlib.suppress(OSError):
+                os.unlink(self.temp)

@@ -7,8 +7,10 @@ stamps the rule's identity and the record's origin onto each one and hands out i
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -209,9 +211,22 @@ class FileResult:
 
 @dataclass
 class Report:
-    """The outcome of a run: one :class:`FileResult` per input, in input order."""
+    """The outcome of a run: one :class:`FileResult` per input, in input order.
+
+    It holds findings, never records; :meth:`collect` builds one from the events of a
+    streamed run (:meth:`biblint.Linter.iter_check`).
+    """
 
     files: list[FileResult] = field(default_factory=list)
+
+    @classmethod
+    def collect(cls, events: Iterable[Event]) -> Report:
+        """The report of a streamed run: each file's findings (late ones included) sorted as
+        :meth:`Linter.check_document` sorts them."""
+        builder = ReportBuilder()
+        for event in events:
+            builder.add(event)
+        return builder.report()
 
     @property
     def findings(self) -> list[Finding]:
@@ -230,6 +245,81 @@ class Report:
         for f in self.findings:
             counts[f.code] = counts.get(f.code, 0) + 1
         return dict(sorted(counts.items()))
+
+
+@dataclass(frozen=True)
+class FileStarted:
+    """A streamed run began reading a file (``size`` in bytes when known, for progress)."""
+
+    path: str
+    size: int | None = None
+
+
+@dataclass(frozen=True)
+class RecordChecked:
+    """The findings of one record (its read problems included), sorted, in file order.
+
+    ``offset`` is the byte offset in the file after the record, when the file is streamed
+    (None when it was read in memory).
+    """
+
+    path: str
+    index: int | None
+    findings: list[Finding]
+    offset: int | None = None
+    counted: bool = True
+    """Whether a record was checked (False for a problem that is not a record)."""
+
+
+@dataclass(frozen=True)
+class FileFinished:
+    """A file is done: its counts, fixes, diff and internal errors (``result.findings`` holds
+    only what was not already sent as :class:`RecordChecked`)."""
+
+    result: FileResult
+
+
+@dataclass(frozen=True)
+class LateFindings:
+    """Findings of a file known only after its records (run-scope rules judge at the end of
+    a run): they may follow the file's :class:`FileFinished`, even other files'."""
+
+    path: str
+    findings: list[Finding]
+
+
+Event = FileStarted | RecordChecked | FileFinished | LateFindings
+"""What :meth:`biblint.Linter.iter_check` yields: plain, picklable values."""
+
+
+class ReportBuilder:
+    """Builds a :class:`Report` from the events of a run, one at a time (findings only)."""
+
+    def __init__(self) -> None:
+        self._report = Report()
+        self._by_path: dict[str, FileResult] = {}
+        self._open: dict[str, list[Finding]] = {}
+        self._late: set[str] = set()
+
+    def add(self, event: Event) -> None:
+        if isinstance(event, RecordChecked):
+            self._open.setdefault(event.path, []).extend(event.findings)
+        elif isinstance(event, FileFinished):
+            # A copy: the event may go to other sinks too (a streaming report).
+            result = dataclasses.replace(
+                event.result, findings=self._open.pop(event.result.path, [])
+                + event.result.findings)
+            self._report.files.append(result)
+            self._by_path[result.path] = result
+        elif isinstance(event, LateFindings):
+            self._by_path[event.path].findings.extend(event.findings)
+            self._late.add(event.path)
+
+    def report(self) -> Report:
+        for path in self._late:
+            self._by_path[path].findings.sort(key=Finding.sort_key)
+        self._late.clear()
+        return self._report
 
 
 def join_pointer(base: str, *tokens: str | int) -> str:

@@ -24,30 +24,22 @@ from __future__ import annotations
 import os
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 from .config import Config
-from .model import FileResult, JSONValue, Origin
-from .readers import (
-    BOMS,
-    SYNTAX_ERROR,
-    Document,
-    RawRecord,
-    ReadProblem,
-    WriteBackError,
-    read_bytes,
-    read_path,
-)
+from .model import Event, FileFinished, FileResult, FileStarted
+from .readers import BOMS, InMemoryDocument, read_bytes, read_path
+from .readers.jsonlines import JsonLinesStream
 from .runscope import KeyStore
 
 if TYPE_CHECKING:
     from .engine import Linter, Positions
 
-CHUNK_SIZE = 12 * 1024 * 1024
+CHUNK_SIZE = 4 * 1024 * 1024
 """Bytes of a JSON Lines file per task: large enough that a task's fixed costs vanish, small
 enough that a big file keeps every worker busy and a worker's memory stays small."""
 
@@ -81,14 +73,6 @@ class Task(NamedTuple):
     path: str
     shown: str
     chunk: Chunk | None = None
-
-
-@dataclass
-class Done:
-    """What a worker returns for a task: plain data, pickled back to the parent."""
-
-    result: FileResult
-    keys: KeyStore | None
 
 
 def plan(files: list[tuple[Path, str]], *, jobs: int, fix: bool,
@@ -195,72 +179,43 @@ def _start(config: Config) -> None:
     _LINTER = Linter(config)
 
 
+@dataclass
+class Done:
+    """What a worker returns for a task: plain data, pickled back to the parent. For a whole
+    file, every event of the file; for a chunk, its :class:`RecordChecked` events and a
+    :class:`FileResult` holding its record count and errors (the parent frames the file)."""
+
+    events: list[Event]
+    result: FileResult | None
+    keys: KeyStore | None
+
+
 def _work(task: Task, fix: bool, unsafe: bool, diff: bool) -> Done:
     linter = _LINTER
     assert linter is not None, "worker not initialised"
     state = linter.new_run()
     chunk = task.chunk
     if chunk is None:
-        result = linter.check_file(Path(task.path), task.shown, state, fix=fix, unsafe=unsafe,
-                                   diff=diff)
-        return Done(result, state.keys)
+        events = list(linter.iter_file(Path(task.path), task.shown, state, fix=fix,
+                                       unsafe=unsafe, diff=diff))
+        return Done(events, None, state.keys)
+    result = FileResult(task.shown)
+    document = JsonLinesStream(Path(task.path), task.shown, start=chunk.start, end=chunk.end,
+                               first_index=chunk.records, first_line=chunk.lines + 1)
     try:
-        document: Document = ChunkDocument(read_chunk(task.path, task.shown, chunk), chunk)
+        events = list(linter.iter_document(document, state, result))
     except OSError:  # vanished since it was planned: report it as the reader does
-        document = read_path(Path(task.path), task.shown)
-    result = linter.check_document(document, state)
-    if chunk.records:
-        result.errors = [_RECORD_IN_ERROR.sub(
-            lambda m: f": record {int(m.group(1)) + chunk.records}: ", e, count=1)
-            for e in result.errors]
-    return Done(result, state.keys)
+        events = list(linter.iter_document(read_path(Path(task.path), task.shown), state,
+                                           result))
+    return Done(events, result, state.keys)
 
 
-def read_chunk(path: str, shown: str, chunk: Chunk) -> Document:
+def read_chunk(path: str, shown: str, chunk: Chunk) -> InMemoryDocument:
     """The document of one chunk as the reader reads it (indexes and lines from 0)."""
     with open(path, "rb") as handle:
         handle.seek(chunk.start)
         data = handle.read(chunk.end - chunk.start)
     return read_bytes(data, shown)
-
-
-class ChunkDocument:
-    """A chunk's document with file-wide record indexes and line numbers.
-
-    The engine enumerates ``records`` (so ``locate`` takes the chunk's own index) and reads
-    each record's place from its origin; the origins, the read problems and the positions
-    are offset here, so the worker's findings and run-scope keys are those of the file.
-    Never written: ``--fix`` works on whole files.
-    """
-
-    def __init__(self, document: Document, chunk: Chunk) -> None:
-        self.path = document.path
-        self._document = document
-        self._lines = chunk.lines
-        self.records = [RawRecord(r.data, Origin(r.origin.file, r.origin.index + chunk.records,
-                                                 r.origin.base))
-                        for r in document.records]
-        self.problems = [_shifted_problem(p, chunk) for p in document.problems]
-
-    def locate(self, index: int, pointer: str) -> tuple[int, int]:
-        line, column = self._document.locate(index, pointer)
-        return line + self._lines, column
-
-    def render(self, fixed: Mapping[int, JSONValue]) -> bytes:
-        raise WriteBackError(f"{self.path}: a chunk of a file is never written")
-
-    @property
-    def writable(self) -> bool:
-        return False
-
-
-def _shifted_problem(problem: ReadProblem, chunk: Chunk) -> ReadProblem:
-    line = problem.line + chunk.lines if problem.line is not None else None
-    message = problem.message
-    if problem.code == SYNTAX_ERROR and problem.line is not None:
-        message = message.replace(f"in line {problem.line}:", f"in line {line}:", 1)
-    record = problem.record + chunk.records if problem.record is not None else None
-    return replace(problem, line=line, record=record, message=message)
 
 
 class ChunkPositions:
@@ -270,7 +225,7 @@ class ChunkPositions:
     def __init__(self, path: str, shown: str, chunks: list[Chunk]) -> None:
         self.path, self.shown, self.chunks = path, shown, chunks
         self._starts = [c.records for c in chunks]
-        self._current: tuple[Chunk, Document] | None = None
+        self._current: tuple[Chunk, InMemoryDocument] | None = None
 
     def __call__(self, index: int, pointer: str) -> tuple[int, int] | None:
         chunk = self.chunks[max(0, bisect_right(self._starts, index) - 1)]
@@ -291,58 +246,60 @@ def _work_star(args: tuple[Task, bool, bool, bool]) -> Done:
 # -- the parent -----------------------------------------------------------------------------
 
 
-class Outcome(NamedTuple):
-    """The results of a parallel run, one per file in input order, and where their records
-    are (for the findings judged at the end)."""
+def run(linter: Linter, tasks: list[Task], keys: KeyStore | None, *, jobs: int,
+        fix: bool = False, unsafe: bool = False, diff: bool = False,
+        split: dict[str, list[Chunk]] | None = None) -> Iterator[Event]:
+    """The events of ``tasks`` checked by worker processes, in task order (as one process
+    would give them), the workers' run-scope keys merged into ``keys``. The chunks of each
+    split file are recorded in ``split`` (for the positions of judged findings).
 
-    results: list[FileResult]
-    positions: Callable[[str], Positions | None]
-
-
-def check_files(linter: Linter, files: list[tuple[Path, str]], keys: KeyStore | None, *,
-                jobs: int, fix: bool = False, unsafe: bool = False, diff: bool = False,
-                chunk_size: int | None = None, min_parallel: int | None = None
-                ) -> Outcome | None:
-    """Results of ``files`` from worker processes, their run-scope keys merged into ``keys``;
-    None when the run should stay in one process (see :func:`plan`)."""
-    from .engine import reread
-
-    tasks = plan(files, jobs=jobs, fix=fix or diff,
-                 chunk_size=chunk_size or CHUNK_SIZE,
-                 min_parallel=MIN_PARALLEL if min_parallel is None else min_parallel)
-    if tasks is None:
-        return None
-    results: list[FileResult] = []
-    split_files: dict[str, list[Chunk]] = {}
+    Results are consumed as they come, in order: the parent holds the findings of the tasks
+    that finished ahead of the one it waits for, never the run's."""
+    split = {} if split is None else split
     with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_start,
                              initargs=(linter.config,)) as pool:
         work = ((task, fix, unsafe, diff) for task in tasks)
-        for task, done in zip(tasks, pool.map(_work_star, work), strict=True):
-            if task.chunk is None or task.chunk.start == 0:
-                results.append(done.result)
-            else:
-                into = results[-1]
-                into.records += done.result.records
-                into.findings.extend(done.result.findings)
-                into.errors.extend(done.result.errors)
-            if task.chunk is not None:
-                split_files.setdefault(task.shown, []).append(task.chunk)
+        framing: FileResult | None = None  # the split file being streamed
+        for position, (task, done) in enumerate(zip(tasks, pool.map(_work_star, work),
+                                                     strict=True)):
             if keys is not None and done.keys is not None:
                 keys.merge(done.keys)
+            chunk = task.chunk
+            if chunk is None or done.result is None:
+                yield from done.events
+                continue
+            split.setdefault(task.shown, []).append(chunk)
+            if chunk.start == 0:
+                framing = FileResult(task.shown)
+                yield FileStarted(task.shown, _size(Path(task.path)))
+            assert framing is not None
+            framing.records += done.result.records
+            framing.errors.extend(done.result.errors)
+            yield from done.events
+            following = tasks[position + 1] if position + 1 < len(tasks) else None
+            if (following is None or following.chunk is None
+                    or following.chunk.start == 0 or following.shown != task.shown):
+                yield FileFinished(framing)
+                framing = None
+
+
+def positions(files: list[tuple[Path, str]], split: Mapping[str, list[Chunk]]
+              ) -> Callable[[str], Positions | None]:
+    """Where the records of a parallel run are, for the findings judged at its end: split
+    files are read again chunk by chunk, others whole."""
+    from .engine import reread
+
     whole = reread(files)
     paths = {shown: str(path) for path, shown in files}
 
-    def positions(shown: str) -> Positions | None:
-        chunks = split_files.get(shown)
+    def where(shown: str) -> Positions | None:
+        chunks = split.get(shown)
         if chunks is None:
             return whole(shown)
         return ChunkPositions(paths[shown], shown, chunks)
 
-    return Outcome(results, positions)
+    return where
 
 
-_RECORD_IN_ERROR = re.compile(r": record ([0-9]+): ")
-
-
-__all__ = ["CHUNK_SIZE", "MIN_PARALLEL", "Chunk", "ChunkDocument", "ChunkPositions", "Done",
-           "Outcome", "Task", "check_files", "plan", "records_in", "resolve_jobs", "split"]
+__all__ = ["CHUNK_SIZE", "MIN_PARALLEL", "Chunk", "ChunkPositions", "Done", "Task", "plan",
+           "positions", "records_in", "resolve_jobs", "run", "split"]

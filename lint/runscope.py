@@ -67,6 +67,9 @@ class Entry(NamedTuple):
     """The file as shown ("" for a stream of records)."""
     record: int
     """The record's index in its file (0-based)."""
+    hidden: tuple[str, ...] = ()
+    """Pointers where the record has a catch-all (schema) finding: a judged finding at one of
+    them is dropped, one defect giving one finding (see ``Linter._add_keys``)."""
 
     @property
     def place(self) -> str:

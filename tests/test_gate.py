@@ -16,6 +16,7 @@ import pytest
 from biblint.cli import Progress, main
 from biblint.config import Config
 from biblint.discovery import discover, git_files
+from biblint.model import FileFinished, FileResult, FileStarted, RecordChecked
 
 from .conftest import SEED
 
@@ -279,30 +280,65 @@ def test_progress_only_for_long_runs_on_a_terminal_outside_ci(tmp_path):
     assert not Progress.wanted(files[:20], terminal, {})
     assert not Progress.wanted(files, terminal, {"CI": "true"})
     assert not Progress.wanted(files, io.StringIO(), {})
+    # The report goes to stdout: only when stdout is a terminal too (not redirected).
+    assert Progress.wanted(files, terminal, {}, stdout=Terminal())
+    assert not Progress.wanted(files, terminal, {}, stdout=io.StringIO())
     big = tmp_path / "big.jsonl"
     with big.open("wb") as handle:
         handle.truncate(Progress.BIG_FILE + 1)
     assert Progress.wanted([(big, "big.jsonl")], terminal, {})
 
 
+def test_progress_line_counts_records_rate_and_time_left():
+    """Driven by a fake clock: the figures follow from records, bytes and seconds."""
+    now = [100.0]
+    progress = Progress(Terminal(), total=2000, clock=lambda: now[0])
+    progress.event(FileStarted("a.jsonl", 1000))
+    for offset in (100, 250):
+        progress.event(RecordChecked("a.jsonl", 0, [], offset))
+    progress.event(RecordChecked("a.jsonl", None, [], None, counted=False))  # a bad line
+    now[0] = 110.0
+    assert progress.line(now[0]) == ("checking: 2 records, 0 records/s, 12% read, "
+                                     "about 1 min 10 s left")
+    progress.event(FileFinished(FileResult("a.jsonl", records=2)))
+    progress.event(FileStarted("b.json", 1000))  # read in memory: no offsets
+    assert progress.done == 1000
+    assert progress.line(now[0]).endswith("50% read, about 10 s left")
+    progress.event(FileFinished(FileResult("b.json", records=3)))  # counted at its end
+    assert progress.line(now[0]) == "checking: 5 records, 0 records/s, 100% read, about 0 s left"
+    unknown = Progress(Terminal(), total=None, clock=lambda: now[0])
+    unknown.event(RecordChecked("-", 0, [], None))
+    assert unknown.line(now[0] + 1) == "checking: 1 record, 1 records/s"
+
+
 def test_progress_line_is_updated_then_erased(capsys, tmp_path, monkeypatch):
     for i in range(25):
         (tmp_path / f"r{i:02}.json").write_text(json.dumps({"title": "A title"}))
-    terminal = Terminal()
+    terminal, console = Terminal(), Terminal()
     monkeypatch.delenv("CI", raising=False)
     monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setattr(sys, "stdout", console)
     monkeypatch.setattr(Progress, "INTERVAL", 0.0)
-    main(["check", str(tmp_path)])
-    out, _ = capsys.readouterr()
+    main(["check", "--color", "never", str(tmp_path)])
     shown = terminal.getvalue()
-    assert "checking" not in out and "in 25 files" in out
-    assert "\rchecking 1/25 files" in shown and "\rchecking 25/25 files" in shown
-    assert shown.endswith("\r" + " " * len("checking 25/25 files") + "\r")
-    monkeypatch.setenv("CI", "true")
-    terminal.seek(0)
-    terminal.truncate()
-    main(["check", str(tmp_path)])
-    assert terminal.getvalue() == ""
+    assert "checking" not in console.getvalue() and "in 25 files" in console.getvalue()
+    assert "\rchecking: 1 record, " in shown and "\rchecking: 25 records, " in shown
+    assert "% read, about " in shown
+    last = shown.rsplit("\r", 2)[-2]
+    assert shown.endswith("\r" + " " * len(last) + "\r") and not last.strip()
+    for env, stdout in (({"CI": "true"}, console), ({}, io.StringIO())):
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        monkeypatch.setattr(sys, "stdout", stdout)
+        terminal.seek(0)
+        terminal.truncate()
+        main(["check", str(tmp_path)])
+        assert terminal.getvalue() == ""  # in CI, or the report redirected
+        monkeypatch.delenv("CI", raising=False)
+    # A report to a file is not stdout: the line is shown.
+    main(["check", "-o", str(tmp_path / "report.txt"), str(tmp_path)])
+    assert "\rchecking: 25 records, " in terminal.getvalue()
+    assert "in 25 files" in (tmp_path / "report.txt").read_text()
 
 
 def test_colour_on_a_terminal_unless_no_color(capsys, monkeypatch):

@@ -79,14 +79,16 @@ def run_records() -> list[dict[str, Any]]:
            RegionCategory="生物学", pmid="31000008")
     record(doi="10.1177/shape", title="Shape drift record here", pmid="31000009",
            openAccessPdf="https://example.org/a.pdf")
-    # Semantic Scholar records: JRN001 (one ISSN, two names), TYP008 (an object, a string).
-    for n, (name, pdf) in enumerate([
-            ("EMBO Reports", {"url": "https://x.org/a.pdf", "status": "GREEN"}),
-            ("EMBO reports", "https://x.org/b.pdf"),
-            ("EMBO Reports", {"url": "https://x.org/c.pdf", "status": "GOLD"})]):
+    # Semantic Scholar records: JRN001 (one ISSN, two names), TYP008 (an object, a string:
+    # in a key the schema leaves open, so that no schema finding at that pointer takes its
+    # place, as one defect gives one finding).
+    for n, (name, note) in enumerate([
+            ("EMBO Reports", {"text": "a note", "kind": "GREEN"}),
+            ("EMBO reports", "a note"),
+            ("EMBO Reports", {"text": "another note", "kind": "GOLD"})]):
         out.append({"paperId": f"{n}49def34f8be52c8b66281af98ae884c09aef38b",
                     "title": f"Semantic Scholar paper {n}", "journal": {"name": name},
-                    "publicationVenue": {"issn": "1469-221X"}, "openAccessPdf": pdf})
+                    "publicationVenue": {"issn": "1469-221X"}, "curatorNote": note})
     return out
 
 
@@ -386,3 +388,17 @@ def test_a_plugin_declares_a_two_phase_rule(tmp_path):
     path = write_jsonl(tmp_path / "t.jsonl", records)
     found = linter.check_paths([path], jobs=2, min_parallel=0).findings  # runs serially
     assert [(f.record, f.line, f.column) for f in found] == [(1, 2, 11), (3, 4, 11)]
+
+
+def test_a_judged_finding_yields_to_a_schema_finding_at_its_pointer(tmp_path):
+    """One defect, one finding: an S2 ``openAccessPdf`` stored as a string breaks the schema
+    (REC003, reported with the record) and drifts from the other records' object (TYP008,
+    judged at the end); the judged finding is dropped, since the record's findings may have
+    been printed already."""
+    records = [{"paperId": f"{n}49def34f8be52c8b66281af98ae884c09aef38b",
+                "title": f"Semantic Scholar paper {n}", "openAccessPdf": pdf}
+               for n, pdf in enumerate([{"url": "https://x.org/a.pdf", "status": "GREEN"},
+                                        "https://x.org/b.pdf"])]
+    report = Linter().check_paths([write_jsonl(tmp_path / "a.jsonl", records)], jobs=1)
+    at_pdf = [(f.code, f.record) for f in report.findings if f.pointer == "/openAccessPdf"]
+    assert at_pdf == [("REC003", 1)]

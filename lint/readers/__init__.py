@@ -4,13 +4,19 @@ One module per format; :data:`READERS` maps a file suffix to the reader that han
 reader never raises on bad input: undecodable bytes, syntax errors and values that are not
 records become :class:`ReadProblem` objects with a position, and every other record of the file
 is still returned. Readers know nothing of rules.
+
+Every document is read through :meth:`Document.iter_records`: records in file order, problems
+complete once the iterator is exhausted. :func:`open_path` streams JSON Lines files line by
+line (:mod:`biblint.readers.jsonlines`, bounded memory); other files, and data given as
+bytes (stdin), are read in memory (:class:`InMemoryDocument`), which also offers the list of
+records and whole-file write-back.
 """
 
 from __future__ import annotations
 
 import codecs
 import stat
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -49,31 +55,44 @@ class ReadProblem:
 
 @dataclass
 class RawRecord:
-    """A record as read: its data and where it sits in the document."""
+    """A record as read: its data, where it sits in the document and, for a streamed file,
+    the byte offsets ``(start, end)`` of its text in the file (None in memory)."""
 
     data: JSONValue
     origin: Origin
+    span: tuple[int, int] | None = None
 
 
 class Document(Protocol):
-    """What the engine and the fixer need of a read file."""
+    """What the engine needs of a read file, streamed or in memory."""
 
     path: str
-    records: list[RawRecord]
     problems: list[ReadProblem]
+    """Complete once :meth:`iter_records` is exhausted."""
 
-    def locate(self, index: int, pointer: str) -> tuple[int, int]:
-        """1-based line and column of ``pointer`` inside record ``index``."""
+    def iter_records(self) -> Iterator[RawRecord]:
+        """The records in file order (``data=None`` for one that is not a usable record)."""
         ...
 
-    def render(self, fixed: Mapping[int, JSONValue]) -> bytes:
-        """The file's bytes with records replaced by ``fixed`` (index -> data), changing only
-        the bytes of the values that differ. Raises :class:`WriteBackError` if it cannot."""
+    def locate(self, index: int, pointer: str) -> tuple[int, int]:
+        """1-based line and column of ``pointer`` inside record ``index`` (a streamed
+        document places only the record it yielded last)."""
         ...
 
     @property
     def writable(self) -> bool:
         """False when the file had problems: such a file is never written."""
+        ...
+
+
+class InMemoryDocument(Document, Protocol):
+    """A document read whole: its records as a list, and whole-file write-back."""
+
+    records: list[RawRecord]
+
+    def render(self, fixed: Mapping[int, JSONValue]) -> bytes:
+        """The file's bytes with records replaced by ``fixed`` (index -> data), changing only
+        the bytes of the values that differ. Raises :class:`WriteBackError` if it cannot."""
         ...
 
 
@@ -89,6 +108,9 @@ class UnreadableDocument:
     problems: list[ReadProblem] = field(default_factory=list)
     records: list[RawRecord] = field(default_factory=list)
 
+    def iter_records(self) -> Iterator[RawRecord]:
+        return iter(self.records)
+
     def locate(self, index: int, pointer: str) -> tuple[int, int]:
         return (1, 1)
 
@@ -100,11 +122,11 @@ class UnreadableDocument:
         return False
 
 
-Reader = Callable[[bytes, str, bool], Document]
+Reader = Callable[[bytes, str, bool], InMemoryDocument]
 """``reader(data, display_path, lines)`` where ``lines`` forces JSON Lines."""
 
 
-def _json_reader(data: bytes, path: str, lines: bool) -> Document:
+def _json_reader(data: bytes, path: str, lines: bool) -> InMemoryDocument:
     from .jsonfile import read_json
 
     return read_json(data, path, lines=lines)
@@ -123,13 +145,13 @@ def reader_for(path: str) -> tuple[Reader, bool]:
     return READERS.get(Path(path).suffix.lower(), (_json_reader, False))
 
 
-def read_bytes(data: bytes, path: str) -> Document:
+def read_bytes(data: bytes, path: str) -> InMemoryDocument:
     """Read ``data`` (the content of ``path``, which may be a display name such as ``-``)."""
     reader, lines = reader_for(path)
     return reader(data, path, lines)
 
 
-def read_path(path: Path, display: str | None = None) -> Document:
+def read_path(path: Path, display: str | None = None) -> InMemoryDocument:
     """Read a file; an unreadable file becomes a document holding one IO001 problem."""
     shown = display or str(path)
     try:
@@ -146,3 +168,45 @@ def read_path(path: Path, display: str | None = None) -> Document:
         reason = exc.strerror or exc.__class__.__name__
         return UnreadableDocument(shown, [ReadProblem(UNREADABLE, f"cannot read file: {reason}")])
     return read_bytes(data, shown)
+
+
+STREAM_JSON_ABOVE = 32 * 1024 * 1024
+"""A ``.json`` file larger than this is sniffed for JSON Lines without reading it whole, and
+streamed when it is JSON Lines; smaller ones are read in memory (a pre-commit hook's files)."""
+
+
+def open_path(path: Path, display: str | None = None) -> Document:
+    """A document for ``path``: streamed line by line when it is JSON Lines (``.jsonl``,
+    ``.ndjson``, or a large ``.json`` holding one value per line), streamed record by record
+    when it is a large, readable JSON array or list wrapper (:mod:`.jsonarray`), in both cases
+    only when it does not start with a byte-order mark; read in memory otherwise (see
+    :func:`read_path`)."""
+    from .jsonarray import open_array
+    from .jsonlines import JsonLinesStream, streamable
+
+    shown = display or str(path)
+    if streams_as_lines(path, shown):
+        return JsonLinesStream(path, shown)
+    reader, _ = reader_for(shown)
+    if reader is _json_reader and _size(path) > STREAM_JSON_ABOVE and streamable(path):
+        array = open_array(path, shown)
+        if array is not None:
+            return array
+    return read_path(path, shown)
+
+
+def streams_as_lines(path: Path, display: str | None = None) -> bool:
+    """Whether :func:`open_path` reads ``path`` as streamed JSON Lines (what ``--fix``
+    can stream into its temporary copy)."""
+    from .jsonlines import sniff_lines, streamable
+
+    reader, lines = reader_for(display or str(path))
+    return reader is _json_reader and streamable(path) and (
+        lines or (_size(path) > STREAM_JSON_ABOVE and sniff_lines(path)))
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

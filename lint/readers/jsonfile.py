@@ -18,7 +18,8 @@ import itertools
 import json
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from functools import partial
 from typing import Any
 
 import regex
@@ -223,6 +224,9 @@ class JsonDocument:
     def writable(self) -> bool:
         return not self.problems
 
+    def iter_records(self) -> Iterator[RawRecord]:
+        return iter(self.records)
+
     # -- positions --------------------------------------------------------------------
     def record_node(self, index: int) -> Node:
         if self._last is not None and self._last[0] == index:
@@ -331,45 +335,63 @@ def _fill_lines(document: JsonDocument) -> None:
         start, offset = offset, offset + len(line) + 1
         if not line.strip():
             continue
-        escaped = _ESCAPED_BYTE.search(line)
-        if escaped:
-            document.problems.append(ReadProblem(
-                BAD_ENCODING, "not valid UTF-8: byte "
-                f"0x{ord(escaped.group()) - 0xDC00:02x} in this line",
-                lineno, escaped.start() + 1, index))
-            index += 1
-            continue
-        duplicates = _Duplicates()
-        try:
-            value = _loads(line, duplicates)
-        except json.JSONDecodeError as exc:
-            document.problems.append(ReadProblem(
-                SYNTAX_ERROR, f"invalid JSON in line {lineno}: {exc.msg}", lineno, exc.colno,
-                index))
-            index += 1
-            continue
-        except RecursionError:
-            document.problems.append(ReadProblem(
-                SYNTAX_ERROR, f"invalid JSON in line {lineno}: nested too deeply", lineno, 1,
-                index))
-            index += 1
-            continue
         # Keep the record list dense: a bad line holds its index with a None placeholder.
         while len(document.records) < index:
             document.records.append(RawRecord(None, Origin(document.path, len(document.records))))
-        document.records.append(RawRecord(value, Origin(document.path, index)))
+        document.records.append(RawRecord(None, Origin(document.path, index)))
         document._line_starts[index] = start
-        _check_record(document, index, value, _suspect_numbers(line))
-        if duplicates.found:
-            for where, key in _repeats(value, duplicates):
-                _report_repeat(document, {"": index}, where, key)
+        outcome = read_line(line, lineno, index, document.problems, document.locate)
+        assert outcome is not None
+        document.records[index].data = outcome[0]
         index += 1
-    while len(document.records) < index:
-        document.records.append(RawRecord(None, Origin(document.path, len(document.records))))
+
+
+def read_line(line: str, lineno: int, index: int, problems: list[ReadProblem],
+              locate: Callable[[int, str], tuple[int, int]]) -> tuple[Any] | None:
+    """Read one line of a JSON Lines text as record ``index``: None when the line is blank,
+    else ``(value,)``, the value None when the line is not a usable record (its problem is
+    added to ``problems``). ``locate(index, pointer)`` places a pointer of this record.
+
+    The exact reader, shared by the in-memory document and by the streaming reader's
+    fallback (:mod:`biblint.readers.jsonlines`).
+    """
+    if not line.strip():
+        return None
+    escaped = _ESCAPED_BYTE.search(line)
+    if escaped:
+        problems.append(ReadProblem(
+            BAD_ENCODING, "not valid UTF-8: byte "
+            f"0x{ord(escaped.group()) - 0xDC00:02x} in this line",
+            lineno, escaped.start() + 1, index))
+        return (None,)
+    duplicates = _Duplicates()
+    try:
+        value = _loads(line, duplicates)
+    except json.JSONDecodeError as exc:
+        problems.append(ReadProblem(
+            SYNTAX_ERROR, f"invalid JSON in line {lineno}: {exc.msg}", lineno, exc.colno,
+            index))
+        return (None,)
+    except RecursionError:
+        problems.append(ReadProblem(
+            SYNTAX_ERROR, f"invalid JSON in line {lineno}: nested too deeply", lineno, 1,
+            index))
+        return (None,)
+    usable = check_value(problems, partial(locate, index), index, value,
+                         _suspect_numbers(line))
+    if duplicates.found:
+        for where, key in _repeats(value, duplicates):
+            report_repeat(problems, locate, {"": index}, where, key)
+    return (value if usable else None,)
 
 
 def _report_repeat(document: JsonDocument, bases: Mapping[str, int], where: str,
                    key: str) -> None:
+    report_repeat(document.problems, document.locate, bases, where, key)
+
+
+def report_repeat(problems: list[ReadProblem], locate: Callable[[int, str], tuple[int, int]],
+                  bases: Mapping[str, int], where: str, key: str) -> None:
     """An IO006 problem for ``key`` repeated in the object at ``where`` (document pointer).
 
     The record is still checked (with the value JSON parsers keep, the last), but a file with
@@ -381,8 +403,8 @@ def _report_repeat(document: JsonDocument, bases: Mapping[str, int], where: str,
         if pointer == base or pointer.startswith(base + "/"):
             index, pointer = candidate, pointer[len(base):]
             break
-    line, column = document.locate(index, pointer) if index is not None else (1, 1)
-    document.problems.append(ReadProblem(
+    line, column = locate(index, pointer) if index is not None else (1, 1)
+    problems.append(ReadProblem(
         DUPLICATE_KEY, f"key {json.dumps(key, ensure_ascii=False)} appears more than once in "
         "one object: JSON parsers keep only one of its values (Python the last)", line,
         column, index, pointer))
@@ -391,23 +413,35 @@ def _report_repeat(document: JsonDocument, bases: Mapping[str, int], where: str,
 def _check_record(document: JsonDocument, index: int, value: Any, constants: bool) -> None:
     """Problems that make one parsed value unusable as a record."""
     record = document.records[index]
+    if not check_value(document.problems, partial(document.locate, index), index, value,
+                       constants):
+        record.data = None
+
+
+def check_value(problems: list[ReadProblem], locate: Callable[[str], tuple[int, int]],
+                index: int, value: Any, constants: bool) -> bool:
+    """Note the problems that make one parsed value unusable as a record (False then).
+
+    ``locate(pointer)`` gives the line and column of a pointer inside the value; shared by the
+    in-memory document and the streaming JSON Lines reader.
+    """
     if not isinstance(value, dict):
-        line, column = document.locate(index, "")
+        line, column = locate("")
         kind = type(value).__name__ if value is not None else "null"
         kind = {"str": "string", "int": "number", "float": "number", "list": "array",
                 "bool": "boolean"}.get(kind, kind)
-        document.problems.append(ReadProblem(
+        problems.append(ReadProblem(
             NOT_A_RECORD, f"expected a record (a JSON object), found {kind}", line, column, index))
-        record.data = None
-        return
+        return False
     if constants:
         where = _non_finite(value)
         if where is not None:
-            line, column = document.locate(index, where)
-            document.problems.append(ReadProblem(
+            line, column = locate(where)
+            problems.append(ReadProblem(
                 NON_FINITE, _non_finite_message(resolve_pointer(value, where)), line, column,
                 index, where))
-            record.data = None
+            return False
+    return True
 
 
 def _non_finite_message(found: Any) -> str:

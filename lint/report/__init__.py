@@ -1,16 +1,21 @@
 """Reporters: render a :class:`~biblint.model.Report` as text. One small module per format.
 
 Results are kept apart from rendering (check-jsonschema's design): a reporter is a function
-``render(report, options) -> str`` registered by name in :data:`REPORTERS`.
+``render(report, options) -> str`` registered by name in :data:`REPORTERS`. For a streamed
+run, :func:`open_reporter` gives the format's event sink (see :mod:`biblint.report.stream`):
+``text``, ``concise``, ``jsonl`` and ``github`` write each finding as it comes
+(:data:`STREAMING`); the other formats hold findings (never records) and render at the end.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TextIO
 
 from ..model import Report
 from . import concise, github, gitlab, json, jsonl, junit, sarif, text
+from .stream import HeldReporter, StreamReporter
 
 
 @dataclass(frozen=True)
@@ -38,3 +43,21 @@ REPORTERS: dict[str, Reporter] = {
     "junit": junit.render,
 }
 """Output formats by name (``--format``)."""
+
+STREAMING: dict[str, Callable[[TextIO, RenderOptions], StreamReporter]] = {
+    "text": text.TextReporter,
+    "concise": concise.ConciseReporter,
+    "jsonl": jsonl.JsonLinesReporter,
+    "github": github.GitHubReporter,
+}
+"""The formats written as findings come, by name."""
+
+
+def open_reporter(name: str, out: TextIO,
+                  options: RenderOptions) -> StreamReporter | HeldReporter:
+    """The event sink of format ``name`` writing to ``out``: streamed when the format
+    allows, else held and rendered by :meth:`HeldReporter.close`."""
+    factory = STREAMING.get(name)
+    if factory is not None:
+        return factory(out, options)
+    return HeldReporter(out, options, REPORTERS[name])

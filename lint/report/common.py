@@ -8,6 +8,7 @@ from ..model import Applicability, Finding, Report
 
 if TYPE_CHECKING:
     from . import RenderOptions
+    from .stream import Totals
 
 
 def applicable(finding: Finding, options: RenderOptions) -> bool:
@@ -29,18 +30,21 @@ def plural(count: int, word: str) -> str:
 
 def summary(report: Report, options: RenderOptions) -> str:
     """The one-line summary: "12 findings in 3 files (8 fixable with --fix)."."""
-    findings = report.findings
-    fixed = sum(len(r.fixed) for r in report.files)
-    head = (f"{plural(len(findings), 'finding')} in {plural(len(report.files), 'file')} "
-            f"({plural(report.records, 'record')})")
+    from .stream import Totals
+
+    return summary_of(Totals.of(report, options))
+
+
+def summary_of(totals: Totals) -> str:
+    """The one-line summary of running totals (see :func:`summary`)."""
+    head = (f"{plural(totals.findings, 'finding')} in {plural(totals.files, 'file')} "
+            f"({plural(totals.records, 'record')})")
     parts: list[str] = []
-    if fixed:
-        parts.append(f"fixed {fixed}")
-    if findings:
-        fixable = sum(1 for f in findings if applicable(f, options))
-        hidden = sum(1 for f in findings if f.fix is not None) - fixable
-        if fixable:
-            parts.append(f"{fixable} fixable with --fix")
-        if hidden:
-            parts.append(f"{hidden} more with --unsafe-fixes")
+    if totals.fixed:
+        parts.append(f"fixed {totals.fixed}")
+    if totals.findings:
+        if totals.fixable:
+            parts.append(f"{totals.fixable} fixable with --fix")
+        if totals.hidden:
+            parts.append(f"{totals.hidden} more with --unsafe-fixes")
     return head + (f"; {', '.join(parts)}" if parts else "") + "."

@@ -8,14 +8,17 @@
 finding without a line is put on line 1, so GitHub still attaches it to the file. Values are
 escaped as the Actions toolkit does (``toCommandValue`` / ``escapeProperty``): ``%``, CR and
 LF everywhere, and also ``:`` and ``,`` in properties. Internal errors become ``::error``
-lines without a file.
+lines without a file, after the findings. Streamed: each annotation is written as its
+record is checked.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..model import Finding, Report, Severity
+from .stream import StreamReporter, render_with
 
 if TYPE_CHECKING:
     from . import RenderOptions
@@ -45,10 +48,17 @@ def command(finding: Finding) -> str:
     return f"::{COMMANDS[finding.severity]} {head}::{escape_data(finding.message)}"
 
 
+class GitHubReporter(StreamReporter):
+    """Annotations as findings come; internal errors at the end."""
+
+    def write_findings(self, found: Sequence[Finding]) -> None:
+        self.out.write("".join(command(f) + "\n" for f in found))
+
+    def end(self) -> None:
+        self.out.write("".join(
+            f"::error title={escape_property('biblint (internal error)')}::"
+            f"{escape_data(error)}\n" for error in self.totals.errors))
+
+
 def render(report: Report, options: RenderOptions) -> str:
-    lines = [command(f) for f in report.findings]
-    lines += [
-        f"::error title={escape_property('biblint (internal error)')}::{escape_data(error)}"
-        for error in report.errors
-    ]
-    return "".join(line + "\n" for line in lines)
+    return render_with(GitHubReporter, report, options)

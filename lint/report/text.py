@@ -7,14 +7,18 @@
       fix: Set the DOI URL to https://doi.org/10.1177/15266028251361770
 
 ``[*]`` marks a finding that ``--fix`` would fix (with ``--unsafe-fixes``, unsafe ones too).
+Streamed: each finding is written as its record is checked; the fixes (``--show-fixes``), the
+diffs (``--diff``) and the summary follow at the end.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, TextIO
 
-from ..model import Report, Severity
-from .common import applicable, location, summary
+from ..model import FileResult, Finding, Report, Severity
+from .common import applicable, location, summary_of
+from .stream import StreamReporter, render_with
 
 if TYPE_CHECKING:
     from . import RenderOptions
@@ -23,30 +27,53 @@ _COLOURS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.I
 _BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
 
 
-def render(report: Report, options: RenderOptions) -> str:
-    def paint(text: str, code: str) -> str:
-        return f"{code}{text}{_RESET}" if options.color else text
+class TextReporter(StreamReporter):
+    """Findings as they come; fixes, diffs and the summary at the end."""
 
-    out: list[str] = []
-    for f in report.findings:
-        mark = " [*]" if applicable(f, options) else ""
-        out.append(f"{paint(location(f), _BOLD)}: {paint(f.code, _COLOURS[f.severity])}"
-                   f"{mark} {f.message}")
-        where = f"record {f.record}" if f.record is not None else "the file"
-        pointer = f" at {f.pointer}" if f.pointer else ""
-        out.append(paint(f"  {where}{pointer} ({f.severity.label}, {f.name})", _DIM))
-        if f.fix is not None:
-            label = "fix" if f.fix.applicability.label == "safe" else "unsafe fix"
-            out.append(paint(f"  {label}: {f.fix.title}", _DIM))
-    if options.show_fixes:
-        for result in report.files:
-            for fixed in result.fixed:
-                title = fixed.fix.title if fixed.fix else fixed.message
-                out.append(f"Fixed {result.path}: {fixed.code} at {fixed.pointer}: {title}")
-    for result in report.files:
+    def __init__(self, out: TextIO, options: RenderOptions) -> None:
+        super().__init__(out, options)
+        self.wrote = False
+        self.fixed: list[tuple[str, list[Finding]]] = []
+        self.diffs: list[str] = []
+
+    def paint(self, text: str, code: str) -> str:
+        return f"{code}{text}{_RESET}" if self.options.color else text
+
+    def write_findings(self, found: Sequence[Finding]) -> None:
+        paint, options = self.paint, self.options
+        out: list[str] = []
+        for f in found:
+            mark = " [*]" if applicable(f, options) else ""
+            out.append(f"{paint(location(f), _BOLD)}: {paint(f.code, _COLOURS[f.severity])}"
+                       f"{mark} {f.message}")
+            where = f"record {f.record}" if f.record is not None else "the file"
+            pointer = f" at {f.pointer}" if f.pointer else ""
+            out.append(paint(f"  {where}{pointer} ({f.severity.label}, {f.name})", _DIM))
+            if f.fix is not None:
+                label = "fix" if f.fix.applicability.label == "safe" else "unsafe fix"
+                out.append(paint(f"  {label}: {f.fix.title}", _DIM))
+        if out:
+            self.wrote = True
+            self.out.write("\n".join(out) + "\n")
+
+    def file_done(self, result: FileResult) -> None:
+        if self.options.show_fixes and result.fixed:
+            self.fixed.append((result.path, result.fixed))
         if result.diff:
-            out.append(result.diff.rstrip("\n"))
-    if out:
-        out.append("")
-    out.append(summary(report, options))
-    return "\n".join(out) + "\n"
+            self.diffs.append(result.diff)
+
+    def end(self) -> None:
+        out: list[str] = []
+        for path, fixed in self.fixed:
+            for finding in fixed:
+                title = finding.fix.title if finding.fix else finding.message
+                out.append(f"Fixed {path}: {finding.code} at {finding.pointer}: {title}")
+        out.extend(diff.rstrip("\n") for diff in self.diffs)
+        if out or self.wrote:
+            out.append("")
+        out.append(summary_of(self.totals))
+        self.out.write("\n".join(out) + "\n")
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    return render_with(TextReporter, report, options)
