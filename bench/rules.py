@@ -20,10 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from records import make_records  # noqa: E402
+from records import make_records
 
-from biblint.config import Config  # noqa: E402
-from biblint.engine import Linter  # noqa: E402
+from biblint.config import Config
+from biblint.engine import Linter
 
 
 def main(argv: list[str] | None = None) -> None:

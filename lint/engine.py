@@ -8,7 +8,7 @@ becomes findings, and a crashing rule becomes an error entry of its file, not a 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -20,11 +20,23 @@ from .config import Config, ConfigError
 from .discovery import discover as discover_files
 from .discovery import walk
 from .fixer import FixError, converge, unified_diff, write_atomic
-from .model import FileResult, Finding, JSONValue, Origin, Report, Severity, fingerprint
+from .model import (
+    FileResult,
+    Finding,
+    JSONValue,
+    Origin,
+    Report,
+    Severity,
+    Violation,
+    fingerprint,
+)
 from .profiles import Profile, detect_profile, get_profile
 from .readers import Document, ReadProblem, WriteBackError, read_bytes, read_path
 from .record import Record
 from .registry import Context, Registry, Rule, default_registry
+
+_Step = tuple[Callable[[Record, Context], Iterable[Violation]], Context, str, str, Rule]
+"""What the record loop needs of a rule: its check, its context, code, name, and the rule."""
 
 
 @dataclass
@@ -32,13 +44,21 @@ class RunState:
     """Per-run memory: one :class:`Context` per rule, so run-scope rules can compare records."""
 
     contexts: dict[str, Context] = field(default_factory=dict)
+    plans: dict[tuple[frozenset[str] | None, frozenset[str]], list[_Step]] = field(
+        default_factory=dict)
+    """The rules to call for records with a given set of canonical fields (and ignored
+    codes), built on the first such record: records of one source share a handful of sets."""
 
 
 class Linter:
     """Lints records with one configuration. Cheap to reuse, no global state."""
 
-    def __init__(self, config: Config | None = None, *, registry: Registry | None = None) -> None:
+    def __init__(self, config: Config | None = None, *, registry: Registry | None = None,
+                 gating: bool = True) -> None:
+        """``gating=False`` calls every rule on every record, even a rule that reads only
+        fields the record lacks (tests compare the two: gating must lose no finding)."""
         self.config = config or Config()
+        self.gating = gating
         self.registry = registry or default_registry()
         try:
             self.rules = self.registry.select(
@@ -124,23 +144,44 @@ class Linter:
             record = self.make_record(data, profile=profile, origin=Origin(None, index))
             yield self.lint_record(record, state)
 
+    def _plan(self, record: Record, state: RunState, ignored: frozenset[str]) -> list[_Step]:
+        """The rules to call for ``record``: not ignored, and (with gating) reading at least
+        one canonical field the record has, or the record as a whole."""
+        present = record.present() if self.gating else None
+        try:
+            return state.plans[present, ignored]
+        except KeyError:
+            pass
+        contexts = state.contexts
+        steps = [
+            (item.check, contexts[item.code], item.code, item.name, item)
+            for item in self._checks
+            if item.code not in ignored and (
+                present is None or not item.gated
+                or not item.reads.isdisjoint(present))  # type: ignore[union-attr]
+        ]
+        state.plans[present, ignored] = steps
+        return steps
+
     def lint_record(self, record: Record, state: RunState,
                     ignored: frozenset[str] = frozenset()) -> list[Finding]:
         found: list[Finding] = []
-        for item in self._checks:
-            if item.code in ignored:
-                continue
-            context = state.contexts[item.code]
-            context.profile = record.profile
-            seen: dict[str, int] = {}
+        profile = record.profile
+        for check, context, code, name, item in self._plan(record, state, ignored):
+            context.profile = profile
+            seen: dict[str, int] | None = None
             try:
-                for violation in item.check(record, context):
+                for violation in check(record, context):
                     # The n-th finding of one rule at one pointer gets its own fingerprint.
-                    occurrence = seen.get(violation.pointer, 0)
-                    seen[violation.pointer] = occurrence + 1
-                    found.append(self._finding(item.code, item.name, violation.message,
-                                               violation.pointer, violation.fix, record,
-                                               occurrence))
+                    pointer = violation.pointer
+                    if seen is None:
+                        seen = {pointer: 1}
+                        occurrence = 0
+                    else:
+                        occurrence = seen.get(pointer, 0)
+                        seen[pointer] = occurrence + 1
+                    found.append(self._finding(code, name, violation.message, pointer,
+                                               violation.fix, record, occurrence))
             except Exception as exc:  # a rule bug must not lose the other findings
                 raise RuleCrash(item, record, exc) from exc
         if self._fallbacks and found:

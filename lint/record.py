@@ -39,7 +39,7 @@ class Record:
     computed once too, through :meth:`memo`.
     """
 
-    __slots__ = ("_fields", "_key", "_memo", "_strings", "data", "locate", "origin",
+    __slots__ = ("_fields", "_key", "_memo", "_present", "_strings", "data", "locate", "origin",
                  "profile")
 
     def __init__(
@@ -57,6 +57,27 @@ class Record:
         self._key: str | None = None
         self._strings: list[tuple[str, str]] | None = None
         self._memo: dict[str, Any] = {}
+        self._present: frozenset[str] | None = None
+
+    def present(self) -> frozenset[str]:
+        """The canonical fields the record has (a null value counts: the key is there).
+
+        Computed once per record, from the profile's pointers: the engine skips the rules
+        that read none of these. A one-token pointer (most of them) is a plain key test.
+        """
+        if self._present is None:
+            data = self.data
+            if isinstance(data, dict):
+                found = []
+                for name, keys, nested in _presence_plan(self.profile):
+                    if any(map(data.__contains__, keys)) or any(
+                            _lookup(data, pointer) is not _MISSING for pointer in nested):
+                        found.append(name)
+                self._present = frozenset(found)
+            else:
+                self._present = frozenset(
+                    name for name in self.profile.fields if self.field(name) is not None)
+        return self._present
 
     def field(self, name: str) -> Field | None:
         """The canonical field ``name`` if the record has it (its value may be null)."""
@@ -119,6 +140,28 @@ class Record:
 
 def _normalise_key(name: str, value: str) -> str:
     return doi_key(value) if name == "doi" else value.strip()
+
+
+_Presence = tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]
+_PRESENCE_PLANS: dict[int, tuple[Profile, _Presence]] = {}
+
+
+def _presence_plan(profile: Profile) -> _Presence:
+    """Per canonical field of ``profile``: the top-level keys of its one-token pointers and
+    its other pointers. Kept per profile object (a profile is immutable, but holds a dict,
+    so it is not hashable: the cache is keyed by identity and checks it)."""
+    entry = _PRESENCE_PLANS.get(id(profile))
+    if entry is not None and entry[0] is profile:
+        return entry[1]
+    if len(_PRESENCE_PLANS) > 64:  # profiles built on the fly (tests, user configs)
+        _PRESENCE_PLANS.clear()
+    plan = []
+    for name, pointers in profile.fields.items():
+        keys = tuple(_tokens(p)[0] for p in pointers if len(_tokens(p)) == 1)
+        nested = tuple(p for p in pointers if len(_tokens(p)) != 1)
+        plan.append((name, keys, nested))
+    _PRESENCE_PLANS[id(profile)] = (profile, tuple(plan))
+    return tuple(plan)
 
 
 @cache

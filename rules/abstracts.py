@@ -20,7 +20,7 @@ from biblint.domain.markup import (
 from biblint.domain.show import excerpt, shown
 from biblint.model import Fix, Violation, join_pointer, lookup
 from biblint.record import Record
-from biblint.registry import Context, rule
+from biblint.registry import RECORD, Context, rule
 
 MARKUP_ABSTRACT = "abstract-markup"
 """Profile convention: the shape keeps its abstract as markup by specification (Crossref's
@@ -102,7 +102,7 @@ def _abstract(record: Record) -> tuple[str, str] | None:
     return found.pointer, found.value
 
 
-@rule("ABS001", "abstract-markup", severity="error", fix="safe")
+@rule("ABS001", "abstract-markup", severity="error", fix="safe", reads=("abstract",))
 def abstract_markup(record: Record, ctx: Context) -> Iterator[Violation]:
     """The abstract holds HTML or JATS markup.
 
@@ -147,7 +147,7 @@ def abstract_markup(record: Record, ctx: Context) -> Iterator[Violation]:
     yield Violation(f"abstract contains markup ({shown})", pointer, fix)
 
 
-@rule("ABS002", "abstract-unbalanced-markup", severity="error", fix="safe")
+@rule("ABS002", "abstract-unbalanced-markup", severity="error", fix="safe", reads=("abstract",))
 def abstract_unbalanced_markup(record: Record, ctx: Context) -> Iterator[Violation]:
     """The abstract's markup does not balance: a tag is opened more often than closed.
 
@@ -213,7 +213,7 @@ def _unglue(text: str, matches: list[regex.Match[str]]) -> str:
     return "".join(out)
 
 
-@rule("ABS003", "abstract-glued-heading", severity="warning", fix="unsafe")
+@rule("ABS003", "abstract-glued-heading", severity="warning", fix="unsafe", reads=("abstract",))
 def abstract_glued_heading(record: Record, ctx: Context) -> Iterator[Violation]:
     """A structured-abstract heading is glued to the text around it.
 
@@ -319,7 +319,8 @@ def _is_sentence_end(text: str, dot: int) -> bool:
     return _PROSE_AFTER_RE.match(text, after.end()) is not None
 
 
-@rule("ABS004", "abstract-missing-sentence-space", severity="warning", fix="unsafe")
+@rule("ABS004", "abstract-missing-sentence-space", severity="warning", fix="unsafe",
+      reads=("abstract",))
 def abstract_missing_sentence_space(record: Record, ctx: Context) -> Iterator[Violation]:
     """A sentence ends and the next begins with no space between them.
 
@@ -399,7 +400,7 @@ _LABEL_RE = regex.compile(
 _LETTER_RE = regex.compile(r"[\p{L}\p{N}]")
 
 
-@rule("ABS005", "abstract-leading-label", severity="warning", fix="safe")
+@rule("ABS005", "abstract-leading-label", severity="warning", fix="safe", reads=("abstract",))
 def abstract_leading_label(record: Record, ctx: Context) -> Iterator[Violation]:
     """The abstract starts with the label `Abstract` or `Summary`.
 
@@ -477,7 +478,7 @@ def _absent_fix(record: Record, pointer: str, title: str) -> Fix | None:
     return Fix.replace(pointer, None, f"{title} (null)")
 
 
-@rule("ABS006", "abstract-placeholder", severity="warning", fix="safe")
+@rule("ABS006", "abstract-placeholder", severity="warning", fix="safe", reads=("abstract",))
 def abstract_placeholder(record: Record, ctx: Context) -> Iterator[Violation]:
     """The abstract is a placeholder such as "No abstract available".
 
@@ -552,7 +553,7 @@ def _stripped(text: str) -> str:
     return strip_markup(text)
 
 
-@rule("ABS007", "abstract-truncated", severity="warning")
+@rule("ABS007", "abstract-truncated", severity="warning", reads=("abstract",))
 def abstract_truncated(record: Record, ctx: Context) -> Iterator[Violation]:
     """The abstract looks cut off.
 
@@ -632,7 +633,8 @@ def _boilerplate_start(text: str) -> int | None:
     return None
 
 
-@rule("ABS008", "abstract-copyright-boilerplate", severity="warning", fix="unsafe")
+@rule("ABS008", "abstract-copyright-boilerplate", severity="warning", fix="unsafe",
+      reads=("abstract",))
 def abstract_copyright_boilerplate(record: Record, ctx: Context) -> Iterator[Violation]:
     """The abstract ends with a copyright statement or publisher boilerplate.
 
@@ -679,7 +681,7 @@ def abstract_copyright_boilerplate(record: Record, ctx: Context) -> Iterator[Vio
                     f"({shown(plain[start:], 40)})", pointer, fix)
 
 
-@rule("ABS009", "inverted-index-positions", severity="warning")
+@rule("ABS009", "inverted-index-positions", severity="warning", reads=RECORD)
 def inverted_index_positions(record: Record, ctx: Context) -> Iterator[Violation]:
     """An OpenAlex `abstract_inverted_index` does not hold each position 0..n-1 exactly once.
 
@@ -754,7 +756,7 @@ _LANGUAGE_NAMES = {
 }
 
 
-@rule("ABS010", "abstract-two-languages", severity="warning")
+@rule("ABS010", "abstract-two-languages", severity="warning", reads=("abstract",))
 def abstract_two_languages(record: Record, ctx: Context) -> Iterator[Violation]:
     """The abstract holds two languages one after the other.
 
@@ -796,7 +798,7 @@ def abstract_two_languages(record: Record, ctx: Context) -> Iterator[Violation]:
                     f"({excerpt(plain, offset, offset + 20, 0, 0)})", pointer)
 
 
-@rule("ABS011", "abstract-equals-title", severity="warning")
+@rule("ABS011", "abstract-equals-title", severity="warning", reads=("abstract", "title"))
 def abstract_equals_title(record: Record, ctx: Context) -> Iterator[Violation]:
     """The abstract is the title again.
 

@@ -31,7 +31,7 @@ from biblint.domain.pages import article_number_reason
 from biblint.domain.spacing import keep_outer_space
 from biblint.model import Fix, Violation
 from biblint.record import Record
-from biblint.registry import Context, Option, rule
+from biblint.registry import RECORD, Context, Option, rule
 
 from .pages import record_is_article
 
@@ -171,7 +171,7 @@ _FORM_PROBLEMS = {
 }
 
 
-@rule("DATE001", "date-format", severity="warning", fix="safe")
+@rule("DATE001", "date-format", severity="warning", fix="safe", reads=RECORD)
 def date_format(record: Record, ctx: Context) -> Iterator[Violation]:
     """A date is not written as ISO 8601 `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
 
@@ -265,7 +265,7 @@ def _date_parts_format(item: _DateField, csl: bool, crossref: bool) -> Iterator[
         yield Violation(f"{item.label} date-parts hold numbers as strings", pointer, fix)
 
 
-@rule("DATE002", "date-impossible", severity="error")
+@rule("DATE002", "date-impossible", severity="error", reads=RECORD)
 def date_impossible(record: Record, ctx: Context) -> Iterator[Violation]:
     """A date does not exist in the calendar (`2025-02-30`, month 13).
 
@@ -323,6 +323,7 @@ def _today(ctx: Context) -> datetime.date:
             None, {"type": ["string", "null"], "format": "date"},
             "The date to compare with (YYYY-MM-DD); today's date when null."),
     },
+    reads=RECORD,
 )
 def date_in_future(record: Record, ctx: Context) -> Iterator[Violation]:
     """A publication date lies in the future, beyond a tolerance.
@@ -405,6 +406,7 @@ def _future(date: PartialDate, today: datetime.date, tolerance: int) -> str:
             ["1900-01-01", "1970-01-01"], {"type": "array", "items": {"type": "string"}},
             "Full dates that are placeholders of software rather than publication dates."),
     },
+    reads=RECORD,
 )
 def date_implausible(record: Record, ctx: Context) -> Iterator[Violation]:
     """A date is a placeholder or too early for the work.
@@ -479,7 +481,8 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-@rule("DATE005", "epub-model-inconsistent", severity="warning")
+@rule("DATE005", "epub-model-inconsistent", severity="warning",
+      reads=("doi", "epub_date", "pages", "pub_model", "publication_date"))
 def epub_model_inconsistent(record: Record, ctx: Context) -> Iterator[Violation]:
     """The NLM publication model and the epub date contradict each other.
 
@@ -550,7 +553,7 @@ def _epub_after_print(epub: object, printed: object) -> str:
             f"{_shown(printed.strip())} (PubModel Print-Electronic: online first)")
 
 
-@rule("DATE006", "crossref-system-date", severity="warning")
+@rule("DATE006", "crossref-system-date", severity="warning", reads=RECORD)
 def crossref_system_date(record: Record, ctx: Context) -> Iterator[Violation]:
     """Crossref's `issued` is a system date (`created`, `deposited`, `indexed`).
 
@@ -601,7 +604,7 @@ def crossref_system_date(record: Record, ctx: Context) -> Iterator[Violation]:
             return
 
 
-@rule("DATE007", "date-january-first", severity="info")
+@rule("DATE007", "date-january-first", severity="info", reads=("publication_date",))
 def date_january_first(record: Record, ctx: Context) -> Iterator[Violation]:
     """A 1 January publication date may stand for the year only (OpenAlex).
 
@@ -642,7 +645,7 @@ def date_january_first(record: Record, ctx: Context) -> Iterator[Violation]:
                         "only (written as 1 January)", found.pointer)
 
 
-@rule("DATE009", "date-free-text", severity="warning", fix="unsafe")
+@rule("DATE009", "date-free-text", severity="warning", fix="unsafe", reads=RECORD)
 def date_free_text(record: Record, ctx: Context) -> Iterator[Violation]:
     """A date field holds a date range or a season in free text (`1998 Dec-1999 Jan`).
 

@@ -122,7 +122,7 @@ def _first_author_family(record: Record) -> str:
 
 
 @rule("DUP001", "duplicate-doi", severity="warning", options={"max-keys": _MAX_KEYS},
-      scope="run")
+      scope="run", reads=("doi",))
 def duplicate_doi(record: Record, ctx: Context) -> Iterator[Violation]:
     """Two records of the run have the same DOI (after normalisation).
 
@@ -156,7 +156,7 @@ def duplicate_doi(record: Record, ctx: Context) -> Iterator[Violation]:
 
 
 @rule("DUP002", "duplicate-title", severity="info", options={"max-keys": _MAX_KEYS},
-      scope="run")
+      scope="run", reads=("authors", "doi", "issued", "publication_date", "title", "year"))
 def duplicate_title(record: Record, ctx: Context) -> Iterator[Violation]:
     """Two records have the same title, first author and year (±1) but different DOIs.
 
@@ -210,7 +210,7 @@ def duplicate_title(record: Record, ctx: Context) -> Iterator[Violation]:
 
 
 @rule("DUP003", "pmid-doi-conflict", severity="warning", options={"max-keys": _MAX_KEYS},
-      scope="run")
+      scope="run", reads=("doi", "pmid"))
 def pmid_doi_conflict(record: Record, ctx: Context) -> Iterator[Violation]:
     """The same PubMed id appears with two different DOIs, or one DOI with two PMIDs.
 
@@ -252,7 +252,7 @@ def pmid_doi_conflict(record: Record, ctx: Context) -> Iterator[Violation]:
 
 
 @rule("DUP005", "duplicate-abstract", severity="warning", options={"max-keys": _MAX_KEYS},
-      scope="run")
+      scope="run", reads=("abstract", "doi"))
 def duplicate_abstract(record: Record, ctx: Context) -> Iterator[Violation]:
     """Two records with different DOIs have the same abstract.
 
@@ -294,7 +294,7 @@ def _tokens(key: str) -> frozenset[str]:
 
 
 @rule("DUP004", "doi-title-conflict", severity="warning", options={"max-keys": _MAX_KEYS},
-      scope="run")
+      scope="run", reads=("doi", "title"))
 def doi_title_conflict(record: Record, ctx: Context) -> Iterator[Violation]:
     """Two records with the same DOI have clearly different titles.
 

@@ -13,7 +13,7 @@ from stdnum import issn
 
 from biblint.model import Violation
 from biblint.record import Record
-from biblint.registry import Context, rule
+from biblint.registry import RECORD, Context, rule
 
 from .records import is_deleted_doi
 
@@ -65,7 +65,7 @@ def _issns(record: Record) -> list[str]:
     return found
 
 
-@rule("JRN001", "journal-name-varies", severity="info", scope="run")
+@rule("JRN001", "journal-name-varies", severity="info", scope="run", reads=RECORD)
 def journal_name_varies(record: Record, ctx: Context) -> Iterator[Violation]:
     """One ISSN goes with different journal names across the records of a run.
 
@@ -139,7 +139,7 @@ _CITATION_RE = regex.compile(
 )
 
 
-@rule("JRN003", "container-title-has-citation", severity="warning")
+@rule("JRN003", "container-title-has-citation", severity="warning", reads=("container",))
 def container_title_has_citation(record: Record, ctx: Context) -> Iterator[Violation]:
     """The container title carries volume, issue, year or pages.
 
@@ -211,7 +211,7 @@ def _present(value: object) -> bool:
     return value is not None and not (isinstance(value, str) and not value.strip())
 
 
-@rule("JRN004", "journal-metric-invalid", severity="warning")
+@rule("JRN004", "journal-metric-invalid", severity="warning", reads=RECORD)
 def journal_metric_invalid(record: Record, ctx: Context) -> Iterator[Violation]:
     """A journal metric of the aggregator is out of range, or has no year.
 
@@ -274,7 +274,7 @@ def _category(data: dict[str, Any], key: str) -> str | None:
     return text or None
 
 
-@rule("JRN005", "journal-category-inconsistent", severity="warning", scope="run")
+@rule("JRN005", "journal-category-inconsistent", severity="warning", scope="run", reads=RECORD)
 def journal_category_inconsistent(record: Record, ctx: Context) -> Iterator[Violation]:
     """The aggregator's subject-category code and label disagree.
 

@@ -20,7 +20,7 @@ from biblint.domain.doi import strip_doi_prefix
 from biblint.model import Fix, Violation
 from biblint.profiles import load_schema
 from biblint.record import Record
-from biblint.registry import Context, rule
+from biblint.registry import RECORD, Context, rule
 
 PUBMED_TYPES = frozenset({
     "Adaptive Clinical Trial", "Address", "Autobiography", "Bibliography", "Biography",
@@ -223,7 +223,7 @@ def _expected_vocabulary(record: Record) -> tuple[str, str] | None:
     return expected
 
 
-@rule("PT001", "publication-type-vocabulary", severity="warning", fix="safe")
+@rule("PT001", "publication-type-vocabulary", severity="warning", fix="safe", reads=RECORD)
 def publication_type_vocabulary(record: Record, ctx: Context) -> Iterator[Violation]:
     """A work type is not a term of the vocabulary its shape uses.
 
@@ -341,7 +341,8 @@ def _claim(record: Record, kind: str) -> tuple[str, str] | None:
     return None
 
 
-@rule("PT002", "publication-type-contradicts-text", severity="warning")
+@rule("PT002", "publication-type-contradicts-text", severity="warning",
+      reads=("abstract", "publication_types", "title", "type"))
 def publication_type_contradicts_text(record: Record, ctx: Context) -> Iterator[Violation]:
     """The title or abstract says the work is a review or a case report; its types do not.
 
@@ -431,7 +432,8 @@ NOTICE_TYPES: Mapping[str, Mapping[str, frozenset[str]]] = {
 a notice typed as an article is as right as those vocabularies allow."""
 
 
-@rule("PT003", "notice-typed-as-article", severity="warning")
+@rule("PT003", "notice-typed-as-article", severity="warning",
+      reads=("publication_types", "title", "type"))
 def notice_typed_as_article(record: Record, ctx: Context) -> Iterator[Violation]:
     """An erratum, retraction notice or comment is typed as a research article.
 
@@ -515,7 +517,7 @@ def preprint_doi(doi: str) -> bool:
     return bare.startswith(PREPRINT_PREFIXES) or _BIORXIV_RE.fullmatch(bare) is not None
 
 
-@rule("PT004", "preprint-doi-journal-venue", severity="warning")
+@rule("PT004", "preprint-doi-journal-venue", severity="warning", reads=("container", "doi"))
 def preprint_doi_journal_venue(record: Record, ctx: Context) -> Iterator[Violation]:
     """A preprint server's DOI sits in a record that names a journal as its venue.
 

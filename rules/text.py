@@ -21,7 +21,7 @@ from biblint.domain.show import excerpt
 from biblint.domain.tex import tex_construct_text, tex_spans
 from biblint.model import Fix, Violation, join_pointer
 from biblint.record import Record
-from biblint.registry import Context, rule
+from biblint.registry import RECORD, STRINGS, Context, rule
 
 MARKUP_ABSTRACT = "abstract-markup"
 """Profile convention: the abstract is markup by specification (Crossref's JATS)."""
@@ -154,7 +154,7 @@ def _codepoint(char: str) -> str:
     return f"U+{ord(char):04X}"
 
 
-@rule("TXT001", "mojibake", severity="error", fix="unsafe")
+@rule("TXT001", "mojibake", severity="error", fix="unsafe", reads=STRINGS)
 def mojibake(record: Record, ctx: Context) -> Iterator[Violation]:
     """Text was decoded with the wrong character encoding (mojibake).
 
@@ -198,7 +198,7 @@ def mojibake(record: Record, ctx: Context) -> Iterator[Violation]:
                         f"{excerpt(fixed, start, start + 1, 6, 6)}", pointer, fix)
 
 
-@rule("TXT002", "replacement-character", severity="error")
+@rule("TXT002", "replacement-character", severity="error", reads=STRINGS)
 def replacement_character(record: Record, ctx: Context) -> Iterator[Violation]:
     """Text holds U+FFFD, the replacement character: characters were lost.
 
@@ -233,7 +233,7 @@ def replacement_character(record: Record, ctx: Context) -> Iterator[Violation]:
                         f"{more}", pointer)
 
 
-@rule("TXT003", "not-nfc", severity="warning", fix="safe")
+@rule("TXT003", "not-nfc", severity="warning", fix="safe", reads=STRINGS)
 def not_nfc(record: Record, ctx: Context) -> Iterator[Violation]:
     """Text is not in Unicode Normalization Form C.
 
@@ -286,7 +286,7 @@ def _format_chars(value: str) -> list[int]:
     return spots
 
 
-@rule("TXT004", "invisible-format-character", severity="warning", fix="safe")
+@rule("TXT004", "invisible-format-character", severity="warning", fix="safe", reads=STRINGS)
 def invisible_format_character(record: Record, ctx: Context) -> Iterator[Violation]:
     """Text holds an invisible format character: zero-width space, BOM, word joiner, soft
     hyphen.
@@ -344,7 +344,7 @@ def _remove_controls(value: str, *, keep_c1: bool) -> str:
     return _CONTROL_RE.sub(replace, value)
 
 
-@rule("TXT005", "control-character", severity="error", fix="safe")
+@rule("TXT005", "control-character", severity="error", fix="safe", reads=STRINGS)
 def control_character(record: Record, ctx: Context) -> Iterator[Violation]:
     """Text holds a control character.
 
@@ -422,7 +422,7 @@ def _normalise_space(value: str, multiline: bool) -> str:
     return stripped if multiline else _COLLAPSE_RE.sub(" ", stripped)
 
 
-@rule("TXT006", "stray-whitespace", severity="warning", fix="safe")
+@rule("TXT006", "stray-whitespace", severity="warning", fix="safe", reads=STRINGS)
 def stray_whitespace(record: Record, ctx: Context) -> Iterator[Violation]:
     """Text has leading or trailing whitespace, or line breaks, tabs or double spaces in a
     single-line field.
@@ -513,7 +513,7 @@ def _kept_space(value: str, pos: int) -> bool:
     )
 
 
-@rule("TXT007", "odd-space", severity="info", fix="unsafe")
+@rule("TXT007", "odd-space", severity="info", fix="unsafe", reads=STRINGS)
 def odd_space(record: Record, ctx: Context) -> Iterator[Violation]:
     """A title or a person's name holds a no-break or typographic space.
 
@@ -570,7 +570,7 @@ def odd_space(record: Record, ctx: Context) -> Iterator[Violation]:
                         f"{_escaped(value[max(0, spots[0] - 8): spots[0] + 8])}", pointer, fix)
 
 
-@rule("TXT008", "latin-ligature", severity="warning", fix="safe")
+@rule("TXT008", "latin-ligature", severity="warning", fix="safe", reads=STRINGS)
 def latin_ligature(record: Record, ctx: Context) -> Iterator[Violation]:
     """Text holds a Latin typographic ligature character (`ﬁ`, `ﬂ`, `ﬀ`, `ﬃ`, `ﬄ`, `ﬅ`, `ﬆ`).
 
@@ -624,7 +624,7 @@ def _listed(items: list[str]) -> str:
     return ", ".join(distinct[:3]) + (", …" if len(distinct) > 3 else "")
 
 
-@rule("TXT009", "html-entity", severity="warning", fix="safe")
+@rule("TXT009", "html-entity", severity="warning", fix="safe", reads=(STRINGS, RECORD))
 def html_entity(record: Record, ctx: Context) -> Iterator[Violation]:
     """Plain text holds HTML character references (`&amp;`, `&#8217;`, `&eacute;`).
 
@@ -716,7 +716,7 @@ def _tex_exempt(pointer: str, value: str) -> bool:
     return ("tex-math" in value or "annotation" in value) and has_markup(value)
 
 
-@rule("TXT010", "latex-markup", severity="warning", fix="unsafe")
+@rule("TXT010", "latex-markup", severity="warning", fix="unsafe", reads=STRINGS)
 def latex_markup(record: Record, ctx: Context) -> Iterator[Violation]:
     """A field outside BibTeX holds TeX markup (`\\'{e}`, `{\\"o}`, `$\\alpha$`, `\\textit{}`).
 
@@ -777,7 +777,7 @@ def latex_markup(record: Record, ctx: Context) -> Iterator[Violation]:
         yield Violation(f"TeX markup ({shown})", pointer, fix)
 
 
-@rule("TXT011", "private-or-unassigned-codepoint", severity="warning")
+@rule("TXT011", "private-or-unassigned-codepoint", severity="warning", reads=STRINGS)
 def private_or_unassigned_codepoint(record: Record, ctx: Context) -> Iterator[Violation]:
     """Text holds a private-use, unassigned or surrogate code point.
 
