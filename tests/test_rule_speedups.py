@@ -1,0 +1,61 @@
+"""Fast paths of the rules against the plain forms they replace: same results, always.
+
+Each hot rule's shortcut (a scan that finds where a pattern can match before trying it, a
+cheap test that proves a value cannot hold a defect) is held here to the straightforward
+computation it stands for, on texts built to hit the edges (Hypothesis) and on the seed-shaped
+bench records.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from biblint.rules import abstracts
+
+from .conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+from records import make_records
+
+BENCH_TEXTS = [value for record in make_records(60) for value in record.values()
+               if isinstance(value, str)]
+
+# Pieces that make glued headings, sentence ends and their look-alikes.
+PIECES = st.sampled_from([
+    "Results", "RESULTS", "Methods", "Background", "Clinical Impact", "Key Points", "Aim",
+    "Summary", "SUMMARY", "Abstract", "Conclusions", "CONCLUSIONS", "Design/Methodology/Approach",
+    ".", "!", "?", " ", "\t", "\n", ">", "<p>", "The", "This", "Él", "É", "a", "x.", "e.g.",
+    "1.5", ")", "Th", "..", ">R", "\nA", "ab", "Ab", "ǅa", "www.", "/", "Co",
+])
+TEXTS = st.one_of(st.lists(PIECES, max_size=16).map("".join), st.text(max_size=40))
+
+
+def _glued_reference(text: str) -> list[tuple[tuple[int, int], dict[str, str | None]]]:
+    return [(m.span(), m.groupdict()) for m in abstracts._GLUED_HEADING_RE.finditer(text)
+            if not (m.start() == 0 and m["heading"].lower() in abstracts._LABEL_WORDS)]
+
+
+def _glued_fast(text: str) -> list[tuple[tuple[int, int], dict[str, str | None]]]:
+    abstracts._glued_headings.cache_clear()
+    return [(m.span(), m.groupdict()) for m in abstracts._glued_headings(text)]
+
+
+@given(TEXTS)
+def test_glued_headings_are_the_patterns_matches(text):
+    assert _glued_fast(text) == _glued_reference(text)
+
+
+@given(TEXTS)
+def test_glued_dots_are_the_patterns_matches(text):
+    expected = [m.start() for m in abstracts._MISSING_SPACE_RE.finditer(text)]
+    assert abstracts._glued_dots(text) == expected
+
+
+def test_fast_paths_agree_on_bench_texts():
+    for text in BENCH_TEXTS:
+        assert _glued_fast(text) == _glued_reference(text)
+        assert abstracts._glued_dots(text) == [
+            m.start() for m in abstracts._MISSING_SPACE_RE.finditer(text)]
