@@ -59,3 +59,32 @@ def test_fast_paths_agree_on_bench_texts():
         assert _glued_fast(text) == _glued_reference(text)
         assert abstracts._glued_dots(text) == [
             m.start() for m in abstracts._MISSING_SPACE_RE.finditer(text)]
+
+
+def _fresh_strip_once(text: str) -> str:
+    """``markup._strip_once`` as it was: a new parser and target for every text."""
+    from lxml import etree
+
+    from biblint.domain import markup
+
+    target = markup._TextTarget()
+    parser = etree.HTMLParser(target=target, recover=True, no_network=True,
+                              remove_comments=True, remove_pis=True, default_doctype=False)
+    parser.feed(markup._prepare(text))
+    result = parser.close()
+    return result if isinstance(result, str) else ""
+
+
+MARKUP = st.lists(st.sampled_from([
+    "<p>", "</p>", "<i>", "</i>", "<sup>", "</sup>", "<jats:title>", "</jats:title>", "<br/>",
+    "<mml:msup>", "</mml:msup>", "<mml:mi>", "</mml:mi>", "&amp;", "&eacute;", "&", "<", ">",
+    "<!--", "-->", "text ", "10", "\n", "  ", "<div>", "</div>", "<li>", "<script>", "x",
+]), max_size=20).map("".join)
+
+
+@given(st.lists(MARKUP, min_size=1, max_size=4))
+def test_reused_parser_strips_as_a_fresh_one(texts):
+    from biblint.domain import markup
+
+    for text in texts:  # several texts in a row: nothing of one leaks into the next
+        assert markup._strip_once(text) == _fresh_strip_once(text)

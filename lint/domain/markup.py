@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import functools
 import html
+import threading
 import unicodedata
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -290,6 +291,10 @@ class _TextTarget:
     """
 
     def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the previous text (the target is reused, with its parser)."""
         self.segments: list[tuple[int, str]] = []
         """(break level before, text) per non-empty segment: 2 blank line, 1 newline."""
         self.buffer: list[str] = []
@@ -370,18 +375,41 @@ class _TextTarget:
         return "".join(parts)
 
 
+class _Parsers(threading.local):
+    """One parser and target per thread, reused for every strip: setting up lxml's parser
+    context for a new target (it inspects the target's methods) cost a third of a strip.
+    lxml parsers are not thread-safe, hence one per thread."""
+
+    def __init__(self) -> None:
+        self.pair: tuple[Any, _TextTarget] | None = None
+
+    def get(self) -> tuple[Any, _TextTarget]:
+        if self.pair is None:
+            target = _TextTarget()
+            parser = etree.HTMLParser(
+                target=target,
+                recover=True,
+                no_network=True,
+                remove_comments=True,
+                remove_pis=True,
+                default_doctype=False,
+            )
+            self.pair = (parser, target)
+        return self.pair
+
+
+_PARSERS = _Parsers()
+
+
 def _strip_once(text: str) -> str:
-    target = _TextTarget()
-    parser = etree.HTMLParser(
-        target=target,
-        recover=True,
-        no_network=True,
-        remove_comments=True,
-        remove_pis=True,
-        default_doctype=False,
-    )
-    parser.feed(_prepare(text))
-    result = parser.close()
+    parser, target = _PARSERS.get()
+    target.reset()
+    try:
+        parser.feed(_prepare(text))
+        result = parser.close()
+    except BaseException:
+        _PARSERS.pair = None  # never reuse a parser left in an unknown state
+        raise
     return result if isinstance(result, str) else ""
 
 
