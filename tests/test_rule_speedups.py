@@ -88,3 +88,10 @@ def test_reused_parser_strips_as_a_fresh_one(texts):
 
     for text in texts:  # several texts in a row: nothing of one leaks into the next
         assert markup._strip_once(text) == _fresh_strip_once(text)
+
+
+@given(st.text(alphabet=" \t\n\r\f\v\xa0\u2009ab", max_size=12))
+def test_collapse_html_space_is_the_pattern(text):
+    from biblint.domain import markup
+
+    assert markup.collapse_html_space(text) == markup._SPACE_RE.sub(" ", text)

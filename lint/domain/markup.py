@@ -125,6 +125,19 @@ _SURROGATE_RE = regex.compile(r"[\ud800-\udfff]")
 # HTML's whitespace (not NBSP or thin spaces, which carry meaning in text).
 _SPACE_RE = regex.compile(r"[ \t\n\r\f\v]++")
 
+_COLLAPSED = ("  ", "\t", "\n", "\r", "\f", "\v")
+"""What ``_SPACE_RE`` could change: a text with none of these has single spaces only."""
+
+
+def collapse_html_space(text: str) -> str:
+    """Every run of HTML whitespace as one space (``_SPACE_RE.sub(" ", text)``); a text
+    that has none to collapse is told by six scans in C and returned as it is."""
+    for probe in _COLLAPSED:
+        if probe in text:
+            return _SPACE_RE.sub(" ", text)
+    return text
+
+
 MAX_PASSES = 20
 """Parses :func:`strip_markup` makes before falling back (only nested escapes need > 1)."""
 
@@ -309,7 +322,7 @@ class _TextTarget:
                ) -> None:
         if self.captured:  # a block inside a superscript: keep it inline
             return
-        text = _SPACE_RE.sub(" ", "".join(self.buffer)).strip()
+        text = collapse_html_space("".join(self.buffer)).strip()
         self.buffer.clear()
         if text:
             self.segments.append((self.pending, text))
