@@ -68,11 +68,23 @@ class Record:
         if self._present is None:
             data = self.data
             if isinstance(data, dict):
+                # Each field is looked up here, once, and kept for :meth:`field`.
+                fields = self._fields
                 found = []
-                for name, keys, nested in _presence_plan(self.profile):
-                    if any(map(data.__contains__, keys)) or any(
-                            _lookup(data, pointer) is not _MISSING for pointer in nested):
-                        found.append(name)
+                for name, pointers in _presence_plan(self.profile):
+                    if name in fields:
+                        if fields[name] is not None:
+                            found.append(name)
+                        continue
+                    hit: Field | None = None
+                    for pointer, key in pointers:
+                        value = data.get(key, _MISSING) if key is not None else _lookup(
+                            data, pointer)
+                        if value is not _MISSING:
+                            hit = Field(name, pointer, value)
+                            found.append(name)
+                            break
+                    fields[name] = hit
                 self._present = frozenset(found)
             else:
                 self._present = frozenset(
@@ -142,26 +154,26 @@ def _normalise_key(name: str, value: str) -> str:
     return doi_key(value) if name == "doi" else value.strip()
 
 
-_Presence = tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]
+_Presence = tuple[tuple[str, tuple[tuple[str, str | None], ...]], ...]
 _PRESENCE_PLANS: dict[int, tuple[Profile, _Presence]] = {}
 
 
 def _presence_plan(profile: Profile) -> _Presence:
-    """Per canonical field of ``profile``: the top-level keys of its one-token pointers and
-    its other pointers. Kept per profile object (a profile is immutable, but holds a dict,
-    so it is not hashable: the cache is keyed by identity and checks it)."""
+    """Per canonical field of ``profile``: its pointers in order, each with its key when it
+    is a one-token pointer (most are: a plain ``dict.get``). Kept per profile object (a
+    profile is immutable, but holds a dict, so it is not hashable: the cache is keyed by
+    identity and checks it)."""
     entry = _PRESENCE_PLANS.get(id(profile))
     if entry is not None and entry[0] is profile:
         return entry[1]
     if len(_PRESENCE_PLANS) > 64:  # profiles built on the fly (tests, user configs)
         _PRESENCE_PLANS.clear()
-    plan = []
-    for name, pointers in profile.fields.items():
-        keys = tuple(_tokens(p)[0] for p in pointers if len(_tokens(p)) == 1)
-        nested = tuple(p for p in pointers if len(_tokens(p)) != 1)
-        plan.append((name, keys, nested))
-    _PRESENCE_PLANS[id(profile)] = (profile, tuple(plan))
-    return tuple(plan)
+    plan = tuple(
+        (name, tuple((p, _tokens(p)[0] if len(_tokens(p)) == 1 else None) for p in pointers))
+        for name, pointers in profile.fields.items()
+    )
+    _PRESENCE_PLANS[id(profile)] = (profile, plan)
+    return plan
 
 
 @cache
