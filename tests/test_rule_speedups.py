@@ -95,3 +95,17 @@ def test_collapse_html_space_is_the_pattern(text):
     from biblint.domain import markup
 
     assert markup.collapse_html_space(text) == markup._SPACE_RE.sub(" ", text)
+
+
+WORDY = st.lists(st.sampled_from([
+    "the", "of", "and", "les", "des", "der", "und", "el", "los", "het", "een", "il", "della",
+    "que", "não", "study", "We", "THE", "Les", ".", ",", " ", "\n", "l'", "1", "_", "-",
+]), max_size=60).map(" ".join)
+
+
+@given(WORDY)
+def test_ascii_votes_are_the_sentence_blocks_votes(text):
+    from biblint.domain import language
+
+    if text.isascii():
+        assert language._ascii_votes(text) == language._sentence_block(text).votes
