@@ -109,3 +109,31 @@ def test_ascii_votes_are_the_sentence_blocks_votes(text):
 
     if text.isascii():
         assert language._ascii_votes(text) == language._sentence_block(text).votes
+
+
+def _normalise_title_reference(title: str) -> str:
+    import unicodedata
+
+    from biblint.domain.markup import has_markup, strip_markup
+    from biblint.rules import duplicates
+
+    if has_markup(title):
+        title = strip_markup(title)
+    text = unicodedata.normalize("NFKC", title).casefold()
+    text = duplicates._PUNCT.sub(" ", text)
+    return duplicates._SPACE.sub(" ", text).strip()
+
+
+@given(st.one_of(st.text(alphabet=st.characters(max_codepoint=127), max_size=30),
+                 st.text(max_size=20), MARKUP))
+def test_normalise_title_fast_path_is_the_plain_one(title):
+    from biblint.rules import duplicates
+
+    assert duplicates.normalise_title(title) == _normalise_title_reference(title)
+
+
+def test_normalise_title_on_bench_texts():
+    from biblint.rules import duplicates
+
+    for text in BENCH_TEXTS:
+        assert duplicates.normalise_title(text) == _normalise_title_reference(text)
