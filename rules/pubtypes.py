@@ -335,10 +335,22 @@ def _claim(record: Record, kind: str) -> tuple[str, str] | None:
             pattern = _TITLE_REVIEW_RE if where == "title" else _ABSTRACT_REVIEW_RE
         else:
             pattern = _CASE_REPORT_RE
+        if text.isascii() and not _could_claim(text.lower(), kind):
+            continue
         match = pattern.search(text)
         if match is not None:
             return where, match.group().strip(" :.?-–—")
     return None
+
+
+def _could_claim(lower: str, kind: str) -> bool:
+    """Whether the lower-cased ASCII ``lower`` holds the word every match of the claim's
+    patterns spells out (`review`, `overview` or `meta-analysis`; `case`): most texts do not, and the
+    case-insensitive patterns are slow to run over a whole abstract. On ASCII text the
+    patterns' case-insensitive letters are exactly the lower-cased ones."""
+    if kind == "review":
+        return "view" in lower or "meta-analysis" in lower  # review, overview
+    return "case" in lower
 
 
 @rule("PT002", "publication-type-contradicts-text", severity="warning",

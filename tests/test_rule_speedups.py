@@ -137,3 +137,20 @@ def test_normalise_title_on_bench_texts():
 
     for text in BENCH_TEXTS:
         assert duplicates.normalise_title(text) == _normalise_title_reference(text)
+
+
+CLAIMS = st.lists(st.sampled_from([
+    "This", "this", "REVIEW", "review", "Review", "systematic", "meta-analysis", "Meta-Analysis",
+    "overview", "We", "we", "case", "CASE", "report", "Report", "of", "a", "the", "present",
+    ":", ".", " ", "\n", "-", "records", "board", "rare", "ré", "K", "\u212a",
+]), max_size=14).map(" ".join)
+
+
+@given(CLAIMS)
+def test_claim_prefilter_never_hides_a_match(text):
+    from biblint.rules import pubtypes
+
+    for kind, patterns in (("review", (pubtypes._ABSTRACT_REVIEW_RE, pubtypes._TITLE_REVIEW_RE)),
+                           ("case report", (pubtypes._CASE_REPORT_RE,))):
+        if text.isascii() and not pubtypes._could_claim(text.lower(), kind):
+            assert all(p.search(text) is None for p in patterns)
