@@ -122,16 +122,27 @@ def _dates(item: _DateField) -> list[tuple[str, PartialDate, str]]:
     return out
 
 
+def _record_fields(record: Record) -> list[_DateField]:
+    """:func:`_date_fields`, once per record (five rules read them; read-only)."""
+    return record.memo("dates.fields", _date_fields)
+
+
+def _record_dates(record: Record) -> list[tuple[_DateField, list[tuple[str, PartialDate, str]]]]:
+    """Each date field with :func:`_dates` of it, once per record (read-only)."""
+    return record.memo("dates.dates",
+                       lambda r: [(item, _dates(item)) for item in _record_fields(r)])
+
+
 def _each_date(record: Record, *, dated_only: bool
                ) -> Iterator[tuple[_DateField, str, PartialDate, str]]:
     """Every date of the record once: a date repeated in another field (Crossref's
     `issued` and `published` copy `published-print` or `published-online`) is given only at
     its first field. ``dated_only`` leaves out fields that do not date the publication."""
     seen: set[PartialDate] = set()
-    for item in _date_fields(record):
+    for item, dates in _record_dates(record):
         if dated_only and item.role is None:
             continue
-        for pointer, date, shown in _dates(item):
+        for pointer, date, shown in dates:
             if date in seen:
                 continue
             seen.add(date)
@@ -210,7 +221,7 @@ def date_format(record: Record, ctx: Context) -> Iterator[Violation]:
     could be swapped (`05/06/2025`) or the text is not a date.
     """
     csl = record.profile.name == "csl"
-    for item in _date_fields(record):
+    for item in _record_fields(record):
         if item.kind == "parts":
             yield from _date_parts_format(item, csl, record.profile.name == "crossref")
             continue
@@ -674,7 +685,7 @@ def date_free_text(record: Record, ctx: Context) -> Iterator[Violation]:
     the year of the season (`2020`), and the rest is lost. Safe for a CSL-JSON string date:
     it becomes the same range or season in EDTF (`1998-12/1999-01`, `2020-21`).
     """
-    for item in _date_fields(record):
+    for item in _record_fields(record):
         if item.kind == "parts" or not isinstance(item.value, str):
             continue
         text = item.value.strip()
