@@ -3,12 +3,13 @@
     python bench/rules.py [--records 2000] [--top 25] [--exclude REC003]
 
 Times, per record, each rule's ``check`` alone (the generator created and drained, with the
-rule's context set up as the engine does: CPU time of the thread, one pass), and ``Linter.lint_record`` as a
-whole (rules, gating and the loop itself: CPU time, best of ``--repeat`` passes over fresh
-records, so that nothing a record memoised is reused). Prints µs per record: the total
-of all rules except the excluded ones, the heaviest rules, and lint_record without the
-excluded rules. Records come from :func:`records.make_records` (varied values, the seed's
-defects in half of them), so no cache keyed by a value can flatter the figures.
+rule's context set up as the engine does: CPU time of the thread, one pass), and
+``Linter.lint_record`` as a whole (rules, gating and the loop itself: CPU time, best of
+``--repeat`` passes over fresh records, so that nothing a record memoised is reused).
+Prints µs per record: the total of all rules except the excluded ones, the heaviest rules,
+and lint_record without the excluded rules. Records come from :func:`records.make_records`
+(varied values, the seed's defects in half of them), so no cache keyed by a value can
+flatter the figures.
 """
 
 from __future__ import annotations

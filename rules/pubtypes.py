@@ -345,9 +345,9 @@ def _claim(record: Record, kind: str) -> tuple[str, str] | None:
 
 def _could_claim(lower: str, kind: str) -> bool:
     """Whether the lower-cased ASCII ``lower`` holds the word every match of the claim's
-    patterns spells out (`review`, `overview` or `meta-analysis`; `case`): most texts do not, and the
-    case-insensitive patterns are slow to run over a whole abstract. On ASCII text the
-    patterns' case-insensitive letters are exactly the lower-cased ones."""
+    patterns spells out (`review`, `overview` or `meta-analysis`; `case`): most texts do
+    not, and the case-insensitive patterns are slow to run over a whole abstract. On ASCII
+    text the patterns' case-insensitive letters are exactly the lower-cased ones."""
     if kind == "review":
         return "view" in lower or "meta-analysis" in lower  # review, overview
     return "case" in lower

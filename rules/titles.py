@@ -170,12 +170,9 @@ def title_all_caps(record: Record, ctx: Context) -> Iterator[Violation]:
     if len(title) <= ctx.options["min-length"]:
         return
     text = _plain(title)
-    upper = lower = 0
-    for char in text:
-        if char.isupper():
-            upper += 1
-        elif char.islower():
-            lower += 1
+    # Counted in C (a character is never both upper and lower case).
+    upper = sum(map(str.isupper, text))
+    lower = sum(map(str.islower, text))
     cased = upper + lower
     if cased < 10 or upper <= ctx.options["ratio"] * cased:
         return

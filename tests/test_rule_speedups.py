@@ -154,3 +154,34 @@ def test_claim_prefilter_never_hides_a_match(text):
                            ("case report", (pubtypes._CASE_REPORT_RE,))):
         if text.isascii() and not pubtypes._could_claim(text.lower(), kind):
             assert all(p.search(text) is None for p in patterns)
+
+
+def test_no_codepoint_is_both_upper_and_lower_case():
+    """TTL002 counts upper- and lower-case letters with two ``map`` passes."""
+    assert not [c for c in map(chr, range(0x110000)) if c.isupper() and c.islower()]
+
+
+def _comparable_reference(text: str) -> str:
+    import unicodedata
+
+    from biblint.domain import markup
+
+    if "<" in text:
+        text = markup.strip_markup(text)
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return markup._NON_ALNUM_RE.sub(" ", folded).strip()
+
+
+@given(st.one_of(st.text(alphabet=st.characters(max_codepoint=127), max_size=30),
+                 st.text(max_size=20), MARKUP))
+def test_comparable_fast_path_is_the_plain_one(text):
+    from biblint.domain.markup import comparable
+
+    assert comparable(text) == _comparable_reference(text)
+
+
+def test_comparable_on_bench_texts():
+    from biblint.domain.markup import comparable
+
+    for text in BENCH_TEXTS:
+        assert comparable(text) == _comparable_reference(text)

@@ -439,6 +439,9 @@ def _remove_tags(text: str) -> str:
 # --- comparison keys -------------------------------------------------------------------------
 
 _NON_ALNUM_RE = regex.compile(r"[^\p{L}\p{N}]++")
+_ASCII_ALNUM_KEY = bytes(
+    c + 32 if 65 <= c <= 90 else c if 97 <= c <= 122 or 48 <= c <= 57 else 32 for c in range(256))
+""":func:`comparable` of ASCII text: A-Z lower-cased, every byte but a letter or digit a space."""
 
 
 def comparable(text: str) -> str:
@@ -447,5 +450,8 @@ def comparable(text: str) -> str:
     letters and digits turned into one space, ends stripped."""
     if "<" in text:
         text = strip_markup(text)
+    if text.isascii():  # NFKC changes no ASCII, case folding only A-Z: one bytes pass
+        return b" ".join(text.encode("ascii").translate(_ASCII_ALNUM_KEY).split()).decode(
+            "ascii")
     folded = unicodedata.normalize("NFKC", text).casefold()
     return _NON_ALNUM_RE.sub(" ", folded).strip()
