@@ -185,3 +185,13 @@ def test_comparable_on_bench_texts():
 
     for text in BENCH_TEXTS:
         assert comparable(text) == _comparable_reference(text)
+
+
+@given(st.one_of(st.text(max_size=12), st.lists(st.sampled_from(
+    ["if", "IF", "jcr", "_", "year", "YEAR", "Year", "metric", "cas", "ſ", "K", "\u212a", "x"]),
+    max_size=4).map("".join)))
+def test_metric_year_keys_spell_year(key):
+    from biblint.rules import journals
+
+    if journals._METRIC_YEAR_KEY_RE.fullmatch(key):
+        assert "year" in key.lower()
