@@ -195,3 +195,12 @@ def test_metric_year_keys_spell_year(key):
 
     if journals._METRIC_YEAR_KEY_RE.fullmatch(key):
         assert "year" in key.lower()
+
+
+@given(st.one_of(MARKUP, st.text(alphabet="<>/ ab=\"'p:-", max_size=30)))
+def test_known_tags_are_the_patterns_matches(text):
+    from biblint.domain import markup
+
+    expected = [m.span() for m in markup.TAG_RE.finditer(text)
+                if markup.is_known_tag(m["name"])]
+    assert [m.span() for m in markup.known_tags(text)] == expected

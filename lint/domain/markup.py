@@ -153,11 +153,18 @@ def is_known_tag(name: str) -> bool:
 
 def known_tags(text: str) -> Iterator[regex.Match[str]]:
     """The known tags of ``text``, in order (groups `close`, `name`, `selfclose`)."""
-    if "<" not in text:
-        return
-    for match in TAG_RE.finditer(text):
+    # ``TAG_RE.finditer(text)``, tried only at each `<` (``str.find`` scans in C; every match
+    # starts with one and none is empty, so the matches are the same).
+    start = text.find("<")
+    match_at = TAG_RE.match
+    while start >= 0:
+        match = match_at(text, start)
+        if match is None:
+            start = text.find("<", start + 1)
+            continue
         if is_known_tag(match["name"]):
             yield match
+        start = text.find("<", match.end())
 
 
 def has_markup(text: str) -> bool:
