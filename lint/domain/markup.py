@@ -169,6 +169,13 @@ def known_tags(text: str) -> Iterator[regex.Match[str]]:
 
 def has_markup(text: str) -> bool:
     """Whether ``text`` holds at least one known HTML, JATS or MathML tag."""
+    return "<" in text and _has_markup(text)
+
+
+@functools.lru_cache(maxsize=256)
+def _has_markup(text: str) -> bool:
+    """:func:`has_markup` of a text with a `<`, cached: the abstract, title and text rules
+    ask about the same few strings of a record."""
     return next(known_tags(text), None) is not None
 
 
@@ -182,6 +189,13 @@ def tag_counts(text: str) -> dict[str, tuple[int, int]]:
 
     Self-closing tags (`<p/>`) count in neither column; names are in order of first use.
     """
+    return dict(_tag_counts(text)) if "<" in text else {}
+
+
+@functools.lru_cache(maxsize=64)
+def _tag_counts(text: str) -> tuple[tuple[str, tuple[int, int]], ...]:
+    """:func:`tag_counts` as an immutable value, cached (ABS001 and ABS002 count the same
+    abstract's tags); each caller gets its own dict."""
     counts: dict[str, tuple[int, int]] = {}
     for match in known_tags(text):
         name = match["name"].lower()
@@ -191,7 +205,7 @@ def tag_counts(text: str) -> dict[str, tuple[int, int]]:
         elif not match["selfclose"]:
             opened += 1
         counts[name] = (opened, closed)
-    return counts
+    return tuple(counts.items())
 
 
 def markup_tags(text: str) -> list[str]:
