@@ -93,10 +93,9 @@ class Record:
 
     def field(self, name: str) -> Field | None:
         """The canonical field ``name`` if the record has it (its value may be null)."""
-        try:
-            return self._fields[name]
-        except KeyError:
-            pass
+        cached = self._fields.get(name, _MISSING)
+        if cached is not _MISSING:  # no exception for the fields a shape does not map
+            return cached  # type: ignore[return-value]
         found: Field | None = None
         for pointer in self.profile.pointers(name):
             value = _lookup(self.data, pointer)

@@ -122,6 +122,14 @@ def _non_ascii_strings(record: Record) -> list[tuple[str, str]]:
                        lambda r: [(p, v) for p, v in r.strings() if not v.isascii()])
 
 
+def _all_text(record: Record) -> str:
+    """Every string of the record run together, once per record (:meth:`Record.memo`): one
+    scan in C (``"&" in``, ``isprintable()``) tells a rule that no string can hold its
+    defect, so its per-string loop is skipped. Only for tests that cannot be fooled by the
+    joins: a character, not a sequence that two strings could form."""
+    return record.memo("text.all", lambda r: "".join([v for _, v in r.strings()]))
+
+
 def _leave_to_txt001(value: str) -> bool:
     """Whether a string is mojibake: other rules' safe fixes (removing a soft hyphen, an
     NBSP) would destroy the bytes ftfy needs to repair it, so they leave it to TXT001."""
@@ -378,6 +386,8 @@ def control_character(record: Record, ctx: Context) -> Iterator[Violation]:
     mark: `The Lancet`). Unsafe where the string holds other C1 controls: they are removed,
     but they may stand for characters of a lost legacy encoding.
     """
+    if _all_text(record).isprintable():  # no string of the record holds a control character
+        return
     for pointer, value in record.strings():
         if value.isprintable():  # fast: no control character (nor any other Cc, Zs...)
             continue
@@ -658,7 +668,7 @@ def html_entity(record: Record, ctx: Context) -> Iterator[Violation]:
     Unsafe when decoding creates markup (`&lt;i&gt;` becomes `<i>`, which ABS001 or TTL003
     then deal with). References to no character (`&#0;`) are not counted.
     """
-    for pointer, value in record.strings():
+    for pointer, value in record.strings() if "&" in _all_text(record) else ():
         if "&" not in value or _is_export(pointer):
             continue
         mode = _entity_mode(record, pointer, value)
@@ -752,6 +762,9 @@ def latex_markup(record: Record, ctx: Context) -> Iterator[Violation]:
     Reported without a fix when any construct in the string has no certain plain form
     (`$\\mathcal{O}(n)$`, `$T_{eff}$`).
     """
+    text = _all_text(record)
+    if "\\" not in text and "$" not in text:
+        return  # no string of the record holds TeX
     for pointer, value in record.strings():
         if "\\" not in value and "$" not in value:
             continue
