@@ -63,29 +63,25 @@ class Record:
         """The canonical fields the record has (a null value counts: the key is there).
 
         Computed once per record, from the profile's pointers: the engine skips the rules
-        that read none of these. A one-token pointer (most of them) is a plain key test.
+        that read none of these. Fields at one-token pointers (most of them) depend only on
+        the record's keys, which records of one source share: they are kept per key tuple,
+        and only the nested pointers are looked up in each record.
         """
         if self._present is None:
             data = self.data
             if isinstance(data, dict):
-                # Each field is looked up here, once, and kept for :meth:`field`.
-                fields = self._fields
-                found = []
-                for name, pointers in _presence_plan(self.profile):
-                    if name in fields:
-                        if fields[name] is not None:
-                            found.append(name)
-                        continue
-                    hit: Field | None = None
-                    for pointer, key in pointers:
-                        value = data.get(key, _MISSING) if key is not None else _lookup(
-                            data, pointer)
-                        if value is not _MISSING:
-                            hit = Field(name, pointer, value)
-                            found.append(name)
-                            break
-                    fields[name] = hit
-                self._present = frozenset(found)
+                plan = _presence_plan(self.profile)
+                keys = tuple(data)
+                top = plan.by_keys.get(keys)
+                if top is None:
+                    top = frozenset(name for name, wanted in plan.top
+                                    if any(map(data.__contains__, wanted)))
+                    if len(plan.by_keys) >= 256:  # records of many shapes: start over
+                        plan.by_keys.clear()
+                    plan.by_keys[keys] = top
+                nested = [name for name, pointers in plan.nested if name not in top and any(
+                    _lookup(data, pointer) is not _MISSING for pointer in pointers)]
+                self._present = top.union(nested) if nested else top
             else:
                 self._present = frozenset(
                     name for name in self.profile.fields if self.field(name) is not None)
@@ -153,24 +149,38 @@ def _normalise_key(name: str, value: str) -> str:
     return doi_key(value) if name == "doi" else value.strip()
 
 
-_Presence = tuple[tuple[str, tuple[tuple[str, str | None], ...]], ...]
+class _Presence:
+    """How to tell a profile's present fields: per field, the keys of its one-token
+    pointers and its nested pointers; and the fields found at top level per key tuple."""
+
+    __slots__ = ("by_keys", "nested", "top")
+
+    def __init__(self, profile: Profile) -> None:
+        self.top: list[tuple[str, tuple[str, ...]]] = []
+        self.nested: list[tuple[str, tuple[str, ...]]] = []
+        for name, pointers in profile.fields.items():
+            keys = tuple(_tokens(p)[0] for p in pointers if len(_tokens(p)) == 1)
+            deeper = tuple(p for p in pointers if len(_tokens(p)) != 1)
+            if keys:
+                self.top.append((name, keys))
+            if deeper:
+                self.nested.append((name, deeper))
+        self.by_keys: dict[tuple[str, ...], frozenset[str]] = {}
+
+
 _PRESENCE_PLANS: dict[int, tuple[Profile, _Presence]] = {}
 
 
 def _presence_plan(profile: Profile) -> _Presence:
-    """Per canonical field of ``profile``: its pointers in order, each with its key when it
-    is a one-token pointer (most are: a plain ``dict.get``). Kept per profile object (a
-    profile is immutable, but holds a dict, so it is not hashable: the cache is keyed by
-    identity and checks it)."""
+    """The :class:`_Presence` of ``profile``, kept per profile object (a profile is
+    immutable, but holds a dict, so it is not hashable: the cache is keyed by identity and
+    checks it)."""
     entry = _PRESENCE_PLANS.get(id(profile))
     if entry is not None and entry[0] is profile:
         return entry[1]
     if len(_PRESENCE_PLANS) > 64:  # profiles built on the fly (tests, user configs)
         _PRESENCE_PLANS.clear()
-    plan = tuple(
-        (name, tuple((p, _tokens(p)[0] if len(_tokens(p)) == 1 else None) for p in pointers))
-        for name, pointers in profile.fields.items()
-    )
+    plan = _Presence(profile)
     _PRESENCE_PLANS[id(profile)] = (profile, plan)
     return plan
 

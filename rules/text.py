@@ -762,8 +762,8 @@ def latex_markup(record: Record, ctx: Context) -> Iterator[Violation]:
     Reported without a fix when any construct in the string has no certain plain form
     (`$\\mathcal{O}(n)$`, `$T_{eff}$`).
     """
-    text = _all_text(record)
-    if "\\" not in text and "$" not in text:
+    everything = _all_text(record)
+    if "\\" not in everything and "$" not in everything:
         return  # no string of the record holds TeX
     for pointer, value in record.strings():
         if "\\" not in value and "$" not in value:
