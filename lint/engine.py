@@ -160,6 +160,8 @@ class Linter:
                 present is None or not item.gated
                 or not item.reads.isdisjoint(present))  # type: ignore[union-attr]
         ]
+        if len(state.plans) >= 1024:  # records of ever new shapes: memory stays bounded
+            state.plans.clear()
         state.plans[present, ignored] = steps
         return steps
 
