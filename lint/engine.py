@@ -78,6 +78,8 @@ class Linter:
         self._checks = [r for r in self.rules if r.scope != "input"]
         self._fallbacks = frozenset(r.code for r in self._checks if r.fallback)
         self._ignored_cache: dict[str, frozenset[str]] = {}
+        self._chosen: dict[tuple[frozenset[str] | None, frozenset[str]], list[Rule]] = {}
+        """The rules each set of present fields (and ignored codes) calls, for every run."""
 
     # -- configuration ------------------------------------------------------------------
     def _resolve_severity(self) -> dict[str, Severity]:
@@ -152,15 +154,18 @@ class Linter:
             return state.plans[present, ignored]
         except KeyError:
             pass
-        contexts = state.contexts
-        steps = [
-            (item.check, contexts[item.code], item.code, item.name, item)
-            for item in self._checks
-            if item.code not in ignored and (
+        chosen = self._chosen.get((present, ignored))
+        if chosen is None:
+            chosen = [item for item in self._checks if item.code not in ignored and (
                 present is None or not item.gated
-                or not item.reads.isdisjoint(present))  # type: ignore[union-attr]
-        ]
-        if len(state.plans) >= 1024:  # records of ever new shapes: memory stays bounded
+                or not item.reads.isdisjoint(present))]  # type: ignore[union-attr]
+            if len(self._chosen) >= 1024:  # records of ever new shapes: bounded memory
+                self._chosen.clear()
+            self._chosen[present, ignored] = chosen
+        contexts = state.contexts
+        steps = [(item.check, contexts[item.code], item.code, item.name, item)
+                 for item in chosen]
+        if len(state.plans) >= 1024:
             state.plans.clear()
         state.plans[present, ignored] = steps
         return steps
