@@ -1,99 +1,205 @@
-"""Throughput and memory of biblint against the JSON parser alone, measured in one run.
+"""biblint's speed, memory and start-up, each next to a baseline measured in the same run.
 
-    python bench/throughput.py [--records 20000] [--repeat 3]
+    python bench/throughput.py [--records 20000] [--large 200000] [--jobs-records 100000]
+                               [--repeat 3] [--quick]
 
-Writes a JSON Lines file of records derived from the seed (half with its defects, half
-clean), then times, best of ``--repeat``:
+Prints one table:
 
-* baseline: ``json.loads`` of every line (what any reader must pay);
-* biblint ``check``: reading, profile detection and every rule, findings with positions;
-* biblint ``check`` selecting one rule (the cost of the machinery itself);
-* library ``biblint.lint`` per parsed record.
+* records/s (CPU time of this process) of a full ``biblint check`` with every default rule,
+  on seed-shaped records (bench/records.py) and on the real Semantic Scholar records of
+  ../shared/corpus (skipped when the corpus is absent);
+* an orjson parse loop and a ``json.loads`` loop over the same lines (what any reader pays);
+* check-jsonschema validating the same records against schemas/aggregator.schema.json alone
+  (one JSON array, the fastest way to feed it; CPU time of its process);
+* the ratios of biblint to those baselines;
+* peak RSS of ``biblint check`` (a fresh process, ``--output-format concise``, stdout to /dev/null)
+  at ``--records`` and at ``--large`` records;
+* wall time of ``--jobs 1`` against ``--jobs 2`` on ``--jobs-records`` records;
+* cold start: wall and CPU time of ``biblint check`` on one small file against
+  check-jsonschema on the same file and schema (best of ``--repeat``).
 
-Prints records per second, the ratio to the baseline and the peak memory (tracemalloc) of a
-check. Figures vary with the machine: compare ratios, not seconds.
+``--quick`` shrinks every size tenfold (a smoke run). Figures vary with the machine and its
+load: read the ratios, which are measured side by side.
 """
 
 from __future__ import annotations
 
 import argparse
-import copy
 import json
+import os
+import platform
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import biblint
-from biblint.config import Config
-from biblint.engine import Linter
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-SEED = Path(__file__).resolve().parent.parent / "fixtures" / "seed" / "seed-record.json"
+from records import SEED, make_records, write_jsonl
 
-
-def make_records(count: int) -> list[dict[str, object]]:
-    seed = json.loads(SEED.read_text(encoding="utf-8"))
-    clean = copy.deepcopy(seed)
-    clean.update({"DOIUrl": "https://doi.org/" + seed["doi"], "citationCount": 0,
-                  "EPubDate": None, "PubModel": None, "openAccessPdf": None,
-                  "publicationTypes": ["Journal Article"], "abstract": "Plain text abstract.",
-                  "authors": ["Hao Liang", "Bin Zhao"], "title": seed["title"].rstrip(".")})
-    clean["journal"] = {"name": "Journal of Endovascular Therapy", "volume": "32",
-                        "pages": "1-10"}
-    out = []
-    for i in range(count):
-        record = copy.deepcopy(seed if i % 2 else clean)
-        record["doi"] = f"10.1177/{15266028251361770 + i}"
-        out.append(record)
-    return out
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA = ROOT / "schemas" / "aggregator.schema.json"
+S2_CORPUS = ROOT.parent / "shared" / "corpus" / "s2-json" / "semanticscholar" / "papers.jsonl"
 
 
-def best(repeat: int, func) -> float:  # type: ignore[no-untyped-def]
+def cpu_best(repeat: int, func: Callable[[], object]) -> float:
+    """The least CPU time (of this process) that ``func`` took over ``repeat`` runs."""
     times = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = time.process_time()
         func()
-        times.append(time.perf_counter() - start)
+        times.append(time.process_time() - start)
     return min(times)
+
+
+def run_child(argv: Sequence[str]) -> tuple[float, float, int]:
+    """Run a command in a fresh process: (wall seconds, CPU seconds, peak RSS in bytes).
+
+    A small Python wrapper runs the command so that RUSAGE_CHILDREN covers that one command
+    only (its peak RSS, its user+system time)."""
+    wrapper = (
+        "import resource, subprocess, sys, time, json\n"
+        "t = time.perf_counter()\n"
+        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+        "w = time.perf_counter() - t\n"
+        "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "print(json.dumps([w, u.ru_utime + u.ru_stime, u.ru_maxrss * 1024]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", wrapper, *argv], capture_output=True,
+                         text=True, check=True)
+    wall, cpu, rss = json.loads(out.stdout)
+    return wall, cpu, rss
+
+
+def biblint_argv(*args: str) -> list[str]:
+    exe = shutil.which("biblint", path=str(Path(sys.executable).parent)) or "biblint"
+    return [exe, "check", "--exit-zero", *args]
+
+
+def check_jsonschema_argv(instance: Path, schema: Path) -> list[str] | None:
+    exe = shutil.which("check-jsonschema", path=str(Path(sys.executable).parent))
+    exe = exe or shutil.which("check-jsonschema")
+    return [exe, "--schemafile", str(schema), str(instance)] if exe else None
+
+
+def supports_jobs() -> bool:
+    out = subprocess.run(biblint_argv("--help"), capture_output=True, text=True)
+    return "--jobs" in out.stdout
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=20000)
+    parser.add_argument("--large", type=int, default=200000)
+    parser.add_argument("--jobs-records", type=int, default=100000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="every size divided by ten")
     args = parser.parse_args()
-    records = make_records(args.records)
+    if args.quick:
+        args.records, args.large, args.jobs_records = (
+            max(200, args.records // 10), max(200, args.large // 10),
+            max(200, args.jobs_records // 10))
+
+    import orjson
+
+    import biblint
+    from biblint.engine import Linter
+
+    rows: list[tuple[str, str, str]] = []
+
+    def row(name: str, value: str, note: str = "") -> None:
+        rows.append((name, value, note))
+        print(f"{name:<52} {value:>16}  {note}", flush=True)
+
+    print(f"biblint {biblint.__version__}, Python {platform.python_version()}, "
+          f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}")
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "records.jsonl"
-        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
-                        encoding="utf-8")
-        size = path.stat().st_size
-        lines = path.read_bytes().decode("utf-8").splitlines()
-        full = Linter()
-        one = Linter(Config(select=("XREF001",)))
-        rows = [
-            ("json.loads per line (baseline)",
-             best(args.repeat, lambda: [json.loads(x) for x in lines])),
-            ("biblint check, all rules", best(args.repeat, lambda: full.check_paths([path]))),
-            ("biblint check, one rule", best(args.repeat, lambda: one.check_paths([path]))),
-            ("biblint.lint per parsed record",
-             best(args.repeat, lambda: [full.lint(r) for r in records])),
-        ]
-        tracemalloc.start()
-        report = full.check_paths([path])
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-    base = rows[0][1]
-    print(f"biblint {biblint.__version__}, Python {sys.version.split()[0]}, "
-          f"{args.records} records ({size / 1e6:.1f} MB JSONL), "
-          f"{len(report.findings)} findings, best of {args.repeat}")
-    print(f"{'measure':<34} {'seconds':>8} {'records/s':>11} {'x baseline':>11}")
-    for name, seconds in rows:
-        print(f"{name:<34} {seconds:>8.3f} {args.records / seconds:>11,.0f} "
-              f"{seconds / base:>11.1f}")
-    print(f"peak memory of a full check (tracemalloc): {peak / 1e6:.1f} MB "
-          f"({peak / size:.1f}x the file)")
+        tmp = Path(folder)
+        records = make_records(args.records)
+        path = tmp / "records.jsonl"
+        size = write_jsonl(path, records)
+        lines = path.read_bytes().splitlines()
+        n = len(records)
+        print(f"{n} seed-shaped records, {size / 1e6:.1f} MB of JSON Lines; "
+              f"best of {args.repeat}; CPU time unless said otherwise")
+
+        t_orjson = cpu_best(args.repeat, lambda: [orjson.loads(x) for x in lines])
+        t_json = cpu_best(args.repeat, lambda: [json.loads(x) for x in lines])
+        linter = Linter()
+        linter.check_paths([path])  # warm: schemas compiled, caches of constants built
+        t_check = cpu_best(args.repeat, lambda: linter.check_paths([path]))
+        findings = len(linter.check_paths([path]).findings)
+        row("orjson.loads per line", f"{n / t_orjson:,.0f} rec/s")
+        row("json.loads per line", f"{n / t_json:,.0f} rec/s")
+        row("biblint check, all default rules (seed-shaped)", f"{n / t_check:,.0f} rec/s",
+            f"{t_check / t_orjson:.0f}x orjson; {findings / n:.1f} findings/record")
+
+        array = tmp / "records.json"
+        array.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+        wrapper = tmp / "array.schema.json"
+        wrapper.write_text(json.dumps({
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "type": "array", "items": {"$ref": SCHEMA.as_uri()}}), encoding="utf-8")
+        cj = check_jsonschema_argv(array, wrapper)
+        if cj:
+            _, cj_cpu, _ = min((run_child(cj) for _ in range(args.repeat)),
+                               key=lambda r: r[1])
+            row("check-jsonschema, same records and schema", f"{n / cj_cpu:,.0f} rec/s",
+                f"biblint is {cj_cpu / t_check:.1f}x check-jsonschema")
+        else:
+            row("check-jsonschema", "not installed", "pip install check-jsonschema")
+
+        if S2_CORPUS.exists():
+            s2_lines = S2_CORPUS.read_bytes().splitlines()
+            t_s2 = cpu_best(args.repeat, lambda: linter.check_paths([S2_CORPUS]))
+            t_s2_parse = cpu_best(args.repeat, lambda: [orjson.loads(x) for x in s2_lines])
+            row("biblint check, real Semantic Scholar records",
+                f"{len(s2_lines) / t_s2:,.0f} rec/s",
+                f"{len(s2_lines)} records; {t_s2 / t_s2_parse:.0f}x orjson")
+        else:
+            row("biblint check, real Semantic Scholar records", "skipped", "no corpus")
+
+        for count in (args.records, args.large):
+            big = tmp / f"rss-{count}.jsonl"
+            big_size = write_jsonl(big, records if count == n else make_records(count))
+            # stdout goes to /dev/null through the wrapper (never "-o /dev/null": biblint
+            # before the streaming reporters renamed a temporary file over the target).
+            _wall, cpu, rss = run_child(biblint_argv("--output-format", "concise", str(big)))
+            row(f"peak RSS, {count:,} records ({big_size / 1e6:.0f} MB)", f"{rss / 1e6:,.0f} MB",
+                f"{rss / big_size:.2f}x the input; {count / cpu:,.0f} rec/s CPU")
+            big.unlink()
+
+        if supports_jobs():
+            jpath = tmp / "jobs.jsonl"
+            write_jsonl(jpath, make_records(args.jobs_records, seed=2))
+            walls = {}
+            for jobs in (1, 2):
+                walls[jobs] = run_child(biblint_argv("--jobs", str(jobs), "--output-format",
+                                                     "concise", str(jpath)))[0]
+                row(f"--jobs {jobs}, {args.jobs_records:,} records (wall)",
+                    f"{args.jobs_records / walls[jobs]:,.0f} rec/s")
+            row("--jobs 2 against --jobs 1", f"{walls[1] / walls[2]:.2f}x")
+        else:
+            row("--jobs", "not supported by this build")
+
+        small = tmp / "one.json"
+        small.write_bytes(SEED.read_bytes())
+        starts = [run_child(biblint_argv(str(small))) for _ in range(args.repeat)]
+        best_wall = min(s[0] for s in starts)
+        best_cpu = min(s[1] for s in starts)
+        row("cold start, biblint on one record", f"{best_wall * 1000:,.0f} ms wall",
+            f"{best_cpu * 1000:,.0f} ms CPU")
+        cj = check_jsonschema_argv(small, SCHEMA)
+        if cj:
+            cj_starts = [run_child(cj) for _ in range(args.repeat)]
+            cj_wall = min(s[0] for s in cj_starts)
+            row("cold start, check-jsonschema on the same record",
+                f"{cj_wall * 1000:,.0f} ms wall",
+                f"{min(s[1] for s in cj_starts) * 1000:,.0f} ms CPU; "
+                f"biblint/check-jsonschema {best_wall / cj_wall:.2f}")
     return 0
 
 

@@ -40,9 +40,9 @@ unless the file no longer exists, and entries of rules that did not run on a fil
 
 Rules that compare records across files (``scope="run"``: the DUP duplicates) are judged
 only by a run that checked every file of the baseline that still exists, since in a run over a
-few files a duplicate's partner may simply not have been read. Their findings also depend on
-the order of the run: the later of two duplicates carries the finding, so reordering records or
-files can move it to the other record, where it is new.
+few files a duplicate's partner may simply not have been read. Their findings do not depend on
+the order of the run (:mod:`biblint.runscope`: the record that carries a finding is chosen by
+content), so reordering records or files leaves every fingerprint in place.
 
 **Writing.** ``--write-baseline`` updates the file in the same spirit: for each file the run
 checked, the entries of the rules that ran are replaced by the current findings; entries of other
@@ -68,8 +68,6 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-
-import jsonschema
 
 from .config import ConfigError
 from .fixer import FixError, replace_atomic, write_atomic
@@ -162,6 +160,8 @@ class Baseline:
         if isinstance(data, dict) and data.get("version") not in (None, VERSION):
             raise BaselineError(f"baseline {path}: version {data['version']!r} is not "
                                 f"supported (this biblint reads version {VERSION})")
+        import jsonschema  # lazily: only a run with a baseline reads one
+
         validator = jsonschema.Draft202012Validator(load_schema(SCHEMA))
         error = jsonschema.exceptions.best_match(validator.iter_errors(data))
         if error is not None:

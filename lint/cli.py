@@ -44,6 +44,17 @@ Output = tuple[str, str | None]
 """A report to write: its format, and its file (None: stdout, or --output-file)."""
 
 
+def _jobs(value: str) -> int:
+    """``--jobs N``: a positive number of worker processes."""
+    try:
+        jobs = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of jobs: {value!r}") from None
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"--jobs must be at least 1, not {jobs}")
+    return jobs
+
+
 def _output(value: str) -> Output:
     name, colon, path = value.partition(":")
     if name not in REPORTERS:
@@ -91,8 +102,10 @@ def _parser() -> argparse.ArgumentParser:
                        help="exit 0 even when findings fail (2 still means an error)")
     check.add_argument("--fail-on", choices=[s.label for s in Severity],
                        help="lowest severity that fails the run (default: warning)")
-    check.add_argument("--profile", choices=sorted(PROFILES),
-                       help="force a record profile instead of detecting it")
+    check.add_argument("--profile", metavar="NAME",
+                       help="force a record profile instead of detecting it: "
+                            f"{', '.join(sorted(PROFILES))}, or one defined in the "
+                            "configuration ([tool.biblint.profiles.NAME])")
     check.add_argument("--config", metavar="FILE", type=Path,
                        help="use this biblint.toml / pyproject.toml instead of discovering one")
     check.add_argument("--isolated", action="store_true", help="ignore all configuration files")
@@ -106,6 +119,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--exit-non-zero-on-fix", action="store_true",
                        help="exit 1 when --fix changed a file, even if no finding remains "
                             "(a pre-commit fix hook fails, so the change is re-staged)")
+    check.add_argument("--jobs", "-j", type=_jobs, metavar="N",
+                       help="worker processes (default: the config's jobs, else the "
+                            "machine's cores; 1: one process). Small runs use one process")
     check.add_argument("--force-exclude", action="store_true",
                        help="apply the config's exclude patterns to files named explicitly "
                             "too (pre-commit passes files explicitly)")
@@ -165,6 +181,7 @@ def _config(args: argparse.Namespace, first_path: Path) -> Config:
         fail_on=Severity.parse(args.fail_on) if args.fail_on else None,
         profile=args.profile,
         unsafe_fixes=args.unsafe_fixes,
+        jobs=getattr(args, "jobs", None),
     )
 
 

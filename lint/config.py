@@ -11,12 +11,13 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from .model import Severity
-from .profiles import load_schema
+from .profiles import Profile, ProfileError, load_schema, profile_from_config
+
+if TYPE_CHECKING:
+    import jsonschema
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -42,6 +43,11 @@ class Config:
     exclude: tuple[str, ...] = ()
     unsafe_fixes: bool = False
     rules: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    profiles: tuple[Profile, ...] = ()
+    """User-defined profiles (``[tool.biblint.profiles.NAME]``), detected before the installed
+    ones."""
+    jobs: int | None = None
+    """Worker processes for ``check`` (None: the machine's cores; 1: no workers)."""
     root: Path | None = None
     """The folder of the config file: per-file-ignores and exclude patterns are relative to it."""
     source: str | None = None
@@ -80,10 +86,18 @@ class Config:
 def from_mapping(table: Mapping[str, Any], *, source: str = "<config>",
                  root: Path | None = None) -> Config:
     """Validate a ``[tool.biblint]`` table and turn it into a :class:`Config`."""
+    import jsonschema  # lazily: one small file should start fast (most runs have no config)
+
     validator = jsonschema.Draft202012Validator(load_schema("config.schema.json"))
     errors = sorted(validator.iter_errors(dict(table)), key=lambda e: list(e.absolute_path))
     if errors:
         raise ConfigError(f"{source}: {_explain(errors[0])}")
+    profiles: list[Profile] = []
+    for name, definition in table.get("profiles", {}).items():
+        try:
+            profiles.append(profile_from_config(name, definition, root=root))
+        except ProfileError as exc:
+            raise ConfigError(f"{source}: {exc}") from None
     return Config(
         select=tuple(table.get("select", ("ALL",))),
         ignore=tuple(table.get("ignore", ())),
@@ -95,6 +109,8 @@ def from_mapping(table: Mapping[str, Any], *, source: str = "<config>",
         exclude=tuple(table.get("exclude", ())),
         unsafe_fixes=bool(table.get("unsafe-fixes", False)),
         rules={k: dict(v) for k, v in table.get("rules", {}).items()},
+        profiles=tuple(profiles),
+        jobs=table.get("jobs"),
         root=root,
         source=source,
     )

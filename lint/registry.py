@@ -5,6 +5,11 @@ objects, declared with :func:`rule`, which gives it a stable code (family prefix
 digits), a kebab-case name, a default severity and its fix applicability. Its docstring is its
 documentation, with the headings *What it does*, *Why is this bad?*, *Example* and *Fix*.
 
+A rule that compares records (``scope="run"``) is declared with a ``judge`` and is then
+two-phase (:mod:`biblint.runscope`): its function only extracts small picklable keys from each
+record, and the judge reports over the keys of the whole run once they are merged, so its
+findings do not depend on the order of records and the run can be split over processes.
+
 Rules reach the registry through the ``biblint.rules`` entry-point group, built-in ones
 included (``builtin = "biblint.rules:RULES"``); a third-party package adds rules the same way.
 Only installed packages are loaded: never a file from the current directory.
@@ -12,6 +17,7 @@ Only installed packages are loaded: never a file from the current directory.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import os
 import re
@@ -25,6 +31,7 @@ from typing import Any, Literal
 from .model import Applicability, Severity, Violation
 from .profiles import CANONICAL_FIELDS, Profile
 from .record import Record
+from .runscope import Judge, Keep, Key
 
 ENTRY_POINT_GROUP = "biblint.rules"
 CODE_RE = re.compile(r"^[A-Z]{2,5}[0-9]{3}$")
@@ -54,6 +61,8 @@ class Context:
 
 
 Check = Callable[[Record, Context], Iterable[Violation]]
+"""A record rule, or the extract step of a two-phase run rule (which also yields ``Key``)."""
+Extract = Callable[[Record, Context], Iterable[Violation | Key]]
 
 
 @dataclass(frozen=True)
@@ -71,7 +80,7 @@ class Rule:
     name: str
     severity: Severity
     fix: Applicability | None
-    check: Check
+    check: Check | Extract
     doc: str
     scope: Literal["record", "run", "input"] = "record"
     """``record``: sees one record; ``run``: also keeps state across the records of a run;
@@ -91,6 +100,22 @@ class Rule:
     def gated(self) -> bool:
         """Whether the engine may skip the rule for a record that lacks all its fields."""
         return self.reads is not None and not (self.reads & WHOLE)
+
+    judge: Judge | None = None
+    """A two-phase run rule's judgement (see :mod:`biblint.runscope`): ``check`` is then its
+    extract step. A ``scope="run"`` rule without one keeps state in ``Context.state`` and sees
+    the records of a run in order, in one process (``--jobs`` then runs serially)."""
+    keep: Keep | None = None
+    max_keys: int | None = None
+    """The key limit of a two-phase rule without a ``max-keys`` option."""
+    alone: bool = False
+    """Whether a two-phase rule's extract step also yields violations a record shows on its
+    own (JRN005's code without a label): only then does it run when there is nothing to
+    compare (``biblint.lint`` of one record, the passes of ``--fix``)."""
+
+    @property
+    def two_phase(self) -> bool:
+        return self.judge is not None
 
     @property
     def family(self) -> str:
@@ -113,12 +138,25 @@ def rule(
     scope: Literal["record", "run", "input"] = "record",
     options: Mapping[str, Option] | None = None,
     fallback: bool = False,
+    judge: Judge | None = None,
+    keep: Keep | None = None,
+    max_keys: int | None = None,
+    alone: bool = False,
     reads: Iterable[str] | None = None,
-) -> Callable[[Check], Rule]:
+) -> Callable[[Check | Extract], Rule]:
     """Declare a rule. ``fix`` is the applicability of the fixes it usually offers.
 
     A rule declared ``fix="safe"`` may still offer an unsafe fix for a harder case (ruff's
     "sometimes fixable"); a rule declared without ``fix`` offers none.
+
+    A ``scope="run"`` rule given a ``judge`` is two-phase (:mod:`biblint.runscope`): the
+    decorated function is its pure extract step, yielding :class:`~biblint.runscope.Key`
+    items (and violations a record shows on its own), and ``judge(key, entries, options)``
+    reports over the merged keys; ``keep`` and ``max_keys`` bound its memory, and ``alone``
+    says that the extract step also yields violations of a record on its own (otherwise it
+    is skipped when there is nothing to compare). Findings of a two-phase rule do not depend
+    on the order of records, and it runs over ``--jobs`` workers. A run rule without
+    ``judge`` (the older form, ``Context.state``) still works, in one process.
 
     ``reads`` names the canonical fields the rule reads (``reads=("doi", "doi_url")``), or
     :data:`STRINGS` / :data:`MEMBERS` / :data:`RECORD` for a rule that walks the whole
@@ -126,6 +164,8 @@ def rule(
     lack most fields of most shapes), so a rule must report nothing on such a record: a rule
     that reports a field's absence reads :data:`RECORD`. Undeclared (None): every record.
     """
+    if (judge is not None or keep is not None) and scope != "run":
+        raise ValueError(f"rule {code}: only a scope='run' rule takes judge or keep")
     if not CODE_RE.match(code):
         raise ValueError(f"rule code {code!r} must be 2-5 capital letters and 3 digits")
     if not NAME_RE.match(name):
@@ -138,7 +178,7 @@ def rule(
             raise ValueError(f"rule {code} reads {unknown or 'nothing'}: name canonical fields "
                              f"or STRINGS, MEMBERS, RECORD")
 
-    def decorate(func: Check) -> Rule:
+    def decorate(func: Check | Extract) -> Rule:
         return Rule(
             code=code,
             name=name,
@@ -151,6 +191,10 @@ def rule(
             source=func.__module__,
             fallback=fallback,
             reads=declared,
+            judge=judge,
+            keep=keep,
+            max_keys=max_keys,
+            alone=alone,
         )
 
     return decorate
@@ -266,8 +310,9 @@ def default_registry() -> Registry:
     return _DEFAULT
 
 
-def _installed_entry_points() -> Iterator[EntryPoint]:
-    """The ``biblint.rules`` entry points of installed distributions.
+def _installed_entry_points(group: str = ENTRY_POINT_GROUP) -> Iterator[EntryPoint]:
+    """The entry points of ``group`` (``biblint.rules``, or ``biblint.profiles``) of installed
+    distributions.
 
     ``python -m biblint`` and ``python -c`` put the working directory first on ``sys.path``; a
     ``*.dist-info`` folder in a checked-out data repository is not an installed package, so the
@@ -276,14 +321,24 @@ def _installed_entry_points() -> Iterator[EntryPoint]:
     :func:`importlib.metadata.entry_points`.
     """
     cwd = os.path.realpath(os.getcwd())
-    paths = [p for p in sys.path if p and os.path.realpath(p) != cwd]
+    paths = tuple(p for p in sys.path if p and os.path.realpath(p) != cwd)
+    yield from (ep for ep in _biblint_entry_points(paths) if ep.group == group)
+
+
+@functools.lru_cache(maxsize=4)
+def _biblint_entry_points(paths: tuple[str, ...]) -> tuple[EntryPoint, ...]:
+    """The ``biblint.*`` entry points of the distributions on ``paths``: one scan of the
+    installed distributions serves the rules and the profiles (the scan is most of a
+    cold start's registry cost)."""
     seen: set[str] = set()
-    for dist in distributions(path=paths):
+    found: list[EntryPoint] = []
+    for dist in distributions(path=list(paths)):
         name = re.sub(r"[-_.]+", "-", (dist.metadata["Name"] or "")).lower()
         if name in seen:
             continue
         seen.add(name)
-        yield from (ep for ep in dist.entry_points if ep.group == ENTRY_POINT_GROUP)
+        found.extend(ep for ep in dist.entry_points if ep.group.startswith("biblint."))
+    return tuple(found)
 
 
 def missing_doc_headings(item: Rule) -> list[str]:

@@ -9,26 +9,31 @@ where the correction keeps the meaning: ``"12"`` -> ``12`` where an integer is e
 
 Validation passes the validator's ``FORMAT_CHECKER``: without it jsonschema does not assert
 ``format`` at all, and ``"2025-02-30"`` would pass as a date.
+
+A compiled validator (jsonschema-rs, see "The fast path" below) answers first whether a
+record, or a value against a node of the schema, is valid; python-jsonschema runs only to
+explain the values it does not pass, so the findings are python-jsonschema's, exactly.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import jsonpatch
-import jsonschema
 import regex
-from jsonschema.exceptions import ValidationError, best_match
 
 from .model import Fix, join_pointer, split_pointer
 from .profiles import load_schema
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # python-jsonschema is imported when a value needs explaining
+    from jsonschema.exceptions import ValidationError
+
     from .record import Record
 
 _INTEGER_RE = regex.compile(r"[+-]?[0-9]{1,18}+")
@@ -66,6 +71,8 @@ def validator_for(schema_file: str) -> Any:
     are the same, since a ``$ref``, like the ``allOf`` that stands in for one with sibling
     keywords, reports the errors of its target as they are.
     """
+    import jsonschema  # lazily: a run whose records all pass the fast path never needs it
+
     schema = load_schema(schema_file)
     cls = jsonschema.validators.validator_for(schema)
     return cls(_inline_refs(schema), format_checker=cls.FORMAT_CHECKER)
@@ -105,10 +112,33 @@ def _local_target(root: dict[str, Any], ref: str) -> Any:
 
 
 def schema_problems(record: Any, schema_file: str) -> Iterator[SchemaProblem]:
-    """The problems of ``record`` against the schema, in document order."""
+    """The problems of ``record`` against the schema, in document order.
+
+    The compiled validator (:func:`fast_valid`) answers first; python-jsonschema runs only
+    where it says no, and only on the values that fail (see :func:`_problems_at`), so a
+    valid record costs a few microseconds and an invalid one the explanation of its bad
+    values. The problems are the same as :func:`slow_schema_problems` gives (the
+    differential test in tests/test_schema_fast.py holds them equal).
+    """
     validator = validator_for(schema_file)
-    errors = sorted(validator.iter_errors(record), key=lambda e: [str(p) for p in e.path])
-    for error in errors:
+    verdict = fast_valid(schema_file, validator.schema, record)
+    if verdict is True:
+        return iter(())
+    if verdict is None:
+        return slow_schema_problems(record, schema_file)
+    return iter(_problems_at(schema_file, validator.schema, record, ()))
+
+
+def slow_schema_problems(record: Any, schema_file: str) -> Iterator[SchemaProblem]:
+    """:func:`schema_problems` by python-jsonschema alone, over the whole record: the
+    reference the fast path is held to."""
+    yield from _explained(validator_for(schema_file).iter_errors(record))
+
+
+def _explained(errors: Iterable[ValidationError]) -> Iterator[SchemaProblem]:
+    """Problems from errors: sorted by instance path (a stable sort, so errors at one path
+    keep the validator's order), each reduced to its most specific cause."""
+    for error in sorted(errors, key=lambda e: [str(p) for p in e.path]):
         absence = _absence(error)
         if absence is not None:
             yield absence
@@ -139,6 +169,8 @@ def _specific(error: ValidationError) -> ValidationError | None:
                    e.validator not in IGNORED]
         if not fitting:
             return error
+        from jsonschema.exceptions import best_match
+
         error = best_match(fitting)
     return None if error.validator in IGNORED else error
 
@@ -351,6 +383,24 @@ def _local_verdict(record: Any, fix: Fix, schema_file: str) -> bool | None:
     return _valid_here(schema_file, node, op.value)
 
 
+_NODE_VALIDATORS: dict[tuple[str, int], tuple[Any, Any]] = {}
+"""python-jsonschema validators of single nodes of a schema, with the node (so its id is not
+reused): ``evolve`` builds a validator object, a tenth of the cost of explaining a value."""
+
+
+def _node_validator(schema_file: str, node: Any) -> Any:
+    """The python validator of ``schema_file`` evolved to validate against ``node`` (its
+    ``$ref``s still resolved against the whole document)."""
+    key = (schema_file, id(node))
+    found = _NODE_VALIDATORS.get(key)
+    if found is None or found[0] is not node:
+        found = (node, validator_for(schema_file).evolve(schema=node))
+        if len(_NODE_VALIDATORS) >= 4096:
+            _NODE_VALIDATORS.clear()
+        _NODE_VALIDATORS[key] = found
+    return found[1]
+
+
 _SCALAR_VERDICTS: dict[tuple[str, int, type, Any], bool] = {}
 """Whether a short scalar is valid against a node of a validator's schema (kept alive by
 :func:`validator_for`'s cache, so its id is stable): blank-value fixes ask the same few
@@ -365,7 +415,9 @@ def _valid_here(schema_file: str, node: Any, value: Any) -> bool:
     key = (schema_file, id(node), type(value), value) if short else None
     if key is not None and key in _SCALAR_VERDICTS:
         return _SCALAR_VERDICTS[key]
-    verdict = bool(validator_for(schema_file).evolve(schema=node).is_valid(value))
+    verdict = fast_valid(schema_file, node, value)
+    if verdict is not True:
+        verdict = bool(_node_validator(schema_file, node).is_valid(value))
     if key is not None:
         if len(_SCALAR_VERDICTS) >= 4096:
             _SCALAR_VERDICTS.clear()
@@ -374,3 +426,417 @@ def _valid_here(schema_file: str, node: Any, value: Any) -> bool:
 
 
 _REQUIRED = regex.compile(r"required property '(.*)' is missing")
+
+
+# The fast path ------------------------------------------------------------------------------
+#
+# jsonschema-rs validates a record in a few microseconds where python-jsonschema takes
+# hundreds. It is trusted only to say "valid": every "invalid" (and every question it cannot
+# answer) goes to python-jsonschema, which alone writes the problems. So a record passes the
+# fast path only if python-jsonschema would pass it too; to make that hold by construction
+# rather than by luck, the questions on which the two libraries differ are not asked of Rust:
+#
+# - ``pattern``: Rust's regex dialect is not Python's (``\S`` and ``$`` differ, ``\b`` around
+#   combining marks differs), so each pattern becomes a custom format whose check is
+#   python-jsonschema's own ``re.search``; except that a pattern written in the plain subset
+#   of regex syntax that means the same to both (:func:`_portable`) is matched by Rust on
+#   strings of printable ASCII, where the dialects agree, and by Python on the others;
+# - ``format``: which formats python-jsonschema asserts depends on the optional packages
+#   installed (``uri`` needs rfc3987), so each format it asserts becomes a custom format
+#   whose check is the python validator's own ``FORMAT_CHECKER`` function, and a format it
+#   does not assert is left out (python-jsonschema passes any value);
+# - keywords whose details differ or that these schemas do not use (``multipleOf``'s float
+#   arithmetic, ``uniqueItems``' equality, ``patternProperties``' regexes, dynamic and remote
+#   references...): a schema holding one has no fast path at all;
+# - values that are not plain JSON (a tuple is an array to Rust and not to python-jsonschema,
+#   a Decimal an integer to one and not the other): validated by python-jsonschema.
+#
+# What remains (types, enum, const, required, properties, items, bounds, lengths and the
+# combinators) is held to python-jsonschema by tests/test_schema_fast.py.
+
+_UNSUPPORTED = frozenset({
+    "patternProperties", "unevaluatedProperties", "unevaluatedItems", "$dynamicRef",
+    "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor", "$anchor", "$vocabulary",
+    "multipleOf", "uniqueItems", "contentEncoding", "contentMediaType", "contentSchema",
+    "dependencies", "dependentSchemas", "additionalItems", "contains", "minContains",
+    "maxContains", "prefixItems",
+})
+"""Keywords the fast path does not take on (see the notes above); none is in the shipped
+profile schemas."""
+
+_SCHEMA_MAPS = frozenset({"properties", "$defs", "definitions"})
+_SCHEMA_LISTS = frozenset({"allOf", "anyOf", "oneOf"})
+_SCHEMA_ONE = frozenset({"not", "if", "then", "else", "additionalProperties", "propertyNames",
+                         "items"})
+_ANNOTATIONS = frozenset({"$schema", "$id", "$defs", "definitions", "$comment", "title",
+                          "description", "default", "examples", "deprecated", "readOnly",
+                          "writeOnly"})
+_MEMBERS = frozenset({"properties", "additionalProperties", "items"})
+_DECOMPOSABLE = _ANNOTATIONS | _MEMBERS | {"type", "required", "minProperties",
+                                           "maxProperties", "minItems", "maxItems"}
+"""Keywords of a node whose errors :func:`_problems_at` can gather member by member: those
+of ``_MEMBERS`` descend into one member each (python-jsonschema reports them at the member's
+path); the others look at the node's value as a whole (reported at the node's path)."""
+
+
+_PRINTABLE = "^[ -~]*$"
+"""Strings of printable ASCII (no control character, so no newline for ``$`` to differ on)."""
+
+_PORTABLE_TOKEN = regex.compile(r"""
+    (?P<quantifier> [*+?] | \{[0-9]{1,4}(?:,[0-9]{0,4})?\} )
+  | (?P<atom>
+        \\[dDsSwW]                        # classes: Unicode-aware in both, same on ASCII
+      | \\b                               # word boundary: same \w on ASCII
+      | \\[.\\/+*?()\[\]{}|^$-]            # escaped punctuation: the character itself
+      | [A-Za-z0-9 _,:;'"!#%&=@<>~`/-]      # literal characters
+      | \.                                 # any character but a newline, in both
+      | \[\^?(?:[A-Za-z0-9 _,:;'"!#%&=@<>~`/.*+?()|{}^$-]|\\[dDsSwW.\\/+*?()\[\]{}|^$-])+\]
+    )
+  | (?P<syntax> [(|)^$] )
+""", regex.VERBOSE)
+"""The tokens of a pattern that Python's ``re`` and Rust's regex read alike: no flags,
+lookaround, backreferences, named or non-capturing groups (``(?``), escapes of letters
+other than the classes, possessive or lazy quantifiers, nested sets or set operations."""
+
+
+def _portable(pattern: str) -> bool:
+    """Whether ``pattern`` is made only of :data:`_PORTABLE_TOKEN`s, each quantifier
+    following an atom or a group, and no set holding Rust's set operators."""
+    position, previous = 0, "syntax"
+    while position < len(pattern):
+        token = _PORTABLE_TOKEN.match(pattern, position)
+        if token is None or (token.group() == "(" and pattern.startswith("(?", position)):
+            return False
+        kind = token.lastgroup or ""
+        if kind == "quantifier" and not (previous == "atom" or
+                                         pattern[position - 1:position] == ")"):
+            return False
+        if kind == "atom" and token.group().startswith("[") and any(
+                op in token.group() for op in ("&&", "--", "~~", "[:", "[]", "[^]")):
+            return False
+        position, previous = token.end(), kind
+    return True
+
+
+class _Unsupported(Exception):
+    """A schema the fast path does not take on."""
+
+
+@dataclass
+class _Fast:
+    """A schema translated for jsonschema-rs, with validators compiled per node on demand."""
+
+    root: int
+    """The id of the python validator's schema (compiled as it is; other nodes with the
+    root's definitions beside them)."""
+    shared: dict[str, Any]
+    """``$schema`` and the definitions, added to each node compiled on its own."""
+    definitions_standalone: bool
+    """Whether the definitions refer only into the definitions (see :func:`_standalone`)."""
+    nodes: dict[int, Any]
+    """The translated copy of each node of the python validator's schema, by the node's id
+    (the python schema is kept alive by :func:`validator_for`'s cache)."""
+    formats: dict[str, Callable[[str], bool]]
+    compiled: dict[int, Any]
+    shallow: dict[int, dict[str, Any] | None]
+
+
+@cache
+def _fast(schema_file: str) -> _Fast | None:
+    """The fast path for a schema, built on first use (importing biblint compiles nothing);
+    None when the schema holds something the fast path does not take on."""
+    validator = validator_for(schema_file)
+    try:
+        return _translate(validator.schema, validator.format_checker)
+    except (_Unsupported, re.error):
+        return None
+
+
+def _translate(root: dict[str, Any], checker: Any) -> _Fast:
+    """The translated copy of ``root``: each ``pattern`` and ``format`` becomes a custom
+    format (``{"allOf": [{"format": "biblint-..."}]}``) checked by Python."""
+    nodes: dict[int, Any] = {}
+    formats: dict[str, Callable[[str], bool]] = {}
+    draft = str(root.get("$schema", ""))
+    legacy = any(f"draft-0{n}" in draft for n in (3, 4, 6, 7))
+    native = "draft-07" in draft or not legacy  # if/then/else came with draft 7
+    patterns: dict[str, int] = {}
+
+    def pattern_check(pattern: str) -> Callable[[str], bool]:
+        compiled = re.compile(pattern)
+        return lambda text: compiled.search(text) is not None
+
+    def format_check(name: str) -> Callable[[str], bool]:
+        # FormatChecker.check, without its lookups: the checker's own function, and its
+        # declared exceptions counting as "does not conform".
+        function, raises = checker.checkers[name]
+
+        def conforms(text: str) -> bool:
+            try:
+                return bool(function(text))
+            except raises:
+                return False
+
+        return conforms
+
+    def schema(node: Any, at_root: bool = False) -> Any:
+        if isinstance(node, bool):
+            return node
+        if not isinstance(node, dict):
+            raise _Unsupported(repr(node)[:40])
+        out: dict[str, Any] = {}
+        checks: list[dict[str, Any]] = []
+        for key, value in node.items():
+            if key in _UNSUPPORTED or (key == "$id" and not at_root):
+                raise _Unsupported(key)
+            if key == "$ref":
+                if not isinstance(value, str) or not value.startswith("#"):
+                    raise _Unsupported(key)
+                if legacy and not _ANNOTATIONS.issuperset(set(node) - {"$ref"}):
+                    raise _Unsupported("$ref with siblings before draft 2019-09")
+                out[key] = value
+            elif key in _SCHEMA_MAPS:
+                if not isinstance(value, dict):
+                    raise _Unsupported(key)
+                out[key] = {name: schema(sub) for name, sub in value.items()}
+            elif key in _SCHEMA_LISTS or (key == "items" and isinstance(value, list)):
+                if not isinstance(value, list):
+                    raise _Unsupported(key)
+                out[key] = [schema(sub) for sub in value]
+            elif key in _SCHEMA_ONE:
+                out[key] = schema(value)
+            elif key == "pattern":
+                if not isinstance(value, str):
+                    raise _Unsupported(key)
+                name = f"biblint-pattern-{patterns.setdefault(value, len(patterns))}"
+                formats[name] = pattern_check(value)
+                python: dict[str, Any] = {"format": name}
+                checks.append({"if": {"pattern": _PRINTABLE}, "then": {"pattern": value},
+                               "else": python} if native and _portable(value) else python)
+            elif key == "format":
+                if not isinstance(value, str):
+                    raise _Unsupported(key)
+                if value not in checker.checkers:
+                    continue  # python-jsonschema asserts nothing for it (see above)
+                name = f"biblint-format-{value}"
+                formats[name] = format_check(value)
+                checks.append({"format": name})
+            else:
+                out[key] = value
+        if checks:
+            out["allOf"] = [*out.get("allOf", ()), *checks]
+        nodes[id(node)] = out
+        return out
+
+    translated = schema(root, at_root=True)
+    shared = {key: translated[key] for key in ("$schema", "$defs", "definitions")
+              if key in translated}
+    definitions = [shared.get("$defs", {}), shared.get("definitions", {})]
+    return _Fast(id(root), shared, _into_definitions(_refs(definitions)), nodes, formats, {},
+                 {})
+
+
+def _compiled(fast: _Fast, node: Any) -> Any:
+    """The jsonschema-rs validator of one node of the python schema (None if it has none)."""
+    key = id(node)
+    try:
+        return fast.compiled[key]
+    except KeyError:
+        pass
+    translated = fast.nodes.get(key)
+    compiled = None
+    if isinstance(translated, dict) and (key == fast.root or _standalone(fast, translated)):
+        import jsonschema_rs  # here, not at import: a linter that never validates skips it
+
+        try:
+            compiled = jsonschema_rs.validator_for(
+                {**fast.shared, **translated}, formats=fast.formats, validate_formats=True,
+                ignore_unknown_formats=False)
+        except Exception:  # a node Rust cannot compile is python's to judge
+            compiled = None
+    fast.compiled[key] = compiled
+    return compiled
+
+
+def _standalone(fast: _Fast, node: dict[str, Any]) -> bool:
+    """Whether a node below the root means the same compiled on its own (with the root's
+    definitions beside it): it has no definitions of its own, and either no ``$ref`` or only
+    ``$ref``s into the definitions, which themselves refer only into the definitions.
+    ``#`` or ``#/properties/x`` would name the node itself, or a part of it, rather than
+    the root's."""
+    if "$defs" in node or "definitions" in node:
+        return False
+    refs = _refs(node)
+    return not refs or (fast.definitions_standalone and _into_definitions(refs))
+
+
+def _refs(node: Any) -> list[Any]:
+    """Every ``$ref`` value below a translated node."""
+    found: list[Any] = []
+    stack: list[Any] = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if "$ref" in item:
+                found.append(item["$ref"])
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def _into_definitions(refs: list[Any]) -> bool:
+    return all(isinstance(ref, str) and ref.startswith(("#/$defs/", "#/definitions/"))
+               for ref in refs)
+
+
+def fast_valid(schema_file: str, node: Any, value: Any, *, plain: bool = False) -> bool | None:
+    """Whether ``value`` is valid against ``node`` (the python validator's schema, or a
+    node of it) by the compiled validator: True only where python-jsonschema says valid
+    too; False where the compiled validator says invalid; None where it cannot say (a
+    schema or node without a fast path, a value that is not plain JSON). ``plain``: the
+    caller has checked already that the value is plain JSON."""
+    if isinstance(node, bool):
+        return node
+    fast = _fast(schema_file)
+    if fast is None:
+        return None
+    compiled = _compiled(fast, node)
+    if compiled is None or not (plain or _plain_json(value)):
+        return None
+    try:
+        return bool(compiled.is_valid(value))
+    except Exception:  # input Rust cannot convert is python's to judge
+        return None
+
+
+def _plain_json(value: Any) -> bool:
+    """Whether ``value`` is built of exactly dict (with string keys), list, str, int, float,
+    bool and None, with no NaN or infinity (which JSON has not: Rust takes infinity for no
+    number at all)."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return True
+    if kind is dict:
+        if not all(type(key) is str for key in value):
+            return False
+        items: Iterable[Any] = value.values()
+    elif kind is list:
+        items = value
+    else:
+        return kind is float and math.isfinite(value)
+    for item in items:
+        kind = type(item)
+        if not (kind is str or kind is int or kind is bool or item is None
+                or _plain_json(item)):
+            return False
+    return True
+
+
+def _problems_at(schema_file: str, node: Any, value: Any,
+                 path: tuple[str | int, ...]) -> list[SchemaProblem]:
+    """The problems of a plain-JSON ``value`` at ``path`` that the fast path found invalid
+    against ``node``, as :func:`slow_schema_problems` gives them for the whole record.
+
+    Where the node only describes its members one by one (``properties``, ``items``, with
+    ``type``, ``required`` and the like about the value as a whole), each member the fast
+    path finds invalid is explained on its own, and python-jsonschema never sees the valid
+    ones. The order is the whole-record one: python-jsonschema's errors are sorted by path,
+    and a node's own errors (at its path) come before its members', which come in the
+    order of their keys as strings (``"10"`` before ``"2"``).
+    """
+    fast = _fast(schema_file)
+    assert fast is not None
+    shallow = _shallow(fast, node)
+    members: list[tuple[str | int, Any, Any]] = []
+    if shallow is None:
+        return _leaf_problems(schema_file, node, value, path)
+    if isinstance(value, dict) and ("properties" in node or "additionalProperties" in node):
+        properties = node.get("properties", {})
+        # An extra key breaking ``additionalProperties: false`` is reported at the node, as
+        # an additionalProperties error, which is never a problem (IGNORED).
+        extra = node.get("additionalProperties", True)
+        for key in sorted(value):
+            sub = properties.get(key, extra)
+            if isinstance(sub, dict):
+                members.append((key, sub, value[key]))
+    elif isinstance(value, list) and isinstance(node.get("items"), dict):
+        members = [(index, node["items"], value[index])
+                   for index in sorted(range(len(value)), key=str)]
+    else:
+        return _leaf_problems(schema_file, node, value, path)
+    found = ([] if _is_valid(fast, shallow, value)
+             else _leaf_problems(schema_file, shallow, value, path))
+    for key, sub, item in members:
+        if not _is_valid(fast, sub, item):
+            found.extend(_problems_at(schema_file, sub, item, (*path, key)))
+    return found
+
+
+def _is_valid(fast: _Fast, node: Any, value: Any) -> bool:
+    """:func:`fast_valid` of a plain-JSON value, False for "cannot say" (the member loop of
+    :func:`_problems_at`, where a member is looked at closer unless known valid)."""
+    compiled = fast.compiled.get(id(node))
+    if compiled is None:
+        if isinstance(node, bool):
+            return node
+        compiled = _compiled(fast, node)
+        if compiled is None:
+            return False
+    try:
+        return bool(compiled.is_valid(value))
+    except Exception:  # input Rust cannot convert is python's to judge
+        return False
+
+
+def _shallow(fast: _Fast, node: Any) -> dict[str, Any] | None:
+    """``node`` without the keywords that descend into members, if its errors can be
+    gathered member by member (see :data:`_DECOMPOSABLE`), else None. Kept for the run with
+    its translated copy, so the compiled validator of it is built once.
+
+    A member whose schema is ``false`` is reported by python-jsonschema at the node's path,
+    in the order of the node's keywords: such a node is explained whole.
+    """
+    key = id(node)
+    if key in fast.shallow:
+        return fast.shallow[key]
+    found = None
+    if (isinstance(node, dict) and _DECOMPOSABLE.issuperset(node)
+            and all(sub is not False for sub in node.get("properties", {}).values())):
+        found = {name: value for name, value in node.items() if name not in _MEMBERS}
+        translated = fast.nodes.get(key)
+        if isinstance(translated, dict):  # nothing left refers to definitions or $id
+            fast.nodes[id(found)] = {name: value for name, value in translated.items()
+                                     if name not in _MEMBERS
+                                     and name not in ("$defs", "definitions", "$id")}
+    fast.shallow[key] = found
+    return found
+
+
+_LEAF_PROBLEMS: dict[tuple[str, int, tuple[str | int, ...], type, Any],
+                    tuple[SchemaProblem, ...]] = {}
+"""The problems of a short scalar at a node and path, kept for the run: the same few bad
+values (``""``, ``"0"``, ``" "``) recur in record after record. Floats are not kept
+(``-0.0 == 0.0``, but the messages show them differently)."""
+
+
+def _leaf_problems(schema_file: str, node: Any, value: Any,
+                   path: tuple[str | int, ...]) -> list[SchemaProblem]:
+    """python-jsonschema's problems of ``value`` against ``node``, reported as if found by
+    validating the whole record (the errors' paths start with ``path``)."""
+    key = None
+    if value is None or type(value) in (bool, int) or (
+            type(value) is str and len(value) <= 256):
+        key = (schema_file, id(node), path, type(value), value)
+        cached = _LEAF_PROBLEMS.get(key)
+        if cached is not None:
+            return list(cached)
+    errors = list(_node_validator(schema_file, node).iter_errors(value))
+    for error in errors:
+        error.path.extendleft(reversed(path))
+    problems = list(_explained(errors))
+    if key is not None:
+        if len(_LEAF_PROBLEMS) >= 4096:
+            _LEAF_PROBLEMS.clear()
+        _LEAF_PROBLEMS[key] = tuple(problems)
+    return problems

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Iterator
 
 import regex
@@ -19,10 +18,11 @@ from biblint.domain.markup import (
 )
 from biblint.domain.show import excerpt, shown
 from biblint.model import Fix, Violation, join_pointer, lookup
+from biblint.profiles import Convention
 from biblint.record import Record
 from biblint.registry import RECORD, Context, rule
 
-MARKUP_ABSTRACT = "abstract-markup"
+MARKUP_ABSTRACT = Convention.ABSTRACT_MARKUP
 """Profile convention: the shape keeps its abstract as markup by specification (Crossref's
 JATS `abstract`). ABS001 is quiet for records of such a shape; ABS002 still reports markup
 that does not balance, without the plain-text fix."""
@@ -92,16 +92,6 @@ _URLISH_RE = regex.compile(r"://|(?<![\p{L}\p{N}])www\.|@|10\.[0-9]{4,9}/|[_=\\]
 # (a one-word sentence glued to the previous one is too rare to tell from them).
 _PROSE_AFTER_RE = regex.compile(r"(?:$|[\s,;:!?)\]\"'’”]|-\p{Ll})")
 _WHITESPACE_RE = regex.compile(r"\s++")
-
-
-def _shown(text: str, start: int, end: int, before: int = 10, after: int = 10) -> str:
-    """``text[start:end]`` quoted with a little context: never the whole text."""
-    left = max(0, start - before)
-    right = min(len(text), end + after)
-    snippet = _WHITESPACE_RE.sub(" ", text[left:right])
-    prefix = "…" if left > 0 else ""
-    suffix = "…" if right < len(text) else ""
-    return json.dumps(prefix + snippet + suffix, ensure_ascii=False)
 
 
 def _abstract(record: Record) -> tuple[str, str] | None:
@@ -308,7 +298,7 @@ def abstract_glued_heading(record: Record, ctx: Context) -> Iterator[Violation]:
     fix = Fix.replace(pointer, _unglue(text, matches), "Separate the glued headings",
                       unsafe=True)
     for match in matches:
-        context = _shown(text, match.start("heading"), match.end(), after=6)
+        context = excerpt(text, match.start("heading"), match.end(), before=10, after=6)
         yield Violation(f'heading "{match["heading"]}" glued to the text ({context})',
                         pointer, fix)
 
@@ -437,8 +427,8 @@ def abstract_missing_sentence_space(record: Record, ctx: Context) -> Iterator[Vi
     parts.append(text[pos:])
     fix = Fix.replace(pointer, "".join(parts), "Insert the missing spaces", unsafe=True)
     for dot in spots:
-        yield Violation(f"missing space after a sentence end ({_shown(text, dot, dot + 1)})",
-                        pointer, fix)
+        context = excerpt(text, dot, dot + 1, before=10, after=10)
+        yield Violation(f"missing space after a sentence end ({context})", pointer, fix)
 
 
 ABSTRACT_LABELS = (
@@ -511,8 +501,8 @@ def abstract_leading_label(record: Record, ctx: Context) -> Iterator[Violation]:
     rest = text[match.end():].lstrip()
     if not _LETTER_RE.search(rest[:200]) or ("<" in text and has_markup(text)):
         return
-    fix = Fix.replace(pointer, rest, f"Remove the label {match['label']!r}")
-    yield Violation(f"abstract starts with the label {match['label']!r} "
+    fix = Fix.replace(pointer, rest, f"Remove the label {shown(match['label'])}")
+    yield Violation(f"abstract starts with the label {shown(match['label'])} "
                     f"({excerpt(text, match.start('label'), match.end(), 0, 12)})", pointer, fix)
 
 
@@ -779,12 +769,13 @@ def inverted_index_positions(record: Record, ctx: Context) -> Iterator[Violation
     ## Fix
     None: which word belongs in the gap cannot be known.
     """
-    if record.profile.name != "openalex" or not isinstance(record.data, dict):
+    found = record.field("abstract_index")
+    if found is None:
         return
-    index = record.data.get("abstract_inverted_index")
+    index = found.value
     if not isinstance(index, dict) or not index:
         return
-    base = "/abstract_inverted_index"
+    base = found.pointer
     total = 0
     largest = -1
     for token, positions in index.items():

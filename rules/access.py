@@ -9,14 +9,15 @@ from typing import Any
 
 import regex
 
+from biblint.domain.show import shown as _shown
 from biblint.model import Fix, Violation
-from biblint.profiles import COUNT_FIELDS
+from biblint.profiles import COUNT_FIELDS, Convention
 from biblint.record import Field, Record
 from biblint.registry import RECORD, Context, rule
 
 from .values import NUMBER_TEXT_RE
 
-OA_URL_OPTIONAL = "oa-url-optional"
+OA_URL_OPTIONAL = Convention.OA_URL_OPTIONAL
 """Profile convention: the open-access flag may be true without a link (Semantic Scholar's
 `isOpenAccess` comes from Unpaywall, its `openAccessPdf` is given only "if available");
 OA001 is quiet for records of such a shape."""
@@ -36,11 +37,6 @@ publisher-specific terms occur), so OA004 reports only licences written in anoth
 _HTTP_RE = regex.compile(r"https?://[^\s/?#]++", regex.IGNORECASE)
 
 
-def _shown(value: object, limit: int = 40) -> str:
-    """A value quoted for a message, cut to ``limit`` characters."""
-    text = value if isinstance(value, str) else json.dumps(value)
-    return json.dumps(text if len(text) <= limit else text[: limit - 1] + "…",
-                      ensure_ascii=False)
 
 
 def _oa_url(record: Record) -> tuple[str, object] | None:
@@ -184,7 +180,7 @@ def _oa_vocabulary(record: Record) -> Iterator[tuple[str, str, frozenset[str], s
     data = record.data
     if not isinstance(data, dict):
         return
-    if record.profile.name == "openalex":
+    if record.profile.has(Convention.OA_LOCATIONS):
         access = data.get("open_access")
         if isinstance(access, dict) and isinstance(access.get("oa_status"), str):
             yield ("/open_access/oa_status", access["oa_status"], OA_STATUSES, "OA status",
@@ -193,7 +189,7 @@ def _oa_vocabulary(record: Record) -> Iterator[tuple[str, str, frozenset[str], s
             license_ = location.get("license")
             if isinstance(license_, str):
                 yield f"{pointer}/license", license_, OA_LICENSES, "licence", False
-    elif record.profile.name in ("s2", "aggregator"):
+    elif record.profile.has(Convention.OA_PDF_STATUS):
         pdf = data.get("openAccessPdf")
         if isinstance(pdf, dict) and isinstance(pdf.get("status"), str):
             yield ("/openAccessPdf/status", pdf["status"], S2_OA_STATUSES, "OA status",
@@ -249,7 +245,7 @@ def open_access_vocabulary(record: Record, ctx: Context) -> Iterator[Violation]:
         if not closed and value == _vocabulary_key(value):
             continue  # an open list: an unknown term in the right form may be a real one
         fixed = _in_vocabulary(value, vocabulary)
-        fix = (Fix.replace(pointer, fixed, f"Write the {what} as {fixed!r}")
+        fix = (Fix.replace(pointer, fixed, f"Write the {what} as {_shown(fixed)}")
                if fixed is not None else None)
         yield Violation(f"{what} {_shown(value)} is not in the vocabulary", pointer, fix)
 

@@ -12,7 +12,9 @@ import regex
 from biblint.domain.doi import strip_doi_prefix
 from biblint.domain.identifiers import orcid_key
 from biblint.domain.names import Author, NamePart, authors_of, name_key
+from biblint.domain.show import shown as _shown
 from biblint.model import Applicability, Fix, PatchOp, Violation, split_pointer
+from biblint.profiles import Convention
 from biblint.record import Record
 from biblint.registry import RECORD, Context, rule
 
@@ -27,10 +29,6 @@ _DELIMITER_RE = regex.compile(r"[;,&|\n]|\sand\s")
 _INITIALS_RE = regex.compile(r"(?:\p{Lu}\.?-?){1,3}+")
 
 
-def _shown(value: str, limit: int = 40) -> str:
-    """A value quoted for a message, cut to ``limit`` characters."""
-    return json.dumps(value if len(value) <= limit else value[: limit - 1] + "…",
-                      ensure_ascii=False)
 
 
 def split_authors(value: str) -> list[str] | None:
@@ -120,16 +118,9 @@ def _author_items(record: Record, names: list[str]) -> list[Any] | None:
     generic) shape, S2's ``{"authorId", "name"}``, CSL's ``{"literal"}``, DataCite's
     ``{"name"}``. None where a name cannot be written without guessing its parts (Crossref's
     ``given``/``family``, OpenAlex's authorships): no fix is offered there."""
-    shape = record.profile.name
-    if shape in ("aggregator", "generic"):
-        return list(names)
-    if shape == "s2":
-        return [{"authorId": None, "name": name} for name in names]
-    if shape == "csl":
-        return [{"literal": name} for name in names]
-    if shape == "datacite":
-        return [{"name": name} for name in names]
-    return None
+    style = record.profile.author_style
+    items = [style.item(name) for name in names]
+    return None if any(item is None for item in items) else items
 
 
 def _json_list(value: str) -> list[object] | None:
@@ -220,7 +211,7 @@ def et_al_author(record: Record, ctx: Context) -> Iterator[Violation]:
     if found is None:
         return
     base, items, authors = found
-    datacite = record.profile.name == "datacite"
+    datacite = record.profile.has(Convention.UNKNOWN_CODES)
     drop: set[int] = set()
     trims: list[tuple[NamePart, str]] = []
     hits: list[tuple[str, str]] = []
@@ -579,20 +570,6 @@ def _hyphenated(key: str) -> str:
     return f"{key[0:4]}-{key[4:8]}-{key[8:12]}-{key[12:16]}"
 
 
-RESEARCH_TYPES: dict[str, frozenset[str]] = {
-    "crossref": frozenset({"journal-article", "proceedings-article"}),
-    "csl": frozenset({"article-journal", "paper-conference"}),
-    "openalex": frozenset({"article", "preprint", "review"}),
-    "datacite": frozenset({"JournalArticle", "ConferencePaper", "Preprint"}),
-    "s2": frozenset({"JournalArticle", "Conference", "Review", "CaseReport", "ClinicalTrial",
-                     "MetaAnalysis", "Study"}),
-    "aggregator": frozenset({"JournalArticle", "Conference", "Review", "CaseReport",
-                             "ClinicalTrial", "MetaAnalysis", "Study", "Journal Article",
-                             "Case Reports", "Clinical Trial", "Meta-Analysis",
-                             "Systematic Review", "Randomized Controlled Trial"}),
-}
-"""Per profile: the work types of research articles, which always have authors."""
-
 UNSIGNED_PREFIXES = ("10.5860/choice.",)
 """DOI prefixes of content published without authors by design: Choice's book reviews."""
 
@@ -657,8 +634,8 @@ def research_article_without_authors(record: Record, ctx: Context) -> Iterator[V
     ## Fix
     None: the authors have to be taken from the source.
     """
-    research = RESEARCH_TYPES.get(record.profile.name)
-    if research is None or not research.intersection(_types(record)):
+    research = record.profile.research_types
+    if not research.intersection(_types(record)):
         return
     found = record.field("authors")
     data = record.data
@@ -667,7 +644,7 @@ def research_article_without_authors(record: Record, ctx: Context) -> Iterator[V
     if found is None:
         if record.profile.absent != "omit":
             return  # not requested (a partial response), not missing
-        if record.profile.name == "crossref" and not ("indexed" in data or "deposited" in data):
+        if record.profile.is_partial(data):
             return
         pointer = record.profile.pointers("authors")[0]
     elif found.value is None or found.value == []:

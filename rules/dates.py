@@ -6,6 +6,7 @@ import datetime
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from biblint.domain import dates as dateparse
 from biblint.domain.dates import (
@@ -28,18 +29,20 @@ from biblint.domain.dates import (
     parse_iso,
 )
 from biblint.domain.pages import article_number_reason
+from biblint.domain.show import shown as _shown
 from biblint.domain.spacing import keep_outer_space
-from biblint.model import Fix, Violation
+from biblint.model import Fix, Violation, split_pointer
+from biblint.profiles import Convention, value_at
 from biblint.record import Record
 from biblint.registry import RECORD, Context, Option, rule
 
 from .pages import record_is_article
 
-YEAR_AS_JANUARY_FIRST = "year-as-january-first"
+YEAR_AS_JANUARY_FIRST = Convention.YEAR_AS_JANUARY_FIRST
 """Profile convention: the shape writes a year-only date as 1 January (OpenAlex's
 `publication_date`); only DATE007 speaks of it, as information."""
 
-YEAR_AS_STRING = "year-as-string"
+YEAR_AS_STRING = Convention.YEAR_AS_STRING
 """Profile convention: the year may be a string (DataCite's `publicationYear`)."""
 
 ELECTRONIC_MODELS = frozenset({"Print-Electronic", "Electronic", "Electronic-Print",
@@ -50,19 +53,6 @@ ISSUE, EPUB = "issue", "epub"
 
 _STRING_FIELDS = (("publication_date", ISSUE, "publication date"),
                   ("epub_date", EPUB, "epub date"))
-_SHAPE_DATES: dict[str, tuple[tuple[str, str | None], ...]] = {
-    "crossref": (("published", ISSUE), ("published-print", ISSUE), ("published-online", EPUB),
-                 ("posted", EPUB), ("accepted", None), ("approved", None),
-                 ("content-created", None), ("created", None), ("deposited", None),
-                 ("indexed", None)),
-    "csl": (("accessed", None), ("submitted", None), ("original-date", None),
-            ("event-date", None), ("available-date", None)),
-}
-"""Date objects of a shape besides the canonical `issued`, with their role: an issue date,
-an electronic publication date, or None (format and validity only)."""
-_CROSSREF_SYSTEM = ("created", "deposited", "indexed")
-_CROSSREF_PUBLISHED = ("published", "published-print", "published-online", "posted",
-                       "accepted", "approved", "content-created", "published-other")
 _BUDDHIST_ERA = 543
 _FIRST_JOURNALS = 1665
 
@@ -79,6 +69,13 @@ class _DateField:
     label: str
 
 
+@cache
+def _label(pointer: str) -> str:
+    """How a message names the date at ``pointer``: its key."""
+    tokens = split_pointer(pointer)
+    return tokens[-1] if tokens else pointer
+
+
 def _date_fields(record: Record) -> list[_DateField]:
     fields: list[_DateField] = []
     for name, role, label in _STRING_FIELDS:
@@ -86,17 +83,19 @@ def _date_fields(record: Record) -> list[_DateField]:
         if found is not None and isinstance(found.value, str) and found.value.strip():
             fields.append(_DateField(found.pointer, found.value, "string", role, label))
     found = record.field("issued")
-    csl = record.profile.name == "csl"
+    csl = record.profile.has(Convention.CSL_DATES)
     if found is not None and found.value is not None:
         kind = "edtf" if csl and isinstance(found.value, str) else "parts"
         fields.append(_DateField(found.pointer, found.value, kind, ISSUE, "issued"))
-    extra = _SHAPE_DATES.get(record.profile.name)
+    extra = record.profile.extra_dates
+    parts_only = record.profile.has(Convention.DATE_PARTS) and not csl
     if extra and isinstance(record.data, dict):
-        for key, extra_role in extra:
-            value = record.data.get(key)
+        for pointer, extra_role in extra:
+            value = value_at(record.data, pointer)
             if value is not None:
-                kind = "edtf" if csl and isinstance(value, str) else "parts"
-                fields.append(_DateField(f"/{key}", value, kind, extra_role, key))
+                kind = ("parts" if not isinstance(value, str) or parts_only
+                        else "edtf" if csl else "string")
+                fields.append(_DateField(pointer, value, kind, extra_role, _label(pointer)))
     return fields
 
 
@@ -149,9 +148,6 @@ def _each_date(record: Record, *, dated_only: bool
             yield item, pointer, date, shown
 
 
-def _shown(value: str, limit: int = 40) -> str:
-    return json.dumps(value if len(value) <= limit else value[: limit - 1] + "…",
-                      ensure_ascii=False)
 
 
 
@@ -220,10 +216,10 @@ def date_format(record: Record, ctx: Context) -> Iterator[Violation]:
     or offset is dropped, and for date-parts cut to three parts. No fix when day and month
     could be swapped (`05/06/2025`) or the text is not a date.
     """
-    csl = record.profile.name == "csl"
+    csl = record.profile.has(Convention.CSL_DATES)
     for item in _record_fields(record):
         if item.kind == "parts":
-            yield from _date_parts_format(item, csl, record.profile.name == "crossref")
+            yield from _date_parts_format(item, csl, record.profile.has(Convention.DATE_PARTS))
             continue
         if not isinstance(item.value, str):
             continue
@@ -243,10 +239,10 @@ def date_format(record: Record, ctx: Context) -> Iterator[Violation]:
                         item.pointer, fix)
 
 
-def _date_parts_format(item: _DateField, csl: bool, crossref: bool) -> Iterator[Violation]:
+def _date_parts_format(item: _DateField, csl: bool, parts_only: bool) -> Iterator[Violation]:
     value = item.value
     if isinstance(value, str):
-        if not crossref:
+        if not parts_only:
             return
         parsed = parse_date(value)
         fix = None
@@ -452,7 +448,7 @@ def date_implausible(record: Record, ctx: Context) -> Iterator[Violation]:
     """
     min_year = int(ctx.options["min-year"])
     sentinels = frozenset(s for s in ctx.options["sentinels"] if isinstance(s, str))
-    csl = record.profile.name == "csl"
+    csl = record.profile.has(Convention.CSL_DATES)
     january_first = YEAR_AS_JANUARY_FIRST in record.profile.conventions
     article: bool | None = None
     reported: set[int] = set()
@@ -595,7 +591,8 @@ def crossref_system_date(record: Record, ctx: Context) -> Iterator[Violation]:
     ## Fix
     None: the publication date must come from the source.
     """
-    if record.profile.name != "crossref" or not isinstance(record.data, dict):
+    system = record.profile.system_dates
+    if not system or not isinstance(record.data, dict):
         return
     found = record.field("issued")
     if found is None:
@@ -605,11 +602,14 @@ def crossref_system_date(record: Record, ctx: Context) -> Iterator[Violation]:
         return
     day = issued.dates[0]
     data = record.data
-    for key in _CROSSREF_PUBLISHED:
-        if key in data and day in parse_date_parts(data[key]).dates:
+    for pointer in record.profile.publication_dates:
+        value = value_at(data, pointer)
+        if value is not None and day in parse_date_parts(value).dates:
             return
-    for key in _CROSSREF_SYSTEM:
-        if key in data and parse_date_parts(data[key]).dates[:1] == (day,):
+    for pointer in system:
+        value = value_at(data, pointer)
+        if value is not None and parse_date_parts(value).dates[:1] == (day,):
+            key = _label(pointer)
             yield Violation(f"issued {day.iso()} is the {key} date of the DOI record, not a "
                             "publication date", f"{found.pointer}/date-parts/0")
             return

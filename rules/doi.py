@@ -1,8 +1,9 @@
 """DOI: DOI syntax and normalisation.
 
 Every rule here reads the canonical `doi` field and one shared analysis,
-:func:`biblint.domain.doi.analyse_doi`, which tags each defect of a value with the code of
-the rule that owns it: a value with several defects gets one finding per defect, never two for one.
+:func:`biblint.domain.doi.analyse_doi`, which tags each defect of a value with its kind;
+:data:`CODES` says which rule reports each kind: a value with several defects gets one
+finding per defect, never two for one.
 Two profile conventions shape the analysis: `doi-as-url` (OpenAlex keeps the DOI as a
 `https://doi.org/` URL, which is then no defect) and `doi-registered` (Crossref and DataCite
 records are the registration agency's own: their DOI is registered as written, so only the
@@ -11,21 +12,22 @@ mechanical defects, DOI003, DOI004 and DOI006, can occur).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 
 import regex
 
 from biblint.domain.doi import (
-    DOI_REGISTERED,
-    DOI_URL_FORM,
     DoiAnalysis,
+    DoiProblem,
     analyse_doi,
     canonical_doi_url,
     is_doi,
     is_short_doi,
-    shown,
 )
+from biblint.domain.doi import DoiDefect as D
+from biblint.domain.show import codepoints, shown
 from biblint.model import Fix, Violation
+from biblint.profiles import Convention
 from biblint.record import Field, Record
 from biblint.registry import Context, Option, rule
 
@@ -36,14 +38,65 @@ _CROSSREF_CHAR_RE = regex.compile(r"[^-._;()/:A-Za-z0-9]")
 _BAD_CHAR_RE = regex.compile(r'[\p{White_Space}\p{C}"\\{}|^`]')
 
 
+CODES: Mapping[D, str] = {
+    D.NOT_A_DOI: "DOI001", D.SHORT_DOI: "DOI001",
+    D.MALFORMED_PREFIX: "DOI002", D.PREFIX_WHITESPACE: "DOI002",
+    D.RESOLVER_PREFIX: "DOI003",
+    D.WHITESPACE: "DOI004", D.INVISIBLE: "DOI004",
+    D.ENCLOSED: "DOI005", D.TRAILING: "DOI005",
+    D.PERCENT_ENCODED: "DOI006", D.HTML_ESCAPED: "DOI006",
+    D.SECOND_DOI: "DOI007", D.TEXT_AFTER: "DOI007",
+    D.PLACEHOLDER: "DOI009", D.PREFIX_ONLY: "DOI009", D.PLACEHOLDER_PREFIX: "DOI009",
+    D.PLACEHOLDER_SUFFIX: "DOI009", D.ISSN_SUFFIX: "DOI009", D.JOURNAL_ISSN_SUFFIX: "DOI009",
+    D.JOURNAL_CODE_SUFFIX: "DOI009",
+    D.LOOKALIKE: "DOI010",
+}
+"""The rule that reports each kind of DOI defect (:func:`biblint.domain.doi.analyse_doi`)."""
+
+_KINDS: Mapping[str, frozenset[D]] = {
+    code: frozenset(kind for kind, owner in CODES.items() if owner == code)
+    for code in set(CODES.values())
+}
+
+_MESSAGES: Mapping[D, Callable[[str], str]] = {
+    D.NOT_A_DOI: lambda d: f"not a DOI ({shown(d, 30)}): no 10.xxxx/ prefix",
+    D.SHORT_DOI: lambda d: f"short DOI {shown(d, 24)} is an alias, not the DOI",
+    D.MALFORMED_PREFIX: lambda d: f"malformed DOI prefix {shown(d, 20)}",
+    D.PREFIX_WHITESPACE: lambda d: "whitespace after the DOI prefix",
+    D.RESOLVER_PREFIX: lambda d: f"DOI stored with the prefix {shown(d, 24)}",
+    D.WHITESPACE: lambda d: "whitespace around the DOI",
+    D.INVISIBLE: lambda d: f"invisible character in the DOI ({codepoints(d)})",
+    D.ENCLOSED: lambda d: f"DOI enclosed in {d}",
+    D.TRAILING: lambda d: f"trailing {shown(d, 8)} after the DOI",
+    D.PERCENT_ENCODED: lambda d: "DOI is percent-encoded",
+    D.HTML_ESCAPED: lambda d: "DOI is HTML-escaped",
+    D.SECOND_DOI: lambda d: "another DOI after the DOI",
+    D.TEXT_AFTER: lambda d: f"text after the DOI ({shown(d, 20)})",
+    D.PLACEHOLDER: lambda d: f"placeholder {shown(d, 16)} instead of a DOI",
+    D.PREFIX_ONLY: lambda d: f"DOI prefix {shown(d, 20)} without a suffix",
+    D.PLACEHOLDER_PREFIX: lambda d: f"placeholder prefix {shown(d, 12)}",
+    D.PLACEHOLDER_SUFFIX: lambda d: f"placeholder suffix {shown(d, 16)}",
+    D.ISSN_SUFFIX: lambda d: f"suffix {shown(d, 12)} is only an ISSN",
+    D.JOURNAL_ISSN_SUFFIX: lambda d: f"suffix {shown(d, 12)} is only the journal's ISSN",
+    D.JOURNAL_CODE_SUFFIX: lambda d: f"suffix {shown(d, 20)} is a journal code without an "
+                                     "article part",
+    D.LOOKALIKE: lambda d: f"non-ASCII look-alike character in the DOI ({codepoints(d)})",
+}
+
+
+def doi_message(problem: DoiProblem) -> str:
+    """The finding message of a DOI defect."""
+    return _MESSAGES[problem.kind](problem.detail)
+
+
 def _doi(record: Record) -> tuple[Field, DoiAnalysis] | None:
     """The DOI field and its analysis, when the DOI is a non-blank string."""
     found = record.field("doi")
     if found is None or not isinstance(found.value, str) or not found.value.strip():
         return None
     conventions = record.profile.conventions
-    analysis = analyse_doi(found.value, url_form=DOI_URL_FORM in conventions,
-                           registered=DOI_REGISTERED in conventions)
+    analysis = analyse_doi(found.value, url_form=Convention.DOI_AS_URL in conventions,
+                           registered=Convention.DOI_REGISTERED in conventions)
     return found, analysis
 
 
@@ -54,12 +107,12 @@ def _violations(record: Record, code: str, title: str, *,
     if got is None:
         return
     found, analysis = got
-    for problem in analysis.of(code):
+    for problem in analysis.of(_KINDS[code]):
         fix = None
         if problem.fixed is not None and problem.fixed != found.value:
             fix = Fix.replace(found.pointer, problem.fixed,
                               f"{title}: {shown(problem.fixed)}", unsafe=unsafe)
-        yield Violation(problem.message, found.pointer, fix)
+        yield Violation(doi_message(problem), found.pointer, fix)
 
 
 @rule("DOI001", "doi-syntax", severity="warning",
@@ -111,13 +164,13 @@ def doi_syntax(record: Record, ctx: Context) -> Iterator[Violation]:
     for a library that stores them on purpose (Better BibTeX can export them).
     """
     got = _doi(record)
-    if got is None or DOI_REGISTERED in record.profile.conventions:
+    if got is None or record.profile.has(Convention.DOI_REGISTERED):
         return
     found, analysis = got
     if ctx.options.get("short-doi", False) and is_short_doi(found.value):
         return
-    for problem in analysis.of("DOI001"):
-        yield Violation(problem.message, found.pointer)
+    for problem in analysis.of(_KINDS["DOI001"]):
+        yield Violation(doi_message(problem), found.pointer)
     candidate = analysis.candidate
     if candidate is None:
         return
@@ -424,7 +477,7 @@ def doi_url_legacy(record: Record, ctx: Context) -> Iterator[Violation]:
     ## Fix
     Safe: rewrites the resolver part to `https://doi.org/` and keeps the rest as written.
     """
-    fields = [*URL_FIELDS, "doi"] if DOI_URL_FORM in record.profile.conventions else URL_FIELDS
+    fields = [*URL_FIELDS, "doi"] if record.profile.has(Convention.DOI_AS_URL) else URL_FIELDS
     seen: set[str] = set()
     for name in fields:
         found = record.field(name)

@@ -1,10 +1,18 @@
 """DUP: duplicates across the records of a run.
 
-These rules compare each record with the records seen before it in the same run (all files of
-one ``biblint check``, or one :meth:`biblint.Linter.lint_stream`). Memory is bounded: a run
-keeps one 8-byte digest and the place of the first record per key (not the records), and at
-most ``max-keys`` keys per rule; past that, new keys are no longer remembered (an info
-finding says so once).
+These rules compare the records of one run (all files of one ``biblint check``, or one
+:meth:`biblint.Linter.lint_stream`) in two phases (:mod:`biblint.runscope`): each record gives
+small keys (8-byte digests of its DOI, title, abstract...), and after the run the records that
+share a key are judged together. Which record of a group is reported does not depend on the
+order of records or files. A group's records are compared with its **reference**: for
+DUP002-DUP005 the first record (in content order) of the value most of the group share (the
+DOI of most records with one title or abstract, the title of most records with one DOI, the
+DOI of most records with one PMID), so the odd records out are reported; for DUP001 every
+record but the canonical one. Content order is by record key (DOI, else PMID, source id or
+content hash), then the compared value, then file name and record index (which only break
+ties between records equal in both). Memory is bounded: one small
+entry per record and key (not the records), and at most ``max-keys`` keys per rule; past that,
+new keys are no longer remembered.
 """
 
 from __future__ import annotations
@@ -12,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import string
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from typing import Any
 
 import regex
@@ -22,6 +30,7 @@ from biblint.domain.markup import has_markup, strip_markup
 from biblint.model import Violation
 from biblint.record import Record
 from biblint.registry import Context, Option, rule
+from biblint.runscope import Entry, Key, reference
 
 _MAX_KEYS = Option(
     1_000_000,
@@ -46,21 +55,6 @@ _GENERIC_TITLES = frozenset({
 
 def _digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()
-
-
-def _place(record: Record) -> str:
-    origin = record.origin
-    where = f"record {origin.index}"
-    return f"{origin.file} {where}" if origin.file else where
-
-
-def _remember(ctx: Context, table: str, key: bytes, value: Any) -> Any:
-    """The value first stored under ``key`` (storing ``value`` if new and there is room)."""
-    seen: dict[bytes, Any] = ctx.state.setdefault(table, {})
-    found = seen.get(key)
-    if found is None and len(seen) < ctx.options["max-keys"]:
-        seen[key] = value
-    return found
 
 
 def _doi(record: Record) -> str | None:
@@ -130,15 +124,25 @@ def _first_author_family(record: Record) -> str:
     return normalise_title(name)
 
 
+def _judge_doi(key: Hashable, entries: Sequence[Entry], options: Mapping[str, Any]
+               ) -> Iterator[tuple[Entry, Violation]]:
+    first = entries[0]
+    for entry in entries[1:]:
+        yield entry, Violation(f"same DOI as {first.place}", entry.payload[0])
+
+
 @rule("DUP001", "duplicate-doi", severity="warning", options={"max-keys": _MAX_KEYS},
-      scope="run", reads=("doi",))
-def duplicate_doi(record: Record, ctx: Context) -> Iterator[Violation]:
+      scope="run", judge=_judge_doi, reads=("doi",))
+def duplicate_doi(record: Record, ctx: Context) -> Iterator[Key]:
     """Two records of the run have the same DOI (after normalisation).
 
     ## What it does
     Compares DOIs case-insensitively (ASCII case folding, as the DOI Handbook specifies)
     and without resolver prefixes, so `https://doi.org/10.1177/X` and `10.1177/x` are one
-    DOI. Reports the later record, naming the first.
+    DOI. Of the records sharing a DOI, every one but the canonical record is reported,
+    naming it: a group of n records gives n - 1 findings whatever their order. The
+    canonical record is the one whose DOI pointer, file name and record index sort first;
+    the others share its record key, so their fingerprints do not depend on the choice.
 
     ## Why is this bad?
     One work counted twice inflates counts and splits citations; merges and updates go to
@@ -159,14 +163,30 @@ def duplicate_doi(record: Record, ctx: Context) -> Iterator[Violation]:
         return
     found = record.field("doi")
     assert found is not None
-    first = _remember(ctx, "doi", _digest(key), _place(record))
-    if first is not None:
-        yield Violation(f"same DOI as {first}", found.pointer)
+    yield Key(_digest(key), (found.pointer,))
+
+
+def _judge_title(key: Hashable, entries: Sequence[Entry], options: Mapping[str, Any]
+                 ) -> Iterator[tuple[Entry, Violation]]:
+    first = reference(entries, _doi_of_title)
+    year, doi = first.payload[0], first.payload[1]
+    for entry in entries:
+        other_year, other_doi, pointer = entry.payload
+        near = not year or not other_year or abs(year - other_year) <= 1
+        if near and other_doi != doi:
+            yield entry, Violation(f"same title, first author and year as {first.place} "
+                                   "(another DOI or none)", pointer)
+
+
+def _doi_of_title(entry: Entry) -> Hashable:
+    doi: str = entry.payload[1]
+    return doi
 
 
 @rule("DUP002", "duplicate-title", severity="info", options={"max-keys": _MAX_KEYS},
-      scope="run", reads=("authors", "doi", "issued", "publication_date", "title", "year"))
-def duplicate_title(record: Record, ctx: Context) -> Iterator[Violation]:
+      scope="run", judge=_judge_title,
+      reads=("authors", "doi", "issued", "publication_date", "title", "year"))
+def duplicate_title(record: Record, ctx: Context) -> Iterator[Key]:
     """Two records have the same title, first author and year (±1) but different DOIs.
 
     ## What it does
@@ -174,7 +194,10 @@ def duplicate_title(record: Record, ctx: Context) -> Iterator[Violation]:
     punctuation (so a PubMed trailing period does not matter), together with the first
     author's family name and the year within one year. Generic titles ("Editorial",
     "Preface", "Reply", "Erratum"...) are never compared. Records without a DOI are
-    compared too; a pair with the same DOI is DUP001's.
+    compared too; a pair with the same DOI is DUP001's. Of the records sharing a title and
+    first author, those with the DOI most of them share are the reference (a tie: the DOI
+    of the record whose key sorts first; never a choice by position), and each record with
+    another DOI (or none) and a year within one of the reference's is reported.
 
     ## Why is this bad?
     A preprint and its version of record, or a work registered twice, look like two works:
@@ -197,35 +220,42 @@ def duplicate_title(record: Record, ctx: Context) -> Iterator[Violation]:
     key = normalise_title(title)
     if len(key) < 12 or key in _GENERIC_TITLES:
         return
-    year = _year(record)
     family = _first_author_family(record)
-    doi = _doi(record) or ""
     found = record.field("title")
     assert found is not None
-    seen: dict[bytes, list[tuple[int | None, str, str]]] = ctx.state.setdefault("title", {})
-    digest = _digest(f"{key}\x1f{family}")
-    entries = seen.get(digest)
-    if entries is not None:
-        for other_year, other_doi, place in entries:
-            near = year is None or other_year is None or abs(year - other_year) <= 1
-            if near and doi != other_doi:
-                yield Violation(f"same title, first author and year as {place} "
-                                "(another DOI or none)", found.pointer)
-                break
-        if len(entries) < 4:
-            entries.append((year, doi, _place(record)))
-    elif len(seen) < ctx.options["max-keys"]:
-        seen[digest] = [(year, doi, _place(record))]
+    yield Key(_digest(f"{key}\x1f{family}"),
+              (_year(record) or 0, _doi(record) or "", found.pointer))
+
+
+def _first_value(entry: Entry) -> Hashable:
+    value: str = entry.payload[0]
+    return value
+
+
+def _judge_pmid(key: Hashable, entries: Sequence[Entry], options: Mapping[str, Any]
+                ) -> Iterator[tuple[Entry, Violation]]:
+    first = reference(entries, _first_value)
+    kind = key[0] if isinstance(key, tuple) else ""
+    for entry in entries:
+        other, pmid, pointer = entry.payload
+        if other == first.payload[0]:
+            continue
+        if kind == "pmid":
+            yield entry, Violation(f"PMID {pmid} has another DOI in {first.place}", pointer)
+        else:
+            yield entry, Violation(f"this DOI has another PMID in {first.place}", pointer)
 
 
 @rule("DUP003", "pmid-doi-conflict", severity="warning", options={"max-keys": _MAX_KEYS},
-      scope="run", reads=("doi", "pmid"))
-def pmid_doi_conflict(record: Record, ctx: Context) -> Iterator[Violation]:
+      scope="run", judge=_judge_pmid, reads=("doi", "pmid"))
+def pmid_doi_conflict(record: Record, ctx: Context) -> Iterator[Key]:
     """The same PubMed id appears with two different DOIs, or one DOI with two PMIDs.
 
     ## What it does
-    Remembers the DOI of each PMID and the PMID of each DOI seen in the run and reports a
-    record whose pair contradicts an earlier one.
+    Collects the DOI of each PMID and the PMID of each DOI in the run and reports each
+    record whose pair contradicts the DOI most records of that PMID carry (or the PMID most
+    records of that DOI carry; a tie: the smallest). A choice by content, never by position;
+    a record is reported once.
 
     ## Why is this bad?
     A PMID names one article. Two DOIs for it (or two PMIDs for one DOI) mean a merge
@@ -250,25 +280,32 @@ def pmid_doi_conflict(record: Record, ctx: Context) -> Iterator[Violation]:
         return
     found = record.field("pmid")
     assert found is not None
-    place = _place(record)
-    first = _remember(ctx, "pmid", _digest("pmid:" + pmid), (_digest(doi), place))
-    if first is not None and first[0] != _digest(doi):
-        yield Violation(f"PMID {pmid} has another DOI in {first[1]}", found.pointer)
-        return
-    other = _remember(ctx, "doi-pmid", _digest("doi:" + doi), (_digest(pmid), place))
-    if other is not None and other[0] != _digest(pmid):
-        yield Violation(f"this DOI has another PMID in {other[1]}", found.pointer)
+    # Payloads hold the other identifier itself, so the reference of a group with one DOI
+    # (or PMID) is the smallest PMID (or DOI), an order a reader can follow.
+    yield Key(("pmid", _digest(pmid)), (doi, pmid, found.pointer))
+    yield Key(("doi", _digest(doi)), (pmid, pmid, found.pointer))
+
+
+def _judge_abstract(key: Hashable, entries: Sequence[Entry], options: Mapping[str, Any]
+                    ) -> Iterator[tuple[Entry, Violation]]:
+    first = reference(entries, _first_value)
+    for entry in entries:
+        doi, pointer = entry.payload
+        if doi != first.payload[0]:
+            yield entry, Violation(f"same abstract as {first.place}, which has another DOI",
+                                   pointer)
 
 
 @rule("DUP005", "duplicate-abstract", severity="warning", options={"max-keys": _MAX_KEYS},
-      scope="run", reads=("abstract", "doi"))
-def duplicate_abstract(record: Record, ctx: Context) -> Iterator[Violation]:
+      scope="run", judge=_judge_abstract, reads=("abstract", "doi"))
+def duplicate_abstract(record: Record, ctx: Context) -> Iterator[Key]:
     """Two records with different DOIs have the same abstract.
 
     ## What it does
     Hashes each abstract of at least 200 characters after markup stripping and whitespace
-    and case normalisation, and reports a later record with another DOI (or none) whose
-    abstract is identical.
+    and case normalisation. Of the records sharing an abstract, those with the DOI most of
+    them carry are the reference (a tie: the DOI of the record whose key sorts first; never a
+    choice by position), and each record with another DOI (or none) is reported.
 
     ## Why is this bad?
     Either the records are one work (a duplicate that DUP001 missed because the DOIs
@@ -292,26 +329,38 @@ def duplicate_abstract(record: Record, ctx: Context) -> Iterator[Violation]:
         return
     found = record.field("abstract")
     assert found is not None
-    doi = _doi(record) or ""
-    first = _remember(ctx, "abstract", _digest(key), (doi, _place(record)))
-    if first is not None and first[0] != doi:
-        yield Violation(f"same abstract as {first[1]}, which has another DOI", found.pointer)
+    yield Key(_digest(key), (_doi(record) or "", found.pointer))
 
 
 def _tokens(key: str) -> frozenset[str]:
     return frozenset(key.split())
 
 
+def _judge_doi_title(key: Hashable, entries: Sequence[Entry], options: Mapping[str, Any]
+                     ) -> Iterator[tuple[Entry, Violation]]:
+    first = reference(entries, _first_value)
+    theirs = _tokens(first.payload[0])
+    for entry in entries:
+        title, pointer = entry.payload
+        if title == first.payload[0]:
+            continue
+        mine = _tokens(title)
+        shared = len(mine & theirs) / max(1, min(len(mine), len(theirs)))
+        if shared < 0.5:
+            yield entry, Violation(f"same DOI as {first.place} but another title", pointer)
+
+
 @rule("DUP004", "doi-title-conflict", severity="warning", options={"max-keys": _MAX_KEYS},
-      scope="run", reads=("doi", "title"))
-def doi_title_conflict(record: Record, ctx: Context) -> Iterator[Violation]:
+      scope="run", judge=_judge_doi_title, reads=("doi", "title"))
+def doi_title_conflict(record: Record, ctx: Context) -> Iterator[Key]:
     """Two records with the same DOI have clearly different titles.
 
     ## What it does
-    Remembers the normalised title (markup stripped, NFKC, case-folded, no punctuation; its
-    first 200 characters) of each DOI and reports a later record with the same DOI whose
-    title shares less than half of its words with the first one. Case, markup, punctuation
-    and a subtitle added or dropped do not count as different.
+    Collects the normalised title (markup stripped, NFKC, case-folded, no punctuation; its
+    first 200 characters) of each DOI and reports each record whose title shares less than
+    half of its words with the title most records of the DOI carry (a tie: the title that
+    sorts first; never a choice by position). Case, markup, punctuation and a subtitle
+    added or dropped do not count as different.
 
     ## Why is this bad?
     A DOI names one work: different titles mean a wrong DOI was attached to one of the
@@ -334,12 +383,6 @@ def doi_title_conflict(record: Record, ctx: Context) -> Iterator[Violation]:
     key = normalise_title(title)[:200]
     if not key:
         return
-    first = _remember(ctx, "doi-title", _digest(doi), (key, _place(record)))
-    if first is None or first[0] == key:
-        return
-    mine, theirs = _tokens(key), _tokens(first[0])
-    shared = len(mine & theirs) / max(1, min(len(mine), len(theirs)))
-    if shared < 0.5:
-        found = record.field("title")
-        assert found is not None
-        yield Violation(f"same DOI as {first[1]} but another title", found.pointer)
+    found = record.field("title")
+    assert found is not None
+    yield Key(_digest(doi), (key, found.pointer))

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -14,6 +13,10 @@ from biblint.domain.doi import strip_doi_prefix
 from biblint.domain.identifiers import (
     PMCID_RE,
     PMID_RE,
+    ArxivDefect,
+    ArxivProblem,
+    OrcidCheck,
+    OrcidDefect,
     check_arxiv,
     check_orcid,
     identifier_scheme,
@@ -21,18 +24,20 @@ from biblint.domain.identifiers import (
     normalise_pmid,
 )
 from biblint.domain.names import authors_of
+from biblint.domain.show import shown as _shown
 from biblint.model import Applicability, Fix, PatchOp, Violation, lookup
+from biblint.profiles import Convention
 from biblint.record import Record
 from biblint.registry import RECORD, Context, rule
 
-PMCID_BARE_DIGITS = "pmcid-bare-digits"
+PMCID_BARE_DIGITS = Convention.PMCID_BARE_DIGITS
 """Profile convention: the shape stores PMCIDs as bare digits (Semantic Scholar's
 ``externalIds.PubMedCentral``); ID002 accepts them there."""
-PMCID_AS_URL = "pmcid-as-url"
+PMCID_AS_URL = Convention.PMCID_AS_URL
 """Profile convention: the shape stores PMCIDs as PMC article URLs (OpenAlex's
 ``ids.pmcid``, ``https://www.ncbi.nlm.nih.gov/pmc/articles/7123338``); ID002 accepts them."""
 _BARE_DIGITS_RE = regex.compile(r"[1-9][0-9]*")
-PMID_AS_URL = "pmid-as-url"
+PMID_AS_URL = Convention.PMID_AS_URL
 """Profile convention: the shape stores PMIDs as PubMed URLs (OpenAlex's ``ids.pmid``,
 ``https://pubmed.ncbi.nlm.nih.gov/17435989``); ID001 accepts them."""
 _PUBMED_URLS = ("https://pubmed.ncbi.nlm.nih.gov/", "http://pubmed.ncbi.nlm.nih.gov/")
@@ -43,21 +48,9 @@ _ISBN_CHARS_RE = regex.compile(r"[0-9]++[Xx]?+")
 _PLACEHOLDER_ISSNS = frozenset({"00000000"})
 """Valid-looking ISSNs that stand for none (Crossref's listing of deleted DOIs uses it)."""
 
-# Platform name (lower case, letters and digits only) -> (record id pattern, what it is).
-SOURCE_ID_FORMATS: dict[str, tuple[regex.Pattern[str], str]] = {
-    "semanticscholar": (regex.compile(r"[0-9a-fA-F]{40}"), "a 40-hex Semantic Scholar paper id"),
-    "s2": (regex.compile(r"[0-9a-fA-F]{40}"), "a 40-hex Semantic Scholar paper id"),
-    "openalex": (regex.compile(r"(?:https://openalex\.org/)?W[1-9][0-9]*"),
-                 "an OpenAlex work id (W…)"),
-}
 _NOT_ALNUM_RE = regex.compile(r"[^a-z0-9]+")
 
 
-def _shown(value: object, limit: int = 40) -> str:
-    """A value quoted for a message, cut to ``limit`` characters."""
-    text = value if isinstance(value, str) else json.dumps(value)
-    return json.dumps(text if len(text) <= limit else text[: limit - 1] + "…",
-                      ensure_ascii=False)
 
 
 @rule("ID002", "pmcid-malformed", severity="error", fix="safe", reads=("pmcid",))
@@ -168,7 +161,7 @@ def source_id_missing(record: Record, ctx: Context) -> Iterator[Violation]:
         yield Violation(f"{name} id is {shown}: the record cannot be re-fetched or merged",
                         found.pointer)
         return
-    known = SOURCE_ID_FORMATS.get(_platform_key(platform.value))
+    known = record.profile.source_id_formats.get(_platform_key(platform.value))
     if known is None:
         return
     pattern, what = known
@@ -389,11 +382,10 @@ def issn_set_inconsistent(record: Record, ctx: Context) -> Iterator[Violation]:
     ## Fix
     None: which ISSN belongs where has to be checked against the ISSN Portal.
     """
-    name = record.profile.name
     data = record.data
-    if name == "crossref" and isinstance(data, dict):
+    if record.profile.has(Convention.ISSN_TYPE) and isinstance(data, dict):
         yield from _crossref_issns(data)
-    elif name == "openalex" and isinstance(data, dict):
+    elif record.profile.has(Convention.ISSN_L) and isinstance(data, dict):
         yield from _openalex_issn_l(data)
         return
     found = record.field("issn")
@@ -407,12 +399,10 @@ def issn_set_inconsistent(record: Record, ctx: Context) -> Iterator[Violation]:
         values = [found.value[a:b] for a, b in _tokens(found.value)]
     else:
         return
-    if name == "s2" and isinstance(data, dict):
-        venue = data.get("publicationVenue")
-        alternates = venue.get("alternate_issns") if isinstance(venue, dict) else None
-        if isinstance(alternates, list):
-            values.extend(alternates)
-            pointer = "/publicationVenue/alternate_issns"
+    alternates = record.field("issn_alternates")
+    if alternates is not None and isinstance(alternates.value, list):
+        values.extend(alternates.value)
+        pointer = alternates.pointer
     distinct = _issns(values)
     if len(distinct) > 2:
         shown = ", ".join(distinct[:4]) + (", …" if len(distinct) > 4 else "")
@@ -524,6 +514,28 @@ def isbn_invalid(record: Record, ctx: Context) -> Iterator[Violation]:
                             pointer, fix)
 
 
+_ORCID_MESSAGES: Mapping[OrcidDefect, Callable[[str], str]] = {
+    OrcidDefect.WHITESPACE: lambda d: "surrounding whitespace",
+    OrcidDefect.LABEL: lambda d: "a label before the id",
+    OrcidDefect.SCHEME: lambda d: f"scheme {_shown(d)}",
+    OrcidDefect.NO_SCHEME: lambda d: "no https:// before the host",
+    OrcidDefect.WWW_HOST: lambda d: "host www.orcid.org instead of orcid.org",
+    OrcidDefect.OTHER_HOST: lambda d: f"host {_shown(d)} is not orcid.org",
+    OrcidDefect.TRAILING_SLASH: lambda d: "a trailing slash",
+    OrcidDefect.NOT_AN_ORCID: lambda d: f"not an ORCID iD ({_shown(d)})",
+    OrcidDefect.LENGTH: lambda d: f"{d} characters instead of 16",
+    OrcidDefect.X_NOT_LAST: lambda d: "X is allowed only as the last character",
+    OrcidDefect.LOWER_X: lambda d: "a lower-case x",
+    OrcidDefect.HYPHENS: lambda d: "hyphens missing or misplaced",
+    OrcidDefect.CHECK_CHARACTER: lambda d: "its check character is wrong (ISO 7064 MOD 11-2)",
+}
+
+
+def orcid_message(checked: OrcidCheck) -> str:
+    """The wording of every defect of an ORCID value, in order."""
+    return "; ".join(_ORCID_MESSAGES[kind](detail) for kind, detail in checked.defects)
+
+
 @rule("ID006", "orcid-invalid", severity="error", fix="safe", reads=("authors",))
 def orcid_invalid(record: Record, ctx: Context) -> Iterator[Violation]:
     """An author's ORCID iD is malformed or fails its check character.
@@ -567,12 +579,30 @@ def orcid_invalid(record: Record, ctx: Context) -> Iterator[Violation]:
         if author.orcid is None or author.orcid_pointer is None:
             continue
         checked = check_orcid(author.orcid)
-        if checked.problem is None:
+        if not checked.defects:
             continue
         fix = (Fix.replace(author.orcid_pointer, checked.fixed, "Correct the ORCID's form")
                if checked.fixed is not None else None)
-        yield Violation(f"ORCID {_shown(author.orcid)}: {checked.problem}",
+        yield Violation(f"ORCID {_shown(author.orcid)}: {orcid_message(checked)}",
                         author.orcid_pointer, fix)
+
+
+_ARXIV_MESSAGES: Mapping[ArxivDefect, Callable[[str], str]] = {
+    ArxivDefect.MONTH: lambda d: f"month {d} does not exist",
+    ArxivDefect.BEFORE_NEW_STYLE: lambda d: "new-style ids start in April 2007 (0704)",
+    ArxivDefect.NEEDS_4_DIGITS: lambda d: "ids before 2015 have a 4-digit number",
+    ArxivDefect.NEEDS_5_DIGITS: lambda d: "ids from 2015 have a 5-digit number",
+    ArxivDefect.OLD_STYLE_YEARS: lambda d: "old-style ids run from 1991 to 2007",
+    ArxivDefect.NOT_ARXIV: lambda d: "not of the form YYMM.NNNNN or archive/YYMMNNN",
+    ArxivDefect.TOO_LONG: lambda d: "not an arXiv identifier (too long)",
+    ArxivDefect.PREFIX: lambda d: "a prefix or whitespace around the identifier",
+}
+
+
+def arxiv_message(problem: ArxivProblem) -> str:
+    """ID007's wording of an arXiv defect."""
+    kind, detail = problem
+    return _ARXIV_MESSAGES[kind](detail)
 
 
 @rule("ID007", "arxiv-id-malformed", severity="error", fix="safe", reads=("arxiv",))
@@ -616,7 +646,7 @@ def arxiv_id_malformed(record: Record, ctx: Context) -> Iterator[Violation]:
         return
     fix = (Fix.replace(found.pointer, fixed, f"Keep the bare arXiv id {fixed}")
            if fixed is not None else None)
-    yield Violation(f"arXiv id {_shown(value)}: {problem}", found.pointer, fix)
+    yield Violation(f"arXiv id {_shown(value)}: {arxiv_message(problem)}", found.pointer, fix)
 
 
 _SCHEME_NAMES = {
@@ -633,7 +663,7 @@ _FOREIGN = {
     "issn": ("doi", "isbn", "orcid", "pmcid", "arxiv"),
     "isbn": ("doi", "issn", "orcid", "pmcid", "arxiv"),
 }
-_URL_FORMS = {"doi": "doi-as-url", "pmid": PMID_AS_URL, "pmcid": PMCID_AS_URL}
+_URL_FORMS = {"doi": Convention.DOI_AS_URL, "pmid": PMID_AS_URL, "pmcid": PMCID_AS_URL}
 
 
 def _moved_value(scheme: str, value: str) -> str | None:

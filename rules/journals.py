@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import math
 import unicodedata
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Hashable, Iterator, Mapping, Sequence
 from typing import Any
 
 import regex
 from stdnum import issn
 
+from biblint.domain.show import shown as _shown
 from biblint.model import Violation
+from biblint.profiles import Convention
 from biblint.record import Record
 from biblint.registry import RECORD, Context, rule
+from biblint.runscope import Entry, Key, reference
 
 from .records import is_deleted_doi
 
@@ -21,27 +23,9 @@ MAX_TRACKED = 100_000
 """Run-scope memory bound: ISSNs (JRN001) or category codes (JRN005) remembered per run.
 Past it, new keys are no longer compared (no finding is invented, some may be missed)."""
 
-JOURNAL_TYPES: dict[str, frozenset[str]] = {
-    "crossref": frozenset({"journal-article"}),
-    "csl": frozenset({"article-journal"}),
-}
-"""Shapes whose container may be a book or a series: only these types name a journal
-(a book series shares its ISSN across volumes with different titles)."""
-
 _SPACE_RE = regex.compile(r"\s++")
 
 
-def _shown(value: object, limit: int = 40) -> str:
-    text = value if isinstance(value, str) else json.dumps(value)
-    return json.dumps(text if len(text) <= limit else text[: limit - 1] + "…",
-                      ensure_ascii=False)
-
-
-def _where(record: Record) -> str:
-    """How a message names a record seen earlier in the run."""
-    origin = record.origin
-    name = (origin.file or "").rsplit("/", 1)[-1]
-    return f"{name} record {origin.index}" if name else f"record {origin.index}"
 
 
 def _issns(record: Record) -> list[str]:
@@ -65,15 +49,35 @@ def _issns(record: Record) -> list[str]:
     return found
 
 
-@rule("JRN001", "journal-name-varies", severity="info", scope="run", reads=RECORD)
-def journal_name_varies(record: Record, ctx: Context) -> Iterator[Violation]:
+def _judge_names(key: Hashable, entries: Sequence[Entry], options: Mapping[str, Any]
+                 ) -> Iterator[tuple[Entry, Violation]]:
+    first = reference(entries, _first_value)
+    usual = first.payload[0]
+    number = key[1] if isinstance(key, tuple) else key
+    for entry in entries:
+        name, pointer = entry.payload
+        if name != usual:
+            yield entry, Violation(f"journal {_shown(name, 30)} for ISSN {number} is "
+                                   f"{_shown(usual, 30)} in {first.where}", pointer)
+
+
+def _first_value(entry: Entry) -> Hashable:
+    value: str = entry.payload[0]
+    return value
+
+
+@rule("JRN001", "journal-name-varies", severity="info", scope="run", judge=_judge_names,
+      max_keys=MAX_TRACKED, reads=RECORD)
+def journal_name_varies(record: Record, ctx: Context) -> Iterator[Key]:
     """One ISSN goes with different journal names across the records of a run.
 
     ## What it does
-    Remembers, for each ISSN of the run, the container name of the first record of the
-    same shape that carries it (sources name journals their own way: Crossref's full title
-    and Semantic Scholar's abbreviation are not compared), and reports a later record whose
-    container name for the same ISSN differs:
+    Collects, for each ISSN of the run, the container names of the records of one shape
+    that carry it (sources name journals their own way: Crossref's full title and Semantic
+    Scholar's abbreviation are not compared). The name most of these records use is the
+    reference (a tie: the name of the record whose key sorts first; never a choice by
+    position), and each record whose container name for the same ISSN differs is reported
+    (once, whatever the number of its ISSNs):
     an abbreviation (`"J Endovasc Ther"` for `"Journal of Endovascular Therapy"`), another
     case, another spelling, or another journal altogether. Whitespace differences and
     Unicode normalisation forms are ignored. For Crossref and CSL only journal articles
@@ -99,7 +103,9 @@ def journal_name_varies(record: Record, ctx: Context) -> Iterator[Violation]:
     ## Fix
     None: which name is right (full title, ISO 4 abbreviation) is a choice for the dataset.
     """
-    kinds = JOURNAL_TYPES.get(record.profile.name)
+    # Where the container may be a book or a series, only some types name a journal (a book
+    # series shares its ISSN across volumes with different titles): the profile's journal_types.
+    kinds = record.profile.journal_types
     if kinds is not None and not _is_one_of(record.value("type"), kinds):
         return
     if is_deleted_doi(record):
@@ -110,18 +116,8 @@ def journal_name_varies(record: Record, ctx: Context) -> Iterator[Violation]:
     name = _SPACE_RE.sub(" ", unicodedata.normalize("NFC", container.value)).strip()
     if not name:
         return
-    seen: dict[tuple[str, str], tuple[str, str]] = ctx.state.setdefault("names", {})
     for number in _issns(record):
-        key = (record.profile.name, number)
-        first = seen.get(key)
-        if first is None:
-            if len(seen) < MAX_TRACKED:
-                seen[key] = (name, _where(record))
-            continue
-        if first[0] != name:
-            yield Violation(f"journal {_shown(name, 30)} for ISSN {number} was "
-                            f"{_shown(first[0], 30)} in {first[1]}", container.pointer)
-            return
+        yield Key((record.profile.name, number), (name, container.pointer))
 
 
 # A citation inside a container title: "Nature 2020;580:1-5", "J Sci 15(1-2):Doc10",
@@ -241,7 +237,7 @@ def journal_metric_invalid(record: Record, ctx: Context) -> Iterator[Violation]:
     None: the metric year has to come from the source of the metrics.
     """
     data = record.data
-    if record.profile.name != "aggregator" or not isinstance(data, dict):
+    if not record.profile.has(Convention.JOURNAL_METRICS) or not isinstance(data, dict):
         return
     present = [key for key in METRIC_KEYS if _present(data.get(key))]
     if not present:
@@ -275,16 +271,36 @@ def _category(data: dict[str, Any], key: str) -> str | None:
     return text or None
 
 
-@rule("JRN005", "journal-category-inconsistent", severity="warning", scope="run", reads=RECORD)
-def journal_category_inconsistent(record: Record, ctx: Context) -> Iterator[Violation]:
+def _judge_categories(key: Hashable, entries: Sequence[Entry], options: Mapping[str, Any]
+                      ) -> Iterator[tuple[Entry, Violation]]:
+    kind, value = key if isinstance(key, tuple) else ("", key)
+    first = reference(entries, _first_value)
+    usual = first.payload[0]
+    for entry in entries:
+        other = entry.payload[0]
+        if other == usual:
+            continue
+        if kind == "code":
+            yield entry, Violation(f"category {value} is {_shown(other)} here but "
+                                   f"{_shown(usual)} in {first.where}", f"/{CATEGORY_LABEL}")
+        else:
+            yield entry, Violation(f"category {_shown(value)} has code {other} here but "
+                                   f"{usual} in {first.where}", f"/{CATEGORY_CODE}")
+
+
+@rule("JRN005", "journal-category-inconsistent", severity="warning", scope="run",
+      judge=_judge_categories, max_keys=MAX_TRACKED, alone=True, reads=RECORD)
+def journal_category_inconsistent(record: Record, ctx: Context) -> Iterator[Violation | Key]:
     """The aggregator's subject-category code and label disagree.
 
     ## What it does
     Checks the aggregator's pair `FirstCategoryId` (the site's code of the CAS major
     category) and `RegionCategory` (its label, such as `"医学"`, medicine): reports a code
     without a label or a label without a code in one record, and, across the records of a
-    run, a code that goes with two labels or a label that goes with two codes (the pair
-    seen first is taken as the reference). Memory is bounded by the number of categories.
+    run, a code that goes with two labels or a label that goes with two codes: the label
+    most records give a code (or the code most records give a label; a tie: that of the
+    record whose key sorts first, never a choice by position) is the reference, and the
+    other records are reported. Memory is bounded by the number of categories.
 
     ## Why is this bad?
     The code and the label are two spellings of one fact. When they drift apart, filtering
@@ -303,7 +319,7 @@ def journal_category_inconsistent(record: Record, ctx: Context) -> Iterator[Viol
     None: the site's category table decides which one is right.
     """
     data = record.data
-    if record.profile.name != "aggregator" or not isinstance(data, dict):
+    if not record.profile.has(Convention.JOURNAL_METRICS) or not isinstance(data, dict):
         return
     if CATEGORY_CODE not in data and CATEGORY_LABEL not in data:
         return
@@ -315,19 +331,8 @@ def journal_category_inconsistent(record: Record, ctx: Context) -> Iterator[Viol
                           else (CATEGORY_LABEL, CATEGORY_CODE))
         yield Violation(f"{given} is set but {missing} is not", f"/{missing}")
         return
-    labels: dict[str, tuple[str, str]] = ctx.state.setdefault("labels", {})
-    codes: dict[str, tuple[str, str]] = ctx.state.setdefault("codes", {})
-    known_label = labels.get(code)
-    known_code = codes.get(label)
-    if known_label is not None and known_label[0] != label:
-        yield Violation(f"category {code} is {_shown(label)} here but "
-                        f"{_shown(known_label[0])} in {known_label[1]}", f"/{CATEGORY_LABEL}")
-    elif known_code is not None and known_code[0] != code:
-        yield Violation(f"category {_shown(label)} has code {code} here but "
-                        f"{known_code[0]} in {known_code[1]}", f"/{CATEGORY_CODE}")
-    if len(labels) < MAX_TRACKED:
-        labels.setdefault(code, (label, _where(record)))
-        codes.setdefault(label, (code, _where(record)))
+    yield Key(("code", code), (label,))
+    yield Key(("label", label), (code,))
 
 
 def _is_one_of(value: object, kinds: Collection[str]) -> bool:

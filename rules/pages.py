@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 import regex
@@ -15,17 +14,19 @@ from biblint.domain.pages import (
     normalise_separator,
     parse_pages,
 )
+from biblint.domain.show import shown as _shown
 from biblint.domain.spacing import keep_outer_space
 from biblint.model import Applicability, Fix, PatchOp, Violation, resolve_pointer
+from biblint.profiles import Convention
 from biblint.record import Field, Record
 from biblint.registry import Context, Option, rule
 
-S2_PAGE_RANGES = "s2-page-ranges"
+S2_PAGE_RANGES = Convention.SPACED_PAGE_RANGES
 """Profile convention: the shape writes a range with a spaced hyphen (Semantic Scholar's
 `D480 - D489`); PAGE004 accepts `-` and ` - ` there."""
 
-EN_DASH_SHAPES = frozenset({"csl"})
-"""Profiles whose ranges may use an en dash: CSL processors read `-` and `–` alike, and
+EN_DASH = Convention.EN_DASH_PAGE_RANGES
+"""Profile convention: ranges may use an en dash: CSL processors read `-` and `–` alike, and
 Zotero and Better BibTeX write `–` in CSL-JSON on purpose
 (retorquere/zotero-better-bibtex#3327). PAGE004 accepts `–` there."""
 
@@ -62,9 +63,6 @@ _SIMPLE_NUMBER_RE = regex.compile(
 _KEEP_LABEL_RE = regex.compile(r"(?:suppl|supplement|part|pt|spec|special|sup)\b", regex.I)
 
 
-def _shown(value: str, limit: int = 40) -> str:
-    return json.dumps(value if len(value) <= limit else value[: limit - 1] + "…",
-                      ensure_ascii=False)
 
 
 def _blank(value: object) -> bool:
@@ -334,7 +332,7 @@ def page_range_separator(record: Record, ctx: Context) -> Iterator[Violation]:
     spaces). The pages themselves and outer whitespace are kept.
     """
     spaced_ok = S2_PAGE_RANGES in record.profile.conventions
-    en_dash_ok = record.profile.name in EN_DASH_SHAPES
+    en_dash_ok = EN_DASH in record.profile.conventions
     for name in ("pages", "first_page", "last_page"):
         found = record.field(name)
         if found is None or not isinstance(found.value, str):

@@ -10,15 +10,15 @@ The tables below are the vocabularies and the equivalences between them.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from functools import cache
 
 import regex
 
 from biblint.domain.doi import strip_doi_prefix
+from biblint.domain.show import shown as _shown
 from biblint.model import Fix, Violation
-from biblint.profiles import load_schema
+from biblint.profiles import Convention, load_schema
 from biblint.record import Record
 from biblint.registry import RECORD, Context, rule
 
@@ -155,16 +155,6 @@ BROADER_S2: Mapping[str, str] = {
 """PubMed terms with only a broader Semantic Scholar term: PT001's unsafe fix (precision is
 lost)."""
 
-EXPECTED: Mapping[str, tuple[str, str]] = {
-    "aggregator": ("publication_types", "s2"),
-    "s2": ("publication_types", "s2"),
-    "crossref": ("type", "crossref"),
-    "csl": ("type", "csl"),
-    "openalex": ("type", "openalex"),
-    "datacite": ("type", "datacite"),
-}
-"""Profile -> (canonical field, vocabulary) of its work type."""
-
 _KEY_RE = regex.compile(r"[^a-z0-9]++")
 
 
@@ -178,10 +168,6 @@ def _spellings(name: str) -> Mapping[str, str]:
     return {_key(term): term for term in vocabulary(name)}
 
 
-def _shown(value: object, limit: int = 40) -> str:
-    text = value if isinstance(value, str) else json.dumps(value)
-    return json.dumps(text if len(text) <= limit else text[: limit - 1] + "…",
-                      ensure_ascii=False)
 
 
 def _type_values(record: Record, name: str) -> Iterator[tuple[str, str]]:
@@ -214,13 +200,14 @@ def _mapped(value: str, target: str) -> tuple[str | None, str, bool] | None:
 
 
 def _expected_vocabulary(record: Record) -> tuple[str, str] | None:
-    expected = EXPECTED.get(record.profile.name)
-    if expected is None:
+    profile = record.profile
+    if profile.type_vocabulary is None:
         return None
     data = record.data
-    if record.profile.name == "openalex" and isinstance(data, dict) and "host_venue" in data:
-        return "type", "openalex+crossref"  # before mid-2023 OpenAlex used Crossref's types
-    return expected
+    if (profile.has(Convention.LEGACY_CROSSREF_TYPES) and isinstance(data, dict)
+            and "host_venue" in data):
+        return profile.type_field, "openalex+crossref"  # OpenAlex before mid-2023
+    return profile.type_field, profile.type_vocabulary
 
 
 @rule("PT001", "publication-type-vocabulary", severity="warning", fix="safe", reads=RECORD)
@@ -277,13 +264,14 @@ def publication_type_vocabulary(record: Record, ctx: Context) -> Iterator[Violat
             message = f"{VOCABULARY_NAMES[source]} type {_shown(value)} where a {label} type " \
                       f"is expected"
             if term is not None:
-                fix = Fix.replace(pointer, term, f"Use the {label} type {term!r}",
+                fix = Fix.replace(pointer, term, f"Use the {label} type {_shown(term)}",
                                   unsafe=not safe)
         else:
             term = _spellings(targets[0]).get(_key(value))
             if term is not None:
-                message = f"type {_shown(value)} is a misspelling of the {label} type {term!r}"
-                fix = Fix.replace(pointer, term, f"Write the type as {term!r}")
+                message = (f"type {_shown(value)} is a misspelling of the {label} type "
+                           f"{_shown(term)}")
+                fix = Fix.replace(pointer, term, f"Write the type as {_shown(term)}")
             else:
                 message = f"type {_shown(value)} is not a {label} type"
         yield Violation(message, pointer, fix)
@@ -293,12 +281,6 @@ REVIEW_TERMS = frozenset({"Review", "Systematic Review", "Scoping Review", "Meta
                           "MetaAnalysis", "review"})
 CASE_REPORT_TERMS = frozenset({"Case Reports", "CaseReport"})
 # Profile -> the claims its vocabulary can express.
-_CLAIMS_BY_PROFILE = {
-    "aggregator": ("review", "case report"),
-    "s2": ("review", "case report"),
-    "openalex": ("review",),
-}
-
 _REVIEW_KINDS = (r"(?:(?:systematic|scoping|narrative|literature|critical|comprehensive|umbrella"
                  r"|integrative|rapid|mini|brief|short|updated|state-of-the-art)[\s-]++){0,2}+")
 _ABSTRACT_REVIEW_RE = regex.compile(
@@ -391,15 +373,15 @@ def publication_type_contradicts_text(record: Record, ctx: Context) -> Iterator[
     ## Fix
     None: the text may describe the field rather than the work; a person decides.
     """
-    claims = _CLAIMS_BY_PROFILE.get(record.profile.name)
-    if claims is None:
+    claims = record.profile.type_claims
+    if not claims or record.profile.type_vocabulary is None:
         return
-    name = EXPECTED[record.profile.name][0]
+    name = record.profile.type_field
     found = record.field(name)
     types = [value for _, value in _type_values(record, name)]
     if found is None or not types:
         return
-    if record.profile.name == "openalex" and types != ["article"]:
+    if record.profile.has(Convention.SINGLE_TYPE) and types != ["article"]:
         return  # one type per work: a review typed as a book chapter is a chapter
     for kind in claims:
         terms = REVIEW_TERMS if kind == "review" else CASE_REPORT_TERMS
@@ -478,13 +460,12 @@ def notice_typed_as_article(record: Record, ctx: Context) -> Iterator[Violation]
     ## Fix
     None: the notice type has to be set from the source.
     """
-    expected = EXPECTED.get(record.profile.name)
-    if expected is None or record.profile.name in ("crossref", "csl", "datacite"):
+    if record.profile.type_vocabulary is None or not record.profile.has(Convention.INFERRED_TYPES):
         return
     title = record.value("title")
     if not isinstance(title, str):
         return
-    name = expected[0]
+    name = record.profile.type_field
     types = [value for _, value in _type_values(record, name)]
     if not ARTICLE_TERMS.intersection(types):
         return

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 
 from biblint.model import Fix, Violation, lookup
+from biblint.profiles import Convention
 from biblint.record import Record
 from biblint.registry import RECORD, Context, rule
 from biblint.schema import record_problems
@@ -20,7 +21,7 @@ def is_deleted_doi(record: Record) -> bool:
     or a DOI under the test prefix 10.5555. Such records keep only a DOI, a title and
     dates, by design, and completeness rules leave them alone."""
     data = record.data
-    if record.profile.name != "crossref" or not isinstance(data, dict):
+    if not record.profile.has(Convention.TOMBSTONES) or not isinstance(data, dict):
         return False
     doi = data.get("DOI")
     if isinstance(doi, str) and doi.startswith(TEST_PREFIX):
@@ -34,30 +35,11 @@ def is_deleted_doi(record: Record) -> bool:
     return isinstance(url, str) and url.endswith("/deleted_DOI.html")
 
 
-REQUIRED: Mapping[str, tuple[tuple[str, ...], ...]] = {
-    "aggregator": (("title",), ("doi", "pmid", "pmcid", "source_id"),
-                   ("year", "publication_date")),
-    "s2": (("source_id",), ("title",), ("year", "publication_date")),
-    "crossref": (("doi",), ("title",), ("issued",)),
-    "openalex": (("source_id",), ("title",), ("year", "publication_date")),
-    "csl": (("title",),),
-    "datacite": (("doi",), ("title",), ("authors",), ("publisher",), ("year",)),
-}
-"""Per profile: groups of canonical fields; each group needs at least one with a value.
-CSL asks only for a title (books and web pages legitimately lack identifiers and dates);
-DataCite's list is its five mandatory properties. The generic profile requires nothing."""
-
 UNTITLED_TYPES = frozenset({"journal-issue", "journal-volume", "journal", "component",
                             "book-series", "proceedings-series", "report-series",
                             "standard-series"})
 """Crossref types that carry no title of their own (an issue DOI, a supplementary
 component)."""
-
-ALIASES: Mapping[tuple[str, str], tuple[str, ...]] = {
-    ("datacite", "year"): ("/attributes/publication-year", "/publication-year"),
-}
-"""Where a shape may also keep a required field that its profile does not map: DataCite's
-older JSON flavour writes `publication-year` (bolognese's fixtures)."""
 
 _NAMES = {"source_id": "the platform id", "doi": "DOI", "pmid": "PMID", "pmcid": "PMCID",
           "publication_date": "publication date", "issued": "publication date (issued)",
@@ -86,12 +68,7 @@ def _has_value(value: object) -> bool:
 
 def _partial(record: Record) -> bool:
     """Whether the record is a partial response (fields chosen by the request)."""
-    data = record.data
-    if not isinstance(data, dict):
-        return True
-    if record.profile.name == "crossref":
-        return not ("indexed" in data or "deposited" in data)
-    return False
+    return record.profile.is_partial(record.data)
 
 
 @rule("REC001", "required-field-missing", severity="warning", reads=RECORD)
@@ -134,11 +111,10 @@ def required_field_missing(record: Record, ctx: Context) -> Iterator[Violation]:
     ## Fix
     None: the missing value has to come from the source.
     """
-    groups = REQUIRED.get(record.profile.name)
-    if groups is None or _partial(record) or is_deleted_doi(record):
+    groups = record.profile.required
+    if not groups or _partial(record) or is_deleted_doi(record):
         return
-    omitted_means_missing = record.profile.absent == "omit" or record.profile.name in (
-        "aggregator", "datacite")
+    omitted_means_missing = record.profile.omitted_means_missing
     type_ = record.value("type")
     container_type = isinstance(type_, str) and type_ in UNTITLED_TYPES
     for group in groups:
@@ -148,7 +124,7 @@ def required_field_missing(record: Record, ctx: Context) -> Iterator[Violation]:
         if any(f is not None and _has_value(f.value) for f in fields):
             continue
         if any(_has_value(lookup(record.data, pointer))
-               for name in group for pointer in ALIASES.get((record.profile.name, name), ())):
+               for name in group for pointer in record.profile.required_aliases.get(name, ())):
             continue
         present = next((f for f in fields if f is not None), None)
         what = " or ".join(_NAMES.get(name, name.replace("_", " ")) for name in group)
@@ -197,7 +173,7 @@ def presentation_key(record: Record, ctx: Context) -> Iterator[Violation]:
     Unsafe: removes the key. Unsafe because a consumer of the export may still read it.
     """
     data = record.data
-    if record.profile.name != "aggregator" or not isinstance(data, dict):
+    if not record.profile.has(Convention.SEARCH_EXPORT) or not isinstance(data, dict):
         return
     for key in PRESENTATION_KEYS:
         if key in data:

@@ -17,15 +17,16 @@ from biblint.domain.entities import (
 )
 from biblint.domain.markup import has_markup
 from biblint.domain.mojibake import MARC_NONSORT_RE, fix_mojibake
-from biblint.domain.show import excerpt
+from biblint.domain.show import excerpt, shown
 from biblint.domain.tex import tex_construct_text, tex_spans
 from biblint.model import Fix, Violation, join_pointer
+from biblint.profiles import Convention
 from biblint.record import Record
 from biblint.registry import RECORD, STRINGS, Context, rule
 
-MARKUP_ABSTRACT = "abstract-markup"
+MARKUP_ABSTRACT = Convention.ABSTRACT_MARKUP
 """Profile convention: the abstract is markup by specification (Crossref's JATS)."""
-CSL_RICH_TEXT = "csl-rich-text"
+CSL_RICH_TEXT = Convention.CSL_RICH_TEXT
 """Profile convention: text fields are CSL rich text (`<i>`, `<b>`, `<sup>`, `<sub>`, small-caps
 and nocase spans), where markup and its character references are the shape's own."""
 
@@ -611,7 +612,7 @@ def latin_ligature(record: Record, ctx: Context) -> Iterator[Violation]:
             continue
         fixed = _LIGATURE_RE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), value)
         fix = Fix.replace(pointer, fixed, "Replace the ligatures with letters")
-        yield Violation(f"ligature {first.group()!r} ({_codepoint(first.group())}): "
+        yield Violation(f"ligature {shown(first.group())} ({_codepoint(first.group())}): "
                         f"{excerpt(value, first.start(), first.end(), 8, 8)}", pointer, fix)
 
 
@@ -692,14 +693,15 @@ def html_entity(record: Record, ctx: Context) -> Iterator[Violation]:
                 fix = Fix.replace(pointer, fixed, "Decode the HTML entities", unsafe=unsafe)
                 shown = _listed([m.group() for m in found])
                 yield Violation(f"HTML entities in plain text ({shown})", pointer, fix)
-    if record.profile.name == "openalex":
-        yield from _inverted_index_entities(record)
+    yield from _inverted_index_entities(record)
 
 
 def _inverted_index_entities(record: Record) -> Iterator[Violation]:
-    index = record.data.get("abstract_inverted_index") if isinstance(record.data, dict) else None
-    if not isinstance(index, dict):
+    found = record.field("abstract_index")
+    index = found.value if found is not None else None
+    if found is None or not isinstance(index, dict):
         return
+    base = found.pointer
     tokens = [t for t in index if "&" in t and html_entities_in(t)]
     if not tokens:
         return
@@ -711,11 +713,11 @@ def _inverted_index_entities(record: Record) -> Iterator[Violation]:
             key = unescape_entities(token) if token in tokens else token
             rebuilt.setdefault(key, []).extend(positions)
         merged = {key: sorted(positions) for key, positions in rebuilt.items()}
-        fix = Fix.replace("/abstract_inverted_index", merged, "Decode the entities in the tokens")
+        fix = Fix.replace(base, merged, "Decode the entities in the tokens")
     for token in tokens:
         shown = json.dumps(token[:30], ensure_ascii=False)
         yield Violation(f"HTML entity in an abstract token ({shown})",
-                        join_pointer("/abstract_inverted_index", token), fix)
+                        join_pointer(base, token), fix)
 
 
 def _tex_exempt(pointer: str, value: str) -> bool:

@@ -13,6 +13,7 @@ from biblint.domain.language import STOPWORDS
 from biblint.domain.markup import comparable, has_markup, known_tags, strip_markup
 from biblint.domain.show import shown
 from biblint.model import Fix, Violation
+from biblint.profiles import Convention
 from biblint.record import Record
 from biblint.registry import RECORD, Context, Option, rule
 
@@ -222,7 +223,7 @@ def _title_case(title: str) -> str:
         lambda m: m.group().lower() if m.group().lower() in SMALL_WORDS else m.group(), cased)
 
 
-CSL_RICH_TEXT = "csl-rich-text"
+CSL_RICH_TEXT = Convention.CSL_RICH_TEXT
 """Profile convention: text fields are CSL rich text (`<i>`, `<b>`, `<sup>`, `<sub>`, and
 `<span>` for small caps and `nocase`)."""
 
@@ -243,7 +244,7 @@ def _allowed_markup(record: Record) -> frozenset[str]:
     """The tags a shape's titles may hold by its own convention."""
     if CSL_RICH_TEXT in record.profile.conventions:
         return _CSL_ALLOWED
-    if record.profile.name == "crossref":
+    if record.profile.has(Convention.TITLE_FACE_MARKUP):
         return _CROSSREF_ALLOWED
     return frozenset()
 
@@ -439,7 +440,7 @@ _BRACKETED_RE = regex.compile(r"\[(?P<inner>.+)\](?P<period>\.?)", regex.DOTALL)
 
 def _from_pubmed(record: Record) -> bool:
     """Whether the record comes from PubMed: it has a PMID, or the aggregator shape."""
-    if record.profile.name == "aggregator":
+    if record.profile.has(Convention.PUBMED_DERIVED):
         return True
     pmid = record.value("pmid")
     if isinstance(pmid, str):
@@ -616,8 +617,7 @@ def title_paratext(record: Record, ctx: Context) -> Iterator[Violation]:
         return
     if comparable(title) in SIGNED_PARATEXT and _has_authors(record):
         return
-    if record.profile.name == "openalex" and isinstance(record.data, dict) and \
-            record.data.get("is_paratext") is True:
+    if record.value("is_paratext") is True:
         return
     yield Violation(f"paratext title {shown(title, 30)} typed as an article", pointer)
 
@@ -629,12 +629,12 @@ def _subtitles(record: Record) -> list[tuple[str, str]]:
     if not isinstance(data, dict):
         return []
     found: list[tuple[str, str]] = []
-    if record.profile.name == "crossref":
+    if record.profile.has(Convention.SUBTITLE_ARRAY):
         subtitles = data.get("subtitle")
         if isinstance(subtitles, list):
             found = [(f"/subtitle/{i}", s) for i, s in enumerate(subtitles)
                      if isinstance(s, str) and s.strip()]
-    elif record.profile.name == "datacite":
+    elif record.profile.has(Convention.TYPED_TITLES):
         base, attributes = ("/attributes", data["attributes"]) if isinstance(
             data.get("attributes"), dict) else ("", data)
         titles = attributes.get("titles")

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from itertools import repeat
+from typing import Any
 
 import regex
 
+from biblint.domain.show import shown as _shown
 from biblint.model import Applicability, Fix, Violation
-from biblint.profiles import COUNT_FIELDS, PROFILES
+from biblint.profiles import COUNT_FIELDS, PROFILES, Convention
 from biblint.record import Record, child_pointer
 from biblint.registry import MEMBERS, STRINGS, Context, rule
+from biblint.runscope import Entry, Key
 from biblint.schema import breaks, fix_keeps_schema, record_problems
 
 INTEGER_FIELDS = (*COUNT_FIELDS, "year")
@@ -22,11 +25,11 @@ EMPTY_STRING_KEYS: frozenset[str] = frozenset()
 """Keys (the last token of a pointer) where an empty string is meaningful and TYP002 is quiet.
 None is known in the supported shapes yet; this is the place to add one."""
 
-EMPTY_AS_ABSENT = "empty-string-absent"
+EMPTY_AS_ABSENT = Convention.EMPTY_STRING_ABSENT
 """Profile convention: the shape writes absence as ``""`` (Zotero's web API fills every
 field of an item so); TYP002 is quiet for records of such a shape."""
 
-YEAR_AS_STRING = "year-as-string"
+YEAR_AS_STRING = Convention.YEAR_AS_STRING
 """Profile convention: the year may be a string (DataCite's publicationYear is "2016" or 2016)."""
 
 STRING_LIST_FIELDS = ("publication_types", "fields_of_study")
@@ -63,10 +66,6 @@ _COMMA_ITEM_RE = regex.compile(
 )
 
 
-def _shown(value: str, limit: int = 40) -> str:
-    """A value quoted for a message, cut to ``limit`` characters."""
-    return json.dumps(value if len(value) <= limit else value[: limit - 1] + "…",
-                      ensure_ascii=False)
 
 
 @rule("TYP001", "integer-as-string", severity="error", fix="safe",
@@ -379,7 +378,7 @@ def sentinel_string(record: Record, ctx: Context) -> Iterator[Violation]:
     writes absence by omission; a placeholder inside an array is reported without a fix.
     Unsafe because a field may hold one of these strings as data (a title "None").
     """
-    datacite = record.profile.name == "datacite"
+    datacite = record.profile.has(Convention.UNKNOWN_CODES)
     for pointer, value in record.strings():
         if len(value) > 19 or (value not in SENTINELS and value not in DATACITE_UNKNOWN):
             continue
@@ -611,21 +610,39 @@ def _shapes(data: object) -> Iterator[tuple[str, object]]:
                 yield child_pointer(pointer, inner), item
 
 
-@rule("TYP008", "shape-drift", severity="warning", scope="run", reads=MEMBERS)
-def shape_drift(record: Record, ctx: Context) -> Iterator[Violation]:
+def _shape_kind(payload: tuple[Any, ...]) -> Hashable:
+    kind: str = payload[0]
+    return kind
+
+
+def _judge_shapes(key: Hashable, entries: Sequence[Entry], options: Mapping[str, Any]
+                  ) -> Iterator[tuple[Entry, Violation]]:
+    """One finding per other shape of a key path, at that shape's canonical record."""
+    first = entries[0]
+    pointer = key[1] if isinstance(key, tuple) else str(key)
+    for entry in entries[1:]:  # one entry per shape (``keep``)
+        yield entry, Violation(f"{pointer[1:]} is {entry.payload[1]} here but "
+                               f"{first.payload[1]} in {first.where}", pointer)
+
+
+@rule("TYP008", "shape-drift", severity="warning", scope="run", judge=_judge_shapes,
+      keep=_shape_kind, max_keys=MAX_SHAPES * len(PROFILES), reads=MEMBERS)
+def shape_drift(record: Record, ctx: Context) -> Iterator[Key]:
     """One key holds an object in some records of a run and a string or array in others.
 
     ## What it does
-    Remembers, for each key of the records of a run (top level and one level down),
-    whether it first held an object, an array, or a scalar, and reports a later record of
-    the same shape where the key holds another of the three: `openAccessPdf` as a URL
+    Collects, for each key of the records of a run (top level and one level down), whether
+    it holds an object, an array, or a scalar, and reports a record of the same shape where
+    the key holds another of the three than in the key's canonical record: `openAccessPdf` as a URL
     string in one record and `{"url": ..., "status": ...}` in another. Records are compared
     only with records of the same profile, and records of the generic profile (unknown
     shapes) not at all. Null, empty and blank strings say "absent" and are not compared
     (TYP002 and TYP003 cover them); strings versus numbers are TYP001's and TYP007's.
-    Each drift (a key and a second shape) is reported once per run, at the first record
-    that shows it: one dataset-level fact, not one finding per record. Memory is bounded:
-    at most 4,096 key paths per shape and run.
+    Each drift (a key and a second shape) is reported once per run: one dataset-level fact,
+    not one finding per record. Which records are named depends on content, not position:
+    of the records showing one shape of a key, the one whose record key sorts first stands
+    for it, and the reference shape is that of the first of these. Memory is bounded: one
+    record per key path and shape, at most 4,096 key paths per shape and run.
 
     ## Why is this bad?
     Code written against one record's shape crashes or silently skips the other
@@ -645,31 +662,10 @@ def shape_drift(record: Record, ctx: Context) -> Iterator[Violation]:
     ## Fix
     None: which shape is right is the dataset's decision.
     """
-    profile = record.profile.name
-    if profile == "generic":
+    if not record.profile.known_shape:
         return  # records of unknown shapes are not comparable
-    seen: dict[tuple[str, str], tuple[str, str, str]] = ctx.state.setdefault("shapes", {})
-    reported: set[tuple[tuple[str, str], str]] = ctx.state.setdefault("reported", set())
-    where: str | None = None  # where this record is, for the key paths it shows first
+    profile = record.profile.name
     for pointer, value in _shapes(record.data):
         kind = _kind(value)
-        if kind is None:
-            continue
-        key = (profile, pointer)
-        first = seen.get(key)
-        if first is None:
-            if len(seen) < MAX_SHAPES * len(PROFILES):
-                if where is None:
-                    where = _where(record)
-                seen[key] = (kind, _described(value), where)
-            continue
-        if first[0] != kind and (key, kind) not in reported:
-            reported.add((key, kind))
-            yield Violation(f"{pointer[1:]} is {_described(value)} here but {first[1]} in "
-                            f"{first[2]}", pointer)
-
-
-def _where(record: Record) -> str:
-    origin = record.origin
-    name = (origin.file or "").rsplit("/", 1)[-1]
-    return f"{name} record {origin.index}" if name else f"record {origin.index}"
+        if kind is not None:
+            yield Key((profile, pointer), (kind, _described(value)))

@@ -10,17 +10,17 @@ from stdnum import issn
 
 from biblint.domain.doi import (
     DOI_RE,
-    DOI_REGISTERED,
     doi_from_url,
     doi_key,
     doi_match_key,
     doi_url,
     normalise_doi,
-    shown,
     strip_doi_prefix,
 )
 from biblint.domain.identifiers import normalise_pmcid
+from biblint.domain.show import shown
 from biblint.model import Applicability, Fix, PatchOp, Violation, resolve_pointer
+from biblint.profiles import Convention
 from biblint.record import Field, Record
 from biblint.registry import Context, Option, rule
 
@@ -91,7 +91,7 @@ def _other_dois(record: Record, primary: str) -> Iterator[tuple[str, str, str]]:
             other = normalise_doi(_at(record, pointer))
             if other is not None:
                 yield "second DOI field", pointer, other
-    if (record.profile.name == "datacite" and isinstance(record.data, dict)
+    if (record.profile.has(Convention.DOI_AS_ID) and isinstance(record.data, dict)
             and record.data.get("type") == "dois" and primary != "/id"):
         other = normalise_doi(record.data.get("id"))
         if other is not None:
@@ -281,10 +281,8 @@ def _record_issns(record: Record) -> list[str]:
     found = record.field("issn")
     if found is not None:
         values.extend(found.value if isinstance(found.value, list) else [found.value])
-    if record.profile.name == "s2":
-        values.extend(_list(_at(record, "/publicationVenue/alternate_issns")))
-    elif record.profile.name == "openalex":
-        values.append(_at(record, "/primary_location/source/issn_l"))
+    alternates = record.value("issn_alternates")  # S2's alternate_issns, OpenAlex's issn_l
+    values.extend(alternates if isinstance(alternates, list) else [alternates])
     out: list[str] = []
     for value in values:
         if isinstance(value, str):
@@ -303,7 +301,8 @@ def _hyphenated(value: str) -> str:
     return f"{value[:4]}-{value[4:]}"
 
 
-@rule("XREF006", "doi-issn-mismatch", severity="info", reads=("doi", "issn"))
+@rule("XREF006", "doi-issn-mismatch", severity="info",
+      reads=("doi", "issn", "issn_alternates"))
 def doi_issn_mismatch(record: Record, ctx: Context) -> Iterator[Violation]:
     """The ISSN embedded in the DOI is not among the record's ISSNs.
 
@@ -336,7 +335,7 @@ def doi_issn_mismatch(record: Record, ctx: Context) -> Iterator[Violation]:
     None. Note that a journal that changed its title keeps DOIs with its former ISSN: check
     the ISSN register before changing anything.
     """
-    if DOI_REGISTERED in record.profile.conventions:
+    if record.profile.has(Convention.DOI_REGISTERED):
         return
     found = record.field("doi")
     if found is None:

@@ -17,6 +17,7 @@ from biblint.domain.doi import (
     map_lookalikes,
     normalise_doi,
 )
+from biblint.rules.doi import CODES, doi_message
 
 # -- examples -----------------------------------------------------------------------------
 
@@ -105,12 +106,12 @@ def test_short_doi_and_lookalikes() -> None:
     ],
 )
 def test_analyse_doi_codes(value: str, codes: list[str]) -> None:
-    assert [p.code for p in analyse_doi(value).problems] == codes
+    assert [CODES[p.kind] for p in analyse_doi(value).problems] == codes
 
 
 def test_registered_dois_are_only_checked_mechanically() -> None:
     assert analyse_doi("10.1038/nature12373.", registered=True).problems == ()
-    assert [p.code for p in analyse_doi(" 10.1/x", registered=True).problems] == ["DOI004"]
+    assert [CODES[p.kind] for p in analyse_doi(" 10.1/x", registered=True).problems] == ["DOI004"]
 
 
 def test_url_form() -> None:
@@ -137,7 +138,7 @@ _DOIISH = st.from_regex(
 def test_analysis_never_raises(value: str, url_form: bool, registered: bool) -> None:
     analysis = analyse_doi(value, url_form=url_form, registered=registered)
     for problem in analysis.problems:
-        assert problem.code.startswith("DOI") and len(problem.message) < 120
+        assert CODES[problem.kind].startswith("DOI") and len(doi_message(problem)) < 120
         if problem.fixed is not None:
             assert isinstance(problem.fixed, str)
     for function in (normalise_doi, doi_from_url, doi_match_key, is_short_doi,
@@ -176,7 +177,7 @@ def _settle(value: str, *, url_form: bool = False, unsafe: bool = True) -> str:
     for _ in range(20):
         fixes = [p.fixed for p in analyse_doi(value, url_form=url_form).problems
                  if p.fixed is not None and p.fixed != value
-                 and (unsafe or p.code in {"DOI003", "DOI004", "DOI006"})]
+                 and (unsafe or CODES[p.kind] in {"DOI003", "DOI004", "DOI006"})]
         if not fixes:
             return value
         value = fixes[0]
@@ -228,7 +229,7 @@ def test_fixes_recover_the_doi(base: str, decorations: list[str]) -> None:
     assert _settle(value) == base
     analysis = analyse_doi(_settle(value, unsafe=False))
     assert not [p for p in analysis.problems
-                if p.code in {"DOI003", "DOI004", "DOI006"} and p.fixed is not None]
+                if CODES[p.kind] in {"DOI003", "DOI004", "DOI006"} and p.fixed is not None]
 
 
 @given(_BASE)
@@ -238,3 +239,15 @@ def test_safe_normalisation_keeps_doi001_validity(base: str) -> None:
                   base.replace("/", "%2F", 1), base + "\u200b"):
         assert normalise_doi(value) == base
         assert doi_match_key(value) == doi_key(base)
+
+
+def test_every_defect_kind_has_a_rule_and_a_message() -> None:
+    """The domain returns kinds; the DOI rules own the codes and the messages."""
+    from biblint.domain.doi import DoiDefect, DoiProblem
+
+    for kind in DoiDefect:
+        assert CODES[kind].startswith("DOI")
+        assert doi_message(DoiProblem(kind, "x\u200by")) != ""
+    (problem,) = analyse_doi("10.1000/abc.2020.17\u200b").problems
+    assert problem.kind is DoiDefect.INVISIBLE
+    assert doi_message(problem) == "invisible character in the DOI (U+200B)"

@@ -22,6 +22,7 @@ from biblint.domain.identifiers import (
 )
 from biblint.domain.names import Author, author_of, authors_of, name_key
 from biblint.model import resolve_pointer
+from biblint.rules.ids import arxiv_message, orcid_message
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
@@ -214,9 +215,9 @@ def test_name_key_is_idempotent(text: str) -> None:
 def test_check_orcid(value: str, problem: str | None, fixed: str | None) -> None:
     checked = check_orcid(value)
     if problem is None:
-        assert checked.problem is None
+        assert checked.defects == ()
     else:
-        assert checked.problem is not None and problem in checked.problem
+        assert checked.defects and problem in orcid_message(checked)
     assert checked.fixed == fixed
 
 
@@ -227,7 +228,7 @@ def test_check_orcid(value: str, problem: str | None, fixed: str | None) -> None
 def test_check_orcid_never_raises_and_fixes_are_clean(value: str) -> None:
     checked = check_orcid(value)
     if checked.fixed is not None:
-        assert check_orcid(checked.fixed).problem is None
+        assert check_orcid(checked.fixed).defects == ()
         assert orcid_key(checked.fixed) == checked.key
     if checked.key is not None:
         assert len(checked.key) == 16
@@ -240,7 +241,7 @@ def test_every_valid_orcid_passes(number: int, prefix: str) -> None:
     key = body + mod_11_2.calc_check_digit(body)
     hyphenated = f"{key[0:4]}-{key[4:8]}-{key[8:12]}-{key[12:16]}"
     assert ORCID_RE.fullmatch(hyphenated)
-    assert check_orcid(prefix + hyphenated).problem is None
+    assert check_orcid(prefix + hyphenated).defects == ()
     assert orcid_key(prefix + hyphenated) == key
     assert check_orcid(prefix + key).fixed == prefix + hyphenated
 
@@ -288,7 +289,7 @@ def test_check_arxiv(value: str, problem: str | None, fixed: str | None) -> None
     if problem is None:
         assert found is None
     else:
-        assert found is not None and problem in found
+        assert found is not None and problem in arxiv_message(found)
     assert repaired == fixed
 
 

@@ -8,6 +8,7 @@ import jsonschema
 import pytest
 
 import biblint
+import biblint.rules
 from biblint.engine import Linter
 from biblint.profiles import PROFILES, detect_profile, get_profile
 from biblint.readers import read_path
@@ -84,3 +85,68 @@ def test_corpus_shapes_are_recognised(folder, expected):
     total = sum(counts.values())
     assert total > 0
     assert counts[name] / total >= share, dict(counts)
+
+
+# -- profiles are data ---------------------------------------------------------------------
+
+
+def test_every_convention_is_read_by_a_rule() -> None:
+    """Each member of the enum is referenced by a rule module (a declared convention that no
+    rule reads is a promise nothing keeps)."""
+    from pathlib import Path
+
+    from biblint.profiles import Convention
+
+    rules = Path(biblint.rules.__file__).parent
+    source = "\n".join(path.read_text(encoding="utf-8") for path in rules.glob("*.py"))
+    unread = [c.name for c in Convention if f"Convention.{c.name}" not in source]
+    assert unread == []
+
+
+def test_no_rule_module_tests_a_profile_name() -> None:
+    import re
+    from pathlib import Path
+
+    rules = Path(biblint.rules.__file__).parent
+    tests = [f"{path.name}: {line.strip()}" for path in rules.glob("*.py")
+             for line in path.read_text(encoding="utf-8").splitlines()
+             if re.search(r"profile\.name\s*(?:==|!=|\bin\b|\bnot in\b)|\.get\(record\.profile"
+                          r"\.name", line)]
+    assert tests == []
+
+
+def test_a_profile_is_validated_when_built() -> None:
+    from biblint.profiles import Convention, Profile, ProfileError
+
+    made = Profile("p", "P", {"doi": ("/d",)}, lambda d: 0, conventions=frozenset({"doi-as-url"}))
+    assert made.conventions == {Convention.DOI_AS_URL}
+    with pytest.raises(ProfileError, match="unknown convention 'doi-lowercase'"):
+        Profile("p", "P", {}, lambda d: 0, conventions=frozenset({"doi-lowercase"}))
+    with pytest.raises(ProfileError, match="unknown canonical field 'heading'"):
+        Profile("p", "P", {"heading": ("/h",)}, lambda d: 0)
+    with pytest.raises(ProfileError, match="not a JSON Pointer"):
+        Profile("p", "P", {"title": ("title",)}, lambda d: 0)
+    with pytest.raises(ProfileError, match="unknown vocabulary"):
+        Profile("p", "P", {}, lambda d: 0, type_vocabulary="mesh")
+
+
+def test_builtin_profiles_declare_what_the_rules_used_to_key_by_name() -> None:
+    crossref, csl = get_profile("crossref"), get_profile("csl")
+    assert crossref.type_field == "type" and get_profile("s2").type_field == "publication_types"
+    assert crossref.is_partial({"DOI": "10.1/x"}) and not crossref.is_partial({"indexed": {}})
+    assert not get_profile("s2").is_partial({})
+    assert ("/published-online", "epub") in crossref.extra_dates
+    assert get_profile("aggregator").omitted_means_missing and csl.omitted_means_missing
+    assert not get_profile("s2").omitted_means_missing
+    assert not get_profile("generic").known_shape
+    assert get_profile("generic").required == ()
+
+
+def test_value_at_reads_a_declared_pointer() -> None:
+    from biblint.profiles import value_at
+
+    data = {"a": {"b": [1, {"c": 2}]}, "x~y/z": 3}
+    assert value_at(data, "/a/b/1/c") == 2
+    assert value_at(data, "/x~0y~1z") == 3
+    assert value_at(data, "/a/b/5") is None and value_at(data, "/a/b/1/c/d") is None
+    assert value_at(data, "") == data

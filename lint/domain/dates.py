@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import regex
 
+from .show import shown
+
 MONTHS: dict[str, int] = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
     "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8,
@@ -469,20 +471,19 @@ class DateParts:
 def _part(value: object) -> tuple[int | None, str]:
     """A date part as an integer, and a problem (``""`` when none)."""
     if isinstance(value, bool):
-        return None, f"part {value!r} is not a number"
+        return None, f"part {shown(value)} is not a number"
     if isinstance(value, int):
         return value, ""
     if isinstance(value, float):
         if value.is_integer() and abs(value) < 1e6:
-            return int(value), f"part {value!r} is not an integer"
+            return int(value), f"part {shown(value)} is not an integer"
         return None, "part is not an integer"
     if isinstance(value, str):
         text = value.strip()
         body = text[1:] if text.startswith("-") else text
         if body.isascii() and body.isdigit() and len(body) <= 6:
             return int(text), ""
-        shown = value if len(value) <= 20 else value[:19] + "…"
-        return None, f"part {shown!r} is not a number"
+        return None, f"part {shown(value, 20)} is not a number"
     return None, f"part of type {type(value).__name__} is not a number"
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from enum import Enum
 from functools import lru_cache
 from urllib.parse import unquote
 
@@ -66,20 +67,12 @@ def doi_url(value: str) -> str:
 
 # -- DOI analysis ------------------------------------------------------------------------------
 #
-# One pass over a DOI value finds every defect the DOI rules report, each tagged with the
-# code of the rule that owns it, so that a defect is reported once: DOI001 judges only what
-# is left when the other rules' defects are set aside. Safe repairs (whitespace, resolver
+# One pass over a DOI value finds every defect the DOI rules report, each tagged with its
+# kind (the rules map kinds to codes), so that a defect is reported once: the candidate is
+# what is left when the defects are set aside. Safe repairs (whitespace, resolver
 # prefix, encoding) are applied in order and accumulate; an unsafe repair is offered only
 # when it is the one judgement needed, so a fix never carries a second, unasked judgement.
 # Every pattern is linear: no nested quantifiers, possessive runs.
-
-DOI_URL_FORM = "doi-as-url"
-"""Profile convention: the DOI field holds the DOI as a ``https://doi.org/`` URL (OpenAlex)."""
-
-DOI_REGISTERED = "doi-registered"
-"""Profile convention: the record is the registration agency's own metadata (Crossref,
-DataCite), so its DOI is registered exactly as written: odd characters, a trailing ``.`` or a
-letters-only suffix are the DOI, not copy errors."""
 
 _REGISTRANT_RE = regex.compile(r"10\.[0-9]{4,9}+(?:\.[0-9]++)*+\Z")
 # The Handbook's structure: "10." + registrant code + "/" + a suffix of printable characters
@@ -149,16 +142,65 @@ _LOOKALIKES: dict[int, str] = {
 }
 
 
+class DoiDefect(Enum):
+    """A kind of defect of a DOI value. The DOI rules map each kind to the rule that reports
+    it and to a message; this module knows no rule code."""
+
+    WHITESPACE = "whitespace"
+    """Whitespace around the DOI."""
+    INVISIBLE = "invisible"
+    """Invisible characters (format, control, no-break spaces); detail: those characters."""
+    RESOLVER_PREFIX = "resolver-prefix"
+    """A resolver URL or ``doi:`` scheme before the DOI; detail: the prefix."""
+    PERCENT_ENCODED = "percent-encoded"
+    """The DOI is percent-encoded."""
+    HTML_ESCAPED = "html-escaped"
+    """The DOI holds HTML character references."""
+    LOOKALIKE = "lookalike"
+    """Non-ASCII look-alikes of DOI characters; detail: those characters."""
+    PLACEHOLDER = "placeholder"
+    """A placeholder (``n/a``, ``10.x``) instead of a DOI; detail: the placeholder."""
+    ENCLOSED = "enclosed"
+    """The DOI is enclosed in a pair of brackets or quotes; detail: the pair."""
+    TRAILING = "trailing"
+    """Punctuation after the DOI; detail: that punctuation."""
+    NOT_A_DOI = "not-a-doi"
+    """No ``10.xxxx/`` prefix at all; detail: the value."""
+    SHORT_DOI = "short-doi"
+    """A short DOI (``10/abc``), an alias of the DOI; detail: the value."""
+    PREFIX_ONLY = "prefix-only"
+    """A DOI prefix without a suffix; detail: the prefix."""
+    PLACEHOLDER_PREFIX = "placeholder-prefix"
+    """A placeholder registrant code; detail: the prefix."""
+    MALFORMED_PREFIX = "malformed-prefix"
+    """A malformed ``10.xxxx`` prefix; detail: the prefix."""
+    PREFIX_WHITESPACE = "prefix-whitespace"
+    """Whitespace after the DOI prefix."""
+    SECOND_DOI = "second-doi"
+    """Another DOI after the DOI."""
+    TEXT_AFTER = "text-after"
+    """Text after the DOI; detail: that text."""
+    PLACEHOLDER_SUFFIX = "placeholder-suffix"
+    """A placeholder suffix; detail: the suffix."""
+    ISSN_SUFFIX = "issn-suffix"
+    """The suffix is only an ISSN; detail: the suffix."""
+    JOURNAL_ISSN_SUFFIX = "journal-issn-suffix"
+    """The suffix is only the journal's ISSN (publishers that prefix DOIs with it);
+    detail: the suffix."""
+    JOURNAL_CODE_SUFFIX = "journal-code-suffix"
+    """The suffix is a journal code without an article part; detail: the suffix."""
+
+
 @dataclass(frozen=True)
 class DoiProblem:
-    """One defect of a DOI value: the rule that owns it, a short message, and the repair.
+    """One defect of a DOI value: its kind, the part of the value it is about, and the repair.
 
     ``fixed`` is the whole value with this defect repaired (and the safe repairs before it),
     or None when there is nothing certain to put there.
     """
 
-    code: str
-    message: str
+    kind: DoiDefect
+    detail: str = ""
     fixed: str | None = None
 
 
@@ -173,23 +215,9 @@ class DoiAnalysis:
     problems: tuple[DoiProblem, ...]
     candidate: str | None
 
-    def of(self, code: str) -> list[DoiProblem]:
-        return [p for p in self.problems if p.code == code]
-
-
-def shown(value: str, limit: int = 40) -> str:
-    """``value`` quoted for a message (JSON-style), cut to ``limit`` characters."""
-    text = value if len(value) <= limit else value[: limit - 1] + "…"
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _codepoints(chars: str, limit: int = 6) -> str:
-    """The distinct code points of ``chars`` (``U+200B, U+FEFF``), the first ``limit`` of them
-    and a count of the rest, so that a message stays short whatever the value holds."""
-    distinct = list(dict.fromkeys(chars))
-    named = ", ".join(f"U+{ord(c):04X}" for c in distinct[:limit])
-    rest = len(distinct) - limit
-    return f"{named} and {rest} more" if rest > 0 else named
+    def of(self, kinds: Collection[DoiDefect]) -> list[DoiProblem]:
+        """The problems of the given kinds, in the order found."""
+        return [p for p in self.problems if p.kind in kinds]
 
 
 def clean_doi_text(value: str) -> str:
@@ -347,25 +375,28 @@ def canonical_doi_url(value: str) -> str | None:
 @lru_cache(maxsize=4096)
 def analyse_doi(value: str, *, url_form: bool = False,
                 registered: bool = False) -> DoiAnalysis:
-    """Every defect of the DOI value ``value``, each with the code of the rule that owns it.
+    """Every defect of the DOI value ``value``, each of a :class:`DoiDefect` kind.
 
     ``url_form``: the shape stores the DOI as a ``https://doi.org/`` URL, which is then no
     defect (other resolver URLs are DOI011's). ``registered``: the value is the registration
-    agency's own (:data:`DOI_REGISTERED`), so only the mechanical defects (DOI003, DOI004,
-    DOI006) are looked for. Never raises.
+    agency's own metadata, so its DOI is registered exactly as written (odd characters, a
+    trailing ``.`` or a letters-only suffix are the DOI, not copy errors): only the mechanical
+    defects (whitespace, resolver prefixes, encoding) are looked for. Never raises.
     """
     problems: list[DoiProblem] = []
     cleaned = clean_doi_text(value)
     if not cleaned:
         return DoiAnalysis((), None)
     if cleaned != value:
-        problems.append(DoiProblem("DOI004", _whitespace_message(value), cleaned))
+        hidden = "".join(c for c in value if _INVISIBLE_RE.match(c) and c not in _SPACE_CONTROLS)
+        problems.append(DoiProblem(DoiDefect.INVISIBLE, hidden, cleaned) if hidden
+                        else DoiProblem(DoiDefect.WHITESPACE, "", cleaned))
     bare, resolver = _strip_resolvers(cleaned)
     kept = ""  # the resolver the repaired value starts with (a URL in url_form, else none)
     if resolver and url_form and _URL_RESOLVER_RE.match(resolver):
         kept = resolver  # the shape's own form (or DOI011's legacy form)
     elif resolver and bare:
-        problems.append(DoiProblem("DOI003", f"DOI stored with the prefix {shown(resolver, 24)}",
+        problems.append(DoiProblem(DoiDefect.RESOLVER_PREFIX, resolver,
                                    DOI_RESOLVER + bare if url_form else bare))
         kept = DOI_RESOLVER if url_form else ""
     if not bare:
@@ -379,25 +410,19 @@ def analyse_doi(value: str, *, url_form: bool = False,
         # Inside a URL, percent-encoding is the URL's business unless it hides the slash.
         needed = not url_form or not kept or ("/" not in bare and "/" in decoded)
         if decoded != bare and needed:
-            kind = "percent-encoded" if _PERCENT_RE.search(bare) else "HTML-escaped"
+            kind = (DoiDefect.PERCENT_ENCODED if _PERCENT_RE.search(bare)
+                    else DoiDefect.HTML_ESCAPED)
             # Decoding is meaning-preserving; it is offered when what it gives is a DOI or
             # one whose other defects all have a repair (`10. 1000%2Fa0`).
             ok = is_doi(decoded) or (len(decoded) < len(bare) and analyse_doi(
                 decoded, url_form=url_form, registered=registered).candidate is not None)
-            problems.append(DoiProblem("DOI006", f"DOI is {kind}", wrap(decoded) if ok else None))
+            problems.append(DoiProblem(kind, "", wrap(decoded) if ok else None))
             if not ok:
                 return DoiAnalysis(tuple(problems), None)
             bare = decoded
     if registered:
         return DoiAnalysis(tuple(problems), bare)
     return _judge(bare, wrap, problems)
-
-
-def _whitespace_message(value: str) -> str:
-    hidden = [c for c in value if _INVISIBLE_RE.match(c) and c not in _SPACE_CONTROLS]
-    if hidden:
-        return f"invisible character in the DOI ({_codepoints(''.join(hidden))})"
-    return "whitespace around the DOI"
 
 
 def _judge(base: str, wrap: Callable[[str], str],
@@ -407,11 +432,9 @@ def _judge(base: str, wrap: Callable[[str], str],
     text = map_lookalikes(base)
     if text != base:
         odd = "".join(c for c, m in zip(base, text, strict=True) if c != m)
-        problems.append(DoiProblem(
-            "DOI010", f"non-ASCII look-alike character in the DOI ({_codepoints(odd)})",
-            wrap(text)))
+        problems.append(DoiProblem(DoiDefect.LOOKALIKE, odd, wrap(text)))
     if text.casefold() in _PLACEHOLDER_VALUES:
-        problems.append(DoiProblem("DOI009", f"placeholder {shown(text, 16)} instead of a DOI"))
+        problems.append(DoiProblem(DoiDefect.PLACEHOLDER, text))
         return DoiAnalysis(tuple(problems), None)
     pristine = text == base  # an unsafe repair is offered only while text is still base
     unwrapped = _unwrap(text)
@@ -420,14 +443,14 @@ def _judge(base: str, wrap: Callable[[str], str],
         inner = _unwrap(trimmed)
         unwrapped = inner if inner != trimmed else text
     if unwrapped != text:
-        problems.append(DoiProblem("DOI005", f"DOI enclosed in {text[0]}{_PAIRS[text[0]]}",
+        problems.append(DoiProblem(DoiDefect.ENCLOSED, f"{text[0]}{_PAIRS[text[0]]}",
                                    wrap(unwrapped) if pristine else None))
         # `(doi:10.1/x)`: the prefix inside is DOI003's once the brackets are gone.
         text, pristine = _strip_resolvers(unwrapped)[0], False
     found = _prefix_problem(text)
     if found is not None:
-        code, message, repaired = found
-        problems.append(DoiProblem(code, message,
+        kind, detail, repaired = found
+        problems.append(DoiProblem(kind, detail,
                                    wrap(repaired) if pristine and repaired else None))
         if repaired is None:
             return DoiAnalysis(tuple(problems), None)
@@ -436,22 +459,21 @@ def _judge(base: str, wrap: Callable[[str], str],
     if rest:
         keep = first.rstrip(",;|").rstrip()
         if ANY_DOI_RE.search(rest):
-            message = "another DOI after the DOI"
+            kind, detail = DoiDefect.SECOND_DOI, ""
         else:
-            message = f"text after the DOI ({shown(rest.strip(' ,;|'), 20)})"
+            kind, detail = DoiDefect.TEXT_AFTER, rest.strip(" ,;|")
         separate = first != keep or _SEPARATE_RE.match(rest.lstrip()) is not None
         problems.append(DoiProblem(
-            "DOI007", message, wrap(keep) if pristine and separate and is_doi(keep) else None))
+            kind, detail, wrap(keep) if pristine and separate and is_doi(keep) else None))
         text, pristine = keep, False
     stripped = _strip_trailing(text)
     if stripped != text:
-        problems.append(DoiProblem(
-            "DOI005", f"trailing {shown(text[len(stripped):], 8)} after the DOI",
-            wrap(stripped) if pristine else None))
+        problems.append(DoiProblem(DoiDefect.TRAILING, text[len(stripped):],
+                                   wrap(stripped) if pristine else None))
         text = stripped
     reason = _truncated(text)
-    if reason:
-        problems.append(DoiProblem("DOI009", reason))
+    if reason is not None:
+        problems.append(DoiProblem(*reason))
         return DoiAnalysis(tuple(problems), None)
     return DoiAnalysis(tuple(problems), text)
 
@@ -468,51 +490,52 @@ def _split_first(text: str) -> tuple[str, str]:
     return text[:cut], text[cut:]
 
 
-def _prefix_problem(text: str) -> tuple[str, str, str | None] | None:
-    """The defect of the DOI prefix ``10.xxxx/`` of ``text`` (DOI002, or DOI009 for a
-    placeholder or a prefix alone, or DOI001 for no prefix at all): (code, message, text
-    with the prefix repaired or None), or None when the prefix is fine."""
+def _prefix_problem(text: str) -> tuple[DoiDefect, str, str | None] | None:
+    """The defect of the DOI prefix ``10.xxxx/`` of ``text`` (a malformed prefix, a
+    placeholder or a prefix alone, or no prefix at all): (kind, detail, text with the prefix
+    repaired or None), or None when the prefix is fine."""
     head, slash, tail = text.partition("/")
     after = tail.lstrip()
     if slash and after == tail and _REGISTRANT_RE.match(head):
         return None
     if not slash:
         if _REGISTRANT_RE.match(_strip_trailing(head)):
-            return "DOI009", f"DOI prefix {shown(head, 20)} without a suffix", None
+            return DoiDefect.PREFIX_ONLY, head, None
         if _PLACEHOLDER_REGISTRANT_RE.match(head):
-            return "DOI009", f"placeholder {shown(head, 20)} instead of a DOI", None
-        return "DOI001", f"not a DOI ({shown(head, 30)}): no 10.xxxx/ prefix", None
+            return DoiDefect.PLACEHOLDER, head, None
+        return DoiDefect.NOT_A_DOI, head, None
     squeezed = _WS_RE.sub("", head)
     if _PLACEHOLDER_REGISTRANT_RE.match(squeezed):
-        return "DOI009", f"placeholder prefix {shown(squeezed, 12)}", None
+        return DoiDefect.PLACEHOLDER_PREFIX, squeezed, None
     if _SHORT_DOI_RE.match(text):
-        return "DOI001", f"short DOI {shown(text, 24)} is an alias, not the DOI", None
+        return DoiDefect.SHORT_DOI, text, None
     if not squeezed.startswith(("10", "1O", "1o", "l0", "I0")):
-        return "DOI001", f"not a DOI ({shown(text, 30)}): no 10.xxxx/ prefix", None
+        return DoiDefect.NOT_A_DOI, text, None
     repaired = squeezed.translate(_PREFIX_DIGITS)
     if not _REGISTRANT_RE.match(repaired):
-        return "DOI002", f"malformed DOI prefix {shown(head, 20)}", None
+        return DoiDefect.MALFORMED_PREFIX, head, None
     if repaired == head:
-        return "DOI002", "whitespace after the DOI prefix", repaired + slash + after
-    return "DOI002", f"malformed DOI prefix {shown(head, 20)}", repaired + slash + after
+        return DoiDefect.PREFIX_WHITESPACE, "", repaired + slash + after
+    return DoiDefect.MALFORMED_PREFIX, head, repaired + slash + after
 
 
-def _truncated(text: str) -> str:
-    """Why ``text`` (a DOI with a valid prefix) is truncated or a placeholder, or ``""``."""
+def _truncated(text: str) -> tuple[DoiDefect, str] | None:
+    """Why ``text`` (a DOI with a valid prefix) is truncated or a placeholder: (kind, detail),
+    or None."""
     prefix, slash, suffix = text.partition("/")
     if not slash:
-        return ""
+        return None
     if not suffix:
-        return f"DOI prefix {shown(prefix, 20)} without a suffix"
+        return DoiDefect.PREFIX_ONLY, prefix
     if _PLACEHOLDER_SUFFIX_RE.match(suffix):
-        return f"placeholder suffix {shown(suffix, 16)}"
+        return DoiDefect.PLACEHOLDER_SUFFIX, suffix
     if _ISSN_ONLY_RE.match(suffix) and issn.is_valid(suffix):
-        return f"suffix {shown(suffix, 12)} is only an ISSN"
+        return DoiDefect.ISSN_SUFFIX, suffix
     if prefix in ISSN_PREFIXES and _ISSN8_RE.match(suffix) and issn.is_valid(suffix):
-        return f"suffix {shown(suffix, 12)} is only the journal's ISSN"
+        return DoiDefect.JOURNAL_ISSN_SUFFIX, suffix
     if _CODE_ONLY_RE.match(suffix):
-        return f"suffix {shown(suffix, 20)} is a journal code without an article part"
-    return ""
+        return DoiDefect.JOURNAL_CODE_SUFFIX, suffix
+    return None
 
 
 # -- PMID, ORCID, arXiv, ISSN and ISBN (the ID and AUTH rules) -----------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 
 import regex
 from stdnum import issn
@@ -115,6 +116,30 @@ _ORCID_LABEL_RE = regex.compile(r"orcid(?:\s*+id)?+\s*+[:#]?+\s*+(?=[0-9])", reg
 _ORCID_BODY_RE = regex.compile(r"[0-9Xx-]++")
 
 
+class OrcidDefect(Enum):
+    """A kind of defect of an ORCID value (the rule that reports them words them)."""
+
+    WHITESPACE = "whitespace"
+    LABEL = "label"
+    """An ``ORCID:`` label before the id."""
+    SCHEME = "scheme"
+    """A URL scheme other than http(s); detail: the scheme."""
+    NO_SCHEME = "no-scheme"
+    WWW_HOST = "www-host"
+    OTHER_HOST = "other-host"
+    """A host other than orcid.org (the sandbox...); detail: the host."""
+    TRAILING_SLASH = "trailing-slash"
+    NOT_AN_ORCID = "not-an-orcid"
+    """Nothing ORCID-shaped; detail: the value."""
+    LENGTH = "length"
+    """Not 16 characters; detail: how many."""
+    X_NOT_LAST = "x-not-last"
+    LOWER_X = "lower-x"
+    HYPHENS = "hyphens"
+    CHECK_CHARACTER = "check-character"
+    """The check character fails ISO 7064 MOD 11-2."""
+
+
 @dataclass(frozen=True)
 class OrcidCheck:
     """What :func:`check_orcid` found in one value."""
@@ -122,16 +147,10 @@ class OrcidCheck:
     key: str | None
     """The 16 characters (X upper-cased) when the value holds an ORCID-shaped id, for
     comparing ORCIDs written in different forms; None otherwise."""
-    problem: str | None
-    """What is wrong with the value, or None when it is a well-formed ORCID."""
+    defects: tuple[tuple[OrcidDefect, str], ...]
+    """What is wrong with the value (kind, detail), in order; empty for a well-formed ORCID."""
     fixed: str | None
     """The corrected value when every problem has a deterministic fix, else None."""
-
-
-def _quoted(value: str, limit: int = 40) -> str:
-    """A value quoted for a message, cut to ``limit`` characters."""
-    text = value if len(value) <= limit else value[: limit - 1] + "…"
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _hyphenated(key: str) -> str:
@@ -150,14 +169,15 @@ def check_orcid(value: str) -> OrcidCheck:
     """
     from stdnum.iso7064 import mod_11_2
 
-    problems: list[str] = []
+    D = OrcidDefect
+    problems: list[tuple[OrcidDefect, str]] = []
     fixable = True
     text = value.strip()
     if text != value:
-        problems.append("surrounding whitespace")
+        problems.append((D.WHITESPACE, ""))
     label = _ORCID_LABEL_RE.match(text)
     if label is not None:
-        problems.append("a label before the id")
+        problems.append((D.LABEL, ""))
         text = text[label.end():]
     prefix = ""
     url = _ORCID_URL_RE.fullmatch(text) if "/" in text else None
@@ -166,39 +186,39 @@ def check_orcid(value: str) -> OrcidCheck:
         host = url["host"].lower()
         body = url["body"]
         if scheme not in ("", "http://", "https://"):
-            problems.append(f"scheme {_quoted(scheme)}")
+            problems.append((D.SCHEME, scheme))
             fixable = False
         elif not scheme:
-            problems.append("no https:// before the host")
+            problems.append((D.NO_SCHEME, ""))
         if host == "www.orcid.org":
-            problems.append("host www.orcid.org instead of orcid.org")
+            problems.append((D.WWW_HOST, ""))
         elif host != ORCID_HOST:
-            problems.append(f"host {_quoted(host)} is not orcid.org")
+            problems.append((D.OTHER_HOST, host))
             fixable = False
         if text.endswith("/"):
-            problems.append("a trailing slash")
+            problems.append((D.TRAILING_SLASH, ""))
         prefix = (scheme or "https://") + ORCID_HOST + "/"
     else:
         body = text
     if not _ORCID_BODY_RE.fullmatch(body):
-        return OrcidCheck(None, f"not an ORCID iD ({_quoted(value)})", None)
+        return OrcidCheck(None, ((D.NOT_AN_ORCID, value),), None)
     compact = body.replace("-", "")
     if len(compact) != 16:
-        return OrcidCheck(None, f"{len(compact)} characters instead of 16", None)
+        return OrcidCheck(None, ((D.LENGTH, str(len(compact))),), None)
     if "x" in compact[:15].lower():
-        return OrcidCheck(None, "X is allowed only as the last character", None)
+        return OrcidCheck(None, ((D.X_NOT_LAST, ""),), None)
     key = compact.upper()
     if compact[15] == "x":
-        problems.append("a lower-case x")
+        problems.append((D.LOWER_X, ""))
     if body.upper() != _hyphenated(key):
-        problems.append("hyphens missing or misplaced")
+        problems.append((D.HYPHENS, ""))
     if not mod_11_2.is_valid(key):
-        problems.append("its check character is wrong (ISO 7064 MOD 11-2)")
+        problems.append((D.CHECK_CHARACTER, ""))
         fixable = False
     if not problems:
-        return OrcidCheck(key, None, None)
+        return OrcidCheck(key, (), None)
     fixed = prefix + _hyphenated(key) if fixable else None
-    return OrcidCheck(key, "; ".join(problems), fixed)
+    return OrcidCheck(key, tuple(problems), fixed)
 
 
 def orcid_key(value: object) -> str | None:
@@ -221,7 +241,31 @@ _ARXIV_PREFIX_RE = regex.compile(
 )
 
 
-def arxiv_problem(text: str) -> str | None:
+class ArxivDefect(Enum):
+    """A kind of defect of an arXiv identifier (the rule that reports them words them)."""
+
+    MONTH = "month"
+    """The month does not exist; detail: the month."""
+    BEFORE_NEW_STYLE = "before-new-style"
+    """A new-style id before April 2007."""
+    NEEDS_4_DIGITS = "needs-4-digits"
+    """A new-style id before 2015 without a 4-digit number."""
+    NEEDS_5_DIGITS = "needs-5-digits"
+    """A new-style id from 2015 without a 5-digit number."""
+    OLD_STYLE_YEARS = "old-style-years"
+    """An old-style id outside 1991 to 2007."""
+    NOT_ARXIV = "not-arxiv"
+    """Not of either form."""
+    TOO_LONG = "too-long"
+    PREFIX = "prefix"
+    """A prefix, suffix or whitespace around a valid identifier."""
+
+
+ArxivProblem = tuple[ArxivDefect, str]
+"""A defect of an arXiv identifier and its detail."""
+
+
+def arxiv_problem(text: str) -> ArxivProblem | None:
     """Why ``text`` is not a bare arXiv identifier, or None when it is one.
 
     New style ``YYMM.NNNN`` (April 2007 to December 2014) or ``YYMM.NNNNN`` (from January
@@ -232,26 +276,26 @@ def arxiv_problem(text: str) -> str | None:
     if new is not None:
         yymm, digits = int(new["yy"] + new["mm"]), len(new["num"])
         if not 1 <= int(new["mm"]) <= 12:
-            return f"month {new['mm']} does not exist"
+            return ArxivDefect.MONTH, new["mm"]
         if yymm < 704:
-            return "new-style ids start in April 2007 (0704)"
+            return ArxivDefect.BEFORE_NEW_STYLE, ""
         if yymm <= 1412 and digits != 4:
-            return "ids before 2015 have a 4-digit number"
+            return ArxivDefect.NEEDS_4_DIGITS, ""
         if yymm >= 1501 and digits != 5:
-            return "ids from 2015 have a 5-digit number"
+            return ArxivDefect.NEEDS_5_DIGITS, ""
         return None
     old = _ARXIV_OLD_RE.fullmatch(text)
     if old is not None:
         year = int(old["yy"])
         if not 1 <= int(old["mm"]) <= 12:
-            return f"month {old['mm']} does not exist"
+            return ArxivDefect.MONTH, old["mm"]
         if 8 <= year <= 90:
-            return "old-style ids run from 1991 to 2007"
+            return ArxivDefect.OLD_STYLE_YEARS, ""
         return None
-    return "not of the form YYMM.NNNNN or archive/YYMMNNN"
+    return ArxivDefect.NOT_ARXIV, ""
 
 
-def check_arxiv(value: str) -> tuple[str | None, str | None]:
+def check_arxiv(value: str) -> tuple[ArxivProblem | None, str | None]:
     """``(problem, fixed)`` for an arXiv identifier; ``(None, None)`` when it is well formed.
 
     A prefix (``arXiv:``, an ``arxiv.org/abs/`` or ``/pdf/`` URL, a ``.pdf`` suffix) or
@@ -259,7 +303,7 @@ def check_arxiv(value: str) -> tuple[str | None, str | None]:
     Never raises.
     """
     if len(value) > 200:
-        return "not an arXiv identifier (too long)", None
+        return (ArxivDefect.TOO_LONG, ""), None
     text = value.strip()
     prefix = _ARXIV_PREFIX_RE.match(text)
     bare = text[prefix.end():] if prefix is not None else text
@@ -270,7 +314,7 @@ def check_arxiv(value: str) -> tuple[str | None, str | None]:
     if problem is not None:
         return problem, None
     if bare != value:
-        return "a prefix or whitespace around the identifier", bare
+        return (ArxivDefect.PREFIX, ""), bare
     return None, None
 
 
@@ -320,3 +364,14 @@ def _is_valid(check: Callable[[str], bool], text: str) -> bool:
         return bool(check(text))
     except Exception:
         return False
+
+
+# Platform name (lower case, letters and digits only) -> (record id pattern, what it is).
+PLATFORM_ID_FORMATS: dict[str, tuple[regex.Pattern[str], str]] = {
+    "semanticscholar": (regex.compile(r"[0-9a-fA-F]{40}"), "a 40-hex Semantic Scholar paper id"),
+    "s2": (regex.compile(r"[0-9a-fA-F]{40}"), "a 40-hex Semantic Scholar paper id"),
+    "openalex": (regex.compile(r"(?:https://openalex\.org/)?W[1-9][0-9]*"),
+                 "an OpenAlex work id (W…)"),
+}
+"""The record-id formats of source platforms (ID009), read through a profile's
+``source_id_formats``."""

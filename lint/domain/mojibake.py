@@ -4,32 +4,44 @@ configured to touch nothing but the encoding (TXT001).
 
 from __future__ import annotations
 
-import ftfy
+from functools import cache
+from typing import Any
+
 import regex
-from ftfy.badness import is_bad
 
 # --- mojibake (ftfy) -------------------------------------------------------------------------
 
-MOJIBAKE_CONFIG = ftfy.TextFixerConfig(
-    unescape_html=False,
-    remove_terminal_escapes=False,
-    fix_encoding=True,
-    restore_byte_a0=True,
-    replace_lossy_sequences=True,
-    decode_inconsistent_utf8=True,
-    fix_c1_controls=False,
-    fix_latin_ligatures=False,
-    fix_character_width=False,
-    uncurl_quotes=False,
-    fix_line_breaks=False,
-    fix_surrogates=False,
-    remove_control_chars=False,
-    normalization=None,
-    explain=True,
-)
-"""ftfy configured to repair mojibake and nothing else: no HTML unescaping (that creates
-markup from `&lt;i&gt;`), no quote uncurling, no ligature or width folding, no Unicode
-normalisation, no control-character or line-break changes (other rules own those)."""
+
+@cache
+def _ftfy() -> tuple[Any, Any, Any]:
+    """ftfy's ``fix_and_explain``, its badness test, and the configuration: imported on the
+    first string that passes the cheap gate (importing ftfy takes a twentieth of a second, and
+    most runs never need it).
+
+    ftfy is configured to repair mojibake and nothing else: no HTML unescaping (that creates
+    markup from `&lt;i&gt;`), no quote uncurling, no ligature or width folding, no Unicode
+    normalisation, no control-character or line-break changes (other rules own those)."""
+    import ftfy
+    from ftfy.badness import is_bad
+
+    config = ftfy.TextFixerConfig(
+        unescape_html=False,
+        remove_terminal_escapes=False,
+        fix_encoding=True,
+        restore_byte_a0=True,
+        replace_lossy_sequences=True,
+        decode_inconsistent_utf8=True,
+        fix_c1_controls=False,
+        fix_latin_ligatures=False,
+        fix_character_width=False,
+        uncurl_quotes=False,
+        fix_line_breaks=False,
+        fix_surrogates=False,
+        remove_control_chars=False,
+        normalization=None,
+        explain=True,
+    )
+    return ftfy.fix_and_explain, is_bad, config
 
 
 MARC_NONSORT_RE = regex.compile(r"\x98[^\x98\x9c]{0,80}+\x9c")
@@ -60,21 +72,25 @@ def _non_ascii_windows(text: str) -> str:
 def fix_mojibake(text: str) -> str | None:
     """The text ftfy recovers from mojibake (`MÃ¼ller` -> `Müller`), or None.
 
-    None unless ftfy (with :data:`MOJIBAKE_CONFIG`) changes the text through a re-decoding
+    None unless ftfy (configured in :func:`_ftfy`) changes the text through a re-decoding
     step: text that is merely unusual (`Ã` alone, curly quotes, `A&amp;B`) is left alone, and
     so is text with MARC non-sort markers (:data:`MARC_NONSORT_RE`).
     """
     if text.isascii() or ("\x98" in text and MARC_NONSORT_RE.search(text)):
         return None
+    if _MOJIBAKE_GATE_RE.search(text) is None:
+        return None
+    fix_and_explain, is_bad, config = _ftfy()
     try:
-        if _MOJIBAKE_GATE_RE.search(text) is None or not is_bad(_non_ascii_windows(text)):
+        if not is_bad(_non_ascii_windows(text)):
             return None
-        result = ftfy.fix_and_explain(text, MOJIBAKE_CONFIG)
+        result = fix_and_explain(text, config)
     except Exception:  # ftfy on lone surrogates and the like: not mojibake we can repair
         return None
     if result.text == text or not any(step[0] == "decode" for step in result.explanation or ()):
         return None
-    return result.text
+    fixed: str = result.text
+    return fixed
 
 
 # --- HTML entities -----------------------------------------------------------------------------
