@@ -192,3 +192,42 @@ def test_nested_pointers_count_as_present_only_when_they_resolve():
     assert "pages" not in Record({"journal": {"name": "J"}}, aggregator).present()
     assert "pages" not in Record({"journal": "J"}, aggregator).present()
     assert Record(["not", "an", "object"], aggregator).present() == frozenset()
+
+
+class _Tracing(Record):
+    """A record that notes the canonical fields a rule asks for."""
+
+    __slots__ = ("asked",)
+
+    def __init__(self, data: Any, profile: Any) -> None:
+        super().__init__(data, profile)
+        self.asked: set[str] = set()
+
+    def field(self, name: str) -> Any:
+        self.asked.add(name)
+        return super().field(name)
+
+
+def _case_records() -> list[tuple[Any, str | None]]:
+    return [(record, profile) for _, stream, profile in _fixture_inputs() for record in stream]
+
+
+def test_gated_rules_ask_only_for_fields_they_declare():
+    """Every canonical field a gated rule reads on any fixture is among its ``reads`` (a rule
+    that came to read another field must declare it, or gating could skip it wrongly)."""
+    from biblint.registry import Context
+
+    linter = Linter()
+    undeclared: dict[str, set[str]] = {}
+    for data, profile in _case_records():
+        chosen = linter.make_record(data, profile=profile).profile
+        for item in BUILTIN:
+            if not item.gated:
+                continue
+            record = _Tracing(data, chosen)
+            context = Context(options=item.default_options(), profile=chosen)
+            list(item.check(record, context))
+            extra = record.asked - item.reads  # type: ignore[operator]
+            if extra:
+                undeclared.setdefault(item.code, set()).update(extra)
+    assert undeclared == {}
