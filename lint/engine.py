@@ -50,6 +50,9 @@ from .record import Record
 from .registry import Context, Registry, Rule, default_registry
 from .runscope import Entry, Judge, Judged, Key, KeyStore, TableSpec
 
+_Step = tuple[Callable[[Record, Context], Iterable[Violation | Key]], Context, str, str, Rule]
+"""What the record loop needs of a rule: its check, its context, code, name, and the rule."""
+
 
 @dataclass
 class RunState:
@@ -60,13 +63,21 @@ class RunState:
     keys: KeyStore | None = None
     """Keys extracted for two-phase run rules, judged when the run ends (None: extracted keys
     are dropped, as for one record linted alone, where there is nothing to compare)."""
+    plans: dict[tuple[frozenset[str] | None, frozenset[str]], list[_Step]] = field(
+        default_factory=dict)
+    """The rules to call for records with a given set of canonical fields (and ignored
+    codes), built on the first such record: records of one source share a handful of sets."""
 
 
 class Linter:
     """Lints records with one configuration. Cheap to reuse, no global state."""
 
-    def __init__(self, config: Config | None = None, *, registry: Registry | None = None) -> None:
+    def __init__(self, config: Config | None = None, *, registry: Registry | None = None,
+                 gating: bool = True) -> None:
+        """``gating=False`` calls every rule on every record, even a rule that reads only
+        fields the record lacks (tests compare the two: gating must lose no finding)."""
         self.config = config or Config()
+        self.gating = gating
         self.registry = registry or default_registry()
         try:
             self.rules = self.registry.select(
@@ -88,6 +99,8 @@ class Linter:
         self._checks = [r for r in self.rules if r.scope != "input"]
         self._fallbacks = frozenset(r.code for r in self._checks if r.fallback)
         self._ignored_cache: dict[str, frozenset[str]] = {}
+        self._chosen: dict[tuple[frozenset[str] | None, frozenset[str]], list[Rule]] = {}
+        """The rules each set of present fields (and ignored codes) calls, for every run."""
         self._judges: dict[str, tuple[Judge, dict[str, Any]]] = {
             r.code: (r.judge, self._options.get(r.code, {}))
             for r in self._checks if r.judge is not None}
@@ -178,30 +191,56 @@ class Linter:
         if state.keys is not None:
             yield [self._judged_finding(item, None) for item in self.judge_run(state)]
 
+    def _plan(self, record: Record, state: RunState, ignored: frozenset[str]) -> list[_Step]:
+        """The rules to call for ``record``: not ignored, and (with gating) reading at least
+        one canonical field the record has, or the record as a whole."""
+        present = record.present() if self.gating else None
+        try:
+            return state.plans[present, ignored]
+        except KeyError:
+            pass
+        chosen = self._chosen.get((present, ignored))
+        if chosen is None:
+            chosen = [item for item in self._checks if item.code not in ignored and (
+                present is None or not item.gated
+                or not item.reads.isdisjoint(present))]  # type: ignore[union-attr]
+            if len(self._chosen) >= 1024:  # records of ever new shapes: bounded memory
+                self._chosen.clear()
+            self._chosen[present, ignored] = chosen
+        contexts = state.contexts
+        steps = [(item.check, contexts[item.code], item.code, item.name, item)
+                 for item in chosen]
+        if len(state.plans) >= 1024:
+            state.plans.clear()
+        state.plans[present, ignored] = steps
+        return steps
+
     def lint_record(self, record: Record, state: RunState,
                     ignored: frozenset[str] = frozenset()) -> list[Finding]:
         found: list[Finding] = []
         keyed: list[tuple[str, Key]] = []
-        for item in self._checks:
-            if item.code in ignored:
-                continue
-            context = state.contexts[item.code]
-            context.profile = record.profile
+        profile = record.profile
+        for check, context, code, name, item in self._plan(record, state, ignored):
+            context.profile = profile
             if item.judge is not None:
                 if state.keys is not None or item.alone:
                     self._extract(item, record, context, keyed, found)
                 continue
-            seen: dict[str, int] = {}
+            seen: dict[str, int] | None = None
             try:
-                for violation in item.check(record, context):
+                for violation in check(record, context):
                     if not isinstance(violation, Violation):
                         continue  # a Key from a record rule: nothing to judge it
                     # The n-th finding of one rule at one pointer gets its own fingerprint.
-                    occurrence = seen.get(violation.pointer, 0)
-                    seen[violation.pointer] = occurrence + 1
-                    found.append(self._finding(item.code, item.name, violation.message,
-                                               violation.pointer, violation.fix, record,
-                                               occurrence))
+                    pointer = violation.pointer
+                    if seen is None:
+                        seen = {pointer: 1}
+                        occurrence = 0
+                    else:
+                        occurrence = seen.get(pointer, 0)
+                        seen[pointer] = occurrence + 1
+                    found.append(self._finding(code, name, violation.message, pointer,
+                                               violation.fix, record, occurrence))
             except Exception as exc:  # a rule bug must not lose the other findings
                 raise RuleCrash(item, record, exc) from exc
         if self._fallbacks and found:

@@ -39,7 +39,7 @@ class Record:
     computed once too, through :meth:`memo`.
     """
 
-    __slots__ = ("_fields", "_key", "_memo", "_strings", "data", "locate", "origin",
+    __slots__ = ("_fields", "_key", "_memo", "_present", "_strings", "data", "locate", "origin",
                  "profile")
 
     def __init__(
@@ -57,13 +57,41 @@ class Record:
         self._key: str | None = None
         self._strings: list[tuple[str, str]] | None = None
         self._memo: dict[str, Any] = {}
+        self._present: frozenset[str] | None = None
+
+    def present(self) -> frozenset[str]:
+        """The canonical fields the record has (a null value counts: the key is there).
+
+        Computed once per record, from the profile's pointers: the engine skips the rules
+        that read none of these. Fields at one-token pointers (most of them) depend only on
+        the record's keys, which records of one source share: they are kept per key tuple,
+        and only the nested pointers are looked up in each record.
+        """
+        if self._present is None:
+            data = self.data
+            if isinstance(data, dict):
+                plan = _presence_plan(self.profile)
+                keys = tuple(data)
+                top = plan.by_keys.get(keys)
+                if top is None:
+                    top = frozenset(name for name, wanted in plan.top
+                                    if any(map(data.__contains__, wanted)))
+                    if len(plan.by_keys) >= 256:  # records of many shapes: start over
+                        plan.by_keys.clear()
+                    plan.by_keys[keys] = top
+                nested = [name for name, pointers in plan.nested if name not in top and any(
+                    _lookup(data, pointer) is not _MISSING for pointer in pointers)]
+                self._present = top.union(nested) if nested else top
+            else:
+                self._present = frozenset(
+                    name for name in self.profile.fields if self.field(name) is not None)
+        return self._present
 
     def field(self, name: str) -> Field | None:
         """The canonical field ``name`` if the record has it (its value may be null)."""
-        try:
-            return self._fields[name]
-        except KeyError:
-            pass
+        cached = self._fields.get(name, _MISSING)
+        if cached is not _MISSING:  # no exception for the fields a shape does not map
+            return cached  # type: ignore[return-value]
         found: Field | None = None
         for pointer in self.profile.pointers(name):
             value = _lookup(self.data, pointer)
@@ -119,6 +147,42 @@ class Record:
 
 def _normalise_key(name: str, value: str) -> str:
     return doi_key(value) if name == "doi" else value.strip()
+
+
+class _Presence:
+    """How to tell a profile's present fields: per field, the keys of its one-token
+    pointers and its nested pointers; and the fields found at top level per key tuple."""
+
+    __slots__ = ("by_keys", "nested", "top")
+
+    def __init__(self, profile: Profile) -> None:
+        self.top: list[tuple[str, tuple[str, ...]]] = []
+        self.nested: list[tuple[str, tuple[str, ...]]] = []
+        for name, pointers in profile.fields.items():
+            keys = tuple(_tokens(p)[0] for p in pointers if len(_tokens(p)) == 1)
+            deeper = tuple(p for p in pointers if len(_tokens(p)) != 1)
+            if keys:
+                self.top.append((name, keys))
+            if deeper:
+                self.nested.append((name, deeper))
+        self.by_keys: dict[tuple[str, ...], frozenset[str]] = {}
+
+
+_PRESENCE_PLANS: dict[int, tuple[Profile, _Presence]] = {}
+
+
+def _presence_plan(profile: Profile) -> _Presence:
+    """The :class:`_Presence` of ``profile``, kept per profile object (a profile is
+    immutable, but holds a dict, so it is not hashable: the cache is keyed by identity and
+    checks it)."""
+    entry = _PRESENCE_PLANS.get(id(profile))
+    if entry is not None and entry[0] is profile:
+        return entry[1]
+    if len(_PRESENCE_PLANS) > 64:  # profiles built on the fly (tests, user configs)
+        _PRESENCE_PLANS.clear()
+    plan = _Presence(profile)
+    _PRESENCE_PLANS[id(profile)] = (profile, plan)
+    return plan
 
 
 @cache

@@ -29,7 +29,7 @@ from types import ModuleType
 from typing import Any, Literal
 
 from .model import Applicability, Severity, Violation
-from .profiles import Profile
+from .profiles import CANONICAL_FIELDS, Profile
 from .record import Record
 from .runscope import Judge, Keep, Key
 
@@ -37,6 +37,17 @@ ENTRY_POINT_GROUP = "biblint.rules"
 CODE_RE = re.compile(r"^[A-Z]{2,5}[0-9]{3}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 DOC_HEADINGS = ("What it does", "Why is this bad?", "Example", "Fix")
+
+STRINGS = "<strings>"
+"""``reads`` marker: the rule walks every string value of the record (the TXT rules)."""
+MEMBERS = "<members>"
+"""``reads`` marker: the rule walks every member of the record (keys, numbers, nulls too)."""
+RECORD = "<record>"
+"""``reads`` marker: the rule reads the record beyond its canonical fields (keys a profile
+does not map, such as OpenAlex's ``abstract_inverted_index``), or reports a field's absence
+(``REC001``): no canonical field's presence can tell that it has nothing to say."""
+WHOLE = frozenset({STRINGS, MEMBERS, RECORD})
+"""The markers that make a rule run on every record."""
 
 
 @dataclass
@@ -79,6 +90,17 @@ class Rule:
     fallback: bool = False
     """A catch-all (the schema rule): its finding is dropped where another rule reported at
     the same pointer, so one defect gives one finding, from the rule that explains it best."""
+    reads: frozenset[str] | None = None
+    """The canonical fields the rule reads (and the markers :data:`STRINGS`, :data:`MEMBERS`,
+    :data:`RECORD`): the engine calls it only for records that have at least one of these
+    fields, or for every record when it names a marker. None (a plugin that does not say):
+    every record."""
+
+    @property
+    def gated(self) -> bool:
+        """Whether the engine may skip the rule for a record that lacks all its fields."""
+        return self.reads is not None and not (self.reads & WHOLE)
+
     judge: Judge | None = None
     """A two-phase run rule's judgement (see :mod:`biblint.runscope`): ``check`` is then its
     extract step. A ``scope="run"`` rule without one keeps state in ``Context.state`` and sees
@@ -120,6 +142,7 @@ def rule(
     keep: Keep | None = None,
     max_keys: int | None = None,
     alone: bool = False,
+    reads: Iterable[str] | None = None,
 ) -> Callable[[Check | Extract], Rule]:
     """Declare a rule. ``fix`` is the applicability of the fixes it usually offers.
 
@@ -134,6 +157,12 @@ def rule(
     is skipped when there is nothing to compare). Findings of a two-phase rule do not depend
     on the order of records, and it runs over ``--jobs`` workers. A run rule without
     ``judge`` (the older form, ``Context.state``) still works, in one process.
+
+    ``reads`` names the canonical fields the rule reads (``reads=("doi", "doi_url")``), or
+    :data:`STRINGS` / :data:`MEMBERS` / :data:`RECORD` for a rule that walks the whole
+    record. The engine skips a rule for a record that has none of its fields (most records
+    lack most fields of most shapes), so a rule must report nothing on such a record: a rule
+    that reports a field's absence reads :data:`RECORD`. Undeclared (None): every record.
     """
     if (judge is not None or keep is not None) and scope != "run":
         raise ValueError(f"rule {code}: only a scope='run' rule takes judge or keep")
@@ -141,6 +170,13 @@ def rule(
         raise ValueError(f"rule code {code!r} must be 2-5 capital letters and 3 digits")
     if not NAME_RE.match(name):
         raise ValueError(f"rule name {name!r} must be kebab-case")
+    declared = None if reads is None else frozenset(
+        (reads,) if isinstance(reads, str) else reads)
+    if declared is not None:
+        unknown = sorted(declared - WHOLE - CANONICAL_FIELDS.keys())
+        if unknown or not declared:
+            raise ValueError(f"rule {code} reads {unknown or 'nothing'}: name canonical fields "
+                             f"or STRINGS, MEMBERS, RECORD")
 
     def decorate(func: Check | Extract) -> Rule:
         return Rule(
@@ -154,6 +190,7 @@ def rule(
             options=dict(options or {}),
             source=func.__module__,
             fallback=fallback,
+            reads=declared,
             judge=judge,
             keep=keep,
             max_keys=max_keys,

@@ -20,7 +20,7 @@ from biblint.domain.show import excerpt, shown
 from biblint.model import Fix, Violation, join_pointer, lookup
 from biblint.profiles import Convention
 from biblint.record import Record
-from biblint.registry import Context, rule
+from biblint.registry import RECORD, Context, rule
 
 MARKUP_ABSTRACT = Convention.ABSTRACT_MARKUP
 """Profile convention: the shape keeps its abstract as markup by specification (Crossref's
@@ -59,6 +59,16 @@ _GLUED_HEADING_RE = regex.compile(
     r"(?P<heading>(?:" + "|".join(regex.escape(h) for h in _TITLE_FORMS) + r")(?=\p{Lu})"
     r"|(?:" + "|".join(regex.escape(h) for h in _UPPER_FORMS) + r")(?=\p{Lu}\p{Ll}))"
 )
+_HEADINGS_BY_PREFIX = {
+    prefix: tuple(f for f in (*_TITLE_FORMS, *_UPPER_FORMS) if f.startswith(prefix))
+    for prefix in {f[:2] for f in (*_TITLE_FORMS, *_UPPER_FORMS)}
+}
+"""The heading forms by their first two letters: a quick test of where a heading may start."""
+_SENTENCE_ENDS = (".", "!", "?")
+_SPACE_OR_TAB = (" ", "\t")
+_GLUE_CHARS = ((".", 0), ("!", 0), ("?", 0), ("\n", 1), (">", 1))
+"""Where a glued heading's match can start: at its punctuation, or right after a line break
+or a tag's `>`."""
 # A sentence end glued to the next sentence: a lower-case letter or `)`, the punctuation,
 # then a capital followed by a lower-case letter ("(CLI).This", "ischemia.Clinical").
 _MISSING_SPACE_RE = regex.compile(r"(?<=[\p{Ll})])[.!?](?=\p{Lu}\p{Ll})")
@@ -92,7 +102,7 @@ def _abstract(record: Record) -> tuple[str, str] | None:
     return found.pointer, found.value
 
 
-@rule("ABS001", "abstract-markup", severity="error", fix="safe")
+@rule("ABS001", "abstract-markup", severity="error", fix="safe", reads=("abstract",))
 def abstract_markup(record: Record, ctx: Context) -> Iterator[Violation]:
     """The abstract holds HTML or JATS markup.
 
@@ -133,11 +143,11 @@ def abstract_markup(record: Record, ctx: Context) -> Iterator[Violation]:
         return
     tags = markup_tags(text)
     shown = ", ".join(f"<{t}>" for t in tags[:3]) + (", …" if len(tags) > 3 else "")
-    fix = Fix.replace(pointer, strip_markup(text), "Replace the markup with plain text")
+    fix = Fix.replace(pointer, _stripped(text), "Replace the markup with plain text")
     yield Violation(f"abstract contains markup ({shown})", pointer, fix)
 
 
-@rule("ABS002", "abstract-unbalanced-markup", severity="error", fix="safe")
+@rule("ABS002", "abstract-unbalanced-markup", severity="error", fix="safe", reads=("abstract",))
 def abstract_unbalanced_markup(record: Record, ctx: Context) -> Iterator[Violation]:
     """The abstract's markup does not balance: a tag is opened more often than closed.
 
@@ -179,14 +189,56 @@ def abstract_unbalanced_markup(record: Record, ctx: Context) -> Iterator[Violati
     ) + ("; …" if len(names) > 3 else "")
     fix = None
     if MARKUP_ABSTRACT not in record.profile.conventions:
-        fix = Fix.replace(pointer, strip_markup(text), "Replace the markup with plain text")
+        fix = Fix.replace(pointer, _stripped(text), "Replace the markup with plain text")
     yield Violation(f"unbalanced markup in the abstract ({shown})", pointer, fix)
 
 
+@functools.lru_cache(maxsize=16)
 def _glued_headings(text: str) -> list[regex.Match[str]]:
-    """Glued headings, but a label that starts the abstract (`SummaryThe ...`: ABS005's)."""
-    return [m for m in _GLUED_HEADING_RE.finditer(text)
-            if not (m.start() == 0 and m["heading"].lower() in _LABEL_WORDS)]
+    """Glued headings, but a label that starts the abstract (`SummaryThe ...`: ABS005's).
+
+    The matches of ``_GLUED_HEADING_RE.finditer``, found without running its long
+    alternation at every position: a match starts at a `.`, `!` or `?` (then spaces and
+    tabs), at 0, or after a line break or a `>` (one scan in C finds those), and its heading
+    starts with one of a few two-letter prefixes (a dict lookup and one ``startswith``). Only
+    where both hold is the pattern itself tried, so the matches are the same, in the same
+    order. Cached: ABS003 and ABS004 ask about the same abstract (callers must not change
+    the list).
+    """
+    found: list[regex.Match[str]] = []
+    end = 0
+    tried = -1
+    for position in _glue_points(text):
+        if position < end or position == tried:
+            continue
+        tried = position
+        heading = position
+        if text[position:position + 1] in _SENTENCE_ENDS:
+            heading += 1
+            while text[heading:heading + 1] in _SPACE_OR_TAB:
+                heading += 1
+        forms = _HEADINGS_BY_PREFIX.get(text[heading:heading + 2])
+        if forms is not None and text.startswith(forms, heading):
+            match = _GLUED_HEADING_RE.match(text, position)
+            if match is not None:
+                end = match.end()
+                if not (match.start() == 0 and match["heading"].lower() in _LABEL_WORDS):
+                    found.append(match)
+    return found
+
+
+def _glue_points(text: str) -> list[int]:
+    """Where a glued heading's match may start, in order: 0, each `.`, `!` and `?`, and
+    right after each line break and `>` (``str.find`` scans in C, much faster than a
+    pattern for a character class)."""
+    points = [0] if text else []
+    for char, after in _GLUE_CHARS:
+        found = text.find(char)
+        while found >= 0:
+            points.append(found + after)
+            found = text.find(char, found + 1)
+    points.sort()
+    return points
 
 
 def _unglue(text: str, matches: list[regex.Match[str]]) -> str:
@@ -203,7 +255,7 @@ def _unglue(text: str, matches: list[regex.Match[str]]) -> str:
     return "".join(out)
 
 
-@rule("ABS003", "abstract-glued-heading", severity="warning", fix="unsafe")
+@rule("ABS003", "abstract-glued-heading", severity="warning", fix="unsafe", reads=("abstract",))
 def abstract_glued_heading(record: Record, ctx: Context) -> Iterator[Violation]:
     """A structured-abstract heading is glued to the text around it.
 
@@ -253,18 +305,34 @@ def abstract_glued_heading(record: Record, ctx: Context) -> Iterator[Violation]:
 
 def _missing_spaces(text: str) -> list[int]:
     """Positions of sentence-end punctuation glued to the next sentence."""
-    if not _MISSING_SPACE_RE.search(text):
+    dots = _glued_dots(text)
+    if not dots:
         return []
     headings = {m.start("heading") for m in _glued_headings(text)}
     spots: list[int] = []
     token: _Token | None = None
-    for match in _MISSING_SPACE_RE.finditer(text):
-        dot = match.start()
+    for dot in dots:
         if token is None or dot >= token.end:
             token = _Token(text, dot, token.end if token is not None else 0)
         if dot + 1 not in headings and token.allows(dot) and _is_sentence_end(text, dot):
             spots.append(dot)
     return spots
+
+
+def _glued_dots(text: str) -> list[int]:
+    """Where ``_MISSING_SPACE_RE`` matches (its matches are one character long): the
+    pattern is tried only at a `.`, `!` or `?` followed by something other than a space
+    (found with ``str.find``), not at every position of the text."""
+    dots: list[int] = []
+    for char in _SENTENCE_ENDS:
+        found = text.find(char)
+        while found >= 0:
+            after = text[found + 1:found + 2]
+            if after and not after.isspace() and _MISSING_SPACE_RE.match(text, found):
+                dots.append(found)
+            found = text.find(char, found + 1)
+    dots.sort()
+    return dots
 
 
 class _Token:
@@ -309,7 +377,8 @@ def _is_sentence_end(text: str, dot: int) -> bool:
     return _PROSE_AFTER_RE.match(text, after.end()) is not None
 
 
-@rule("ABS004", "abstract-missing-sentence-space", severity="warning", fix="unsafe")
+@rule("ABS004", "abstract-missing-sentence-space", severity="warning", fix="unsafe",
+      reads=("abstract",))
 def abstract_missing_sentence_space(record: Record, ctx: Context) -> Iterator[Violation]:
     """A sentence ends and the next begins with no space between them.
 
@@ -389,7 +458,7 @@ _LABEL_RE = regex.compile(
 _LETTER_RE = regex.compile(r"[\p{L}\p{N}]")
 
 
-@rule("ABS005", "abstract-leading-label", severity="warning", fix="safe")
+@rule("ABS005", "abstract-leading-label", severity="warning", fix="safe", reads=("abstract",))
 def abstract_leading_label(record: Record, ctx: Context) -> Iterator[Violation]:
     """The abstract starts with the label `Abstract` or `Summary`.
 
@@ -467,7 +536,7 @@ def _absent_fix(record: Record, pointer: str, title: str) -> Fix | None:
     return Fix.replace(pointer, None, f"{title} (null)")
 
 
-@rule("ABS006", "abstract-placeholder", severity="warning", fix="safe")
+@rule("ABS006", "abstract-placeholder", severity="warning", fix="safe", reads=("abstract",))
 def abstract_placeholder(record: Record, ctx: Context) -> Iterator[Violation]:
     """The abstract is a placeholder such as "No abstract available".
 
@@ -542,7 +611,7 @@ def _stripped(text: str) -> str:
     return strip_markup(text)
 
 
-@rule("ABS007", "abstract-truncated", severity="warning")
+@rule("ABS007", "abstract-truncated", severity="warning", reads=("abstract",))
 def abstract_truncated(record: Record, ctx: Context) -> Iterator[Violation]:
     """The abstract looks cut off.
 
@@ -622,7 +691,8 @@ def _boilerplate_start(text: str) -> int | None:
     return None
 
 
-@rule("ABS008", "abstract-copyright-boilerplate", severity="warning", fix="unsafe")
+@rule("ABS008", "abstract-copyright-boilerplate", severity="warning", fix="unsafe",
+      reads=("abstract",))
 def abstract_copyright_boilerplate(record: Record, ctx: Context) -> Iterator[Violation]:
     """The abstract ends with a copyright statement or publisher boilerplate.
 
@@ -669,7 +739,7 @@ def abstract_copyright_boilerplate(record: Record, ctx: Context) -> Iterator[Vio
                     f"({shown(plain[start:], 40)})", pointer, fix)
 
 
-@rule("ABS009", "inverted-index-positions", severity="warning")
+@rule("ABS009", "inverted-index-positions", severity="warning", reads=RECORD)
 def inverted_index_positions(record: Record, ctx: Context) -> Iterator[Violation]:
     """An OpenAlex `abstract_inverted_index` does not hold each position 0..n-1 exactly once.
 
@@ -745,7 +815,7 @@ _LANGUAGE_NAMES = {
 }
 
 
-@rule("ABS010", "abstract-two-languages", severity="warning")
+@rule("ABS010", "abstract-two-languages", severity="warning", reads=("abstract",))
 def abstract_two_languages(record: Record, ctx: Context) -> Iterator[Violation]:
     """The abstract holds two languages one after the other.
 
@@ -787,7 +857,7 @@ def abstract_two_languages(record: Record, ctx: Context) -> Iterator[Violation]:
                     f"({excerpt(plain, offset, offset + 20, 0, 0)})", pointer)
 
 
-@rule("ABS011", "abstract-equals-title", severity="warning")
+@rule("ABS011", "abstract-equals-title", severity="warning", reads=("abstract", "title"))
 def abstract_equals_title(record: Record, ctx: Context) -> Iterator[Violation]:
     """The abstract is the title again.
 

@@ -13,7 +13,7 @@ from biblint.domain.show import shown as _shown
 from biblint.model import Fix, Violation
 from biblint.profiles import COUNT_FIELDS, Convention
 from biblint.record import Field, Record
-from biblint.registry import Context, rule
+from biblint.registry import RECORD, Context, rule
 
 from .values import NUMBER_TEXT_RE
 
@@ -57,7 +57,7 @@ def _has_url(value: object) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
-@rule("OA001", "open-access-without-url", severity="info")
+@rule("OA001", "open-access-without-url", severity="info", reads=("is_oa", "oa_url"))
 def open_access_without_url(record: Record, ctx: Context) -> Iterator[Violation]:
     """The work is flagged open access but no open-access URL is given.
 
@@ -97,7 +97,7 @@ def open_access_without_url(record: Record, ctx: Context) -> Iterator[Violation]
         yield Violation("open access, but no open-access URL", flag.pointer)
 
 
-@rule("OA002", "closed-access-with-url", severity="warning")
+@rule("OA002", "closed-access-with-url", severity="warning", reads=("is_oa", "oa_url"))
 def closed_access_with_url(record: Record, ctx: Context) -> Iterator[Violation]:
     """The work is flagged not open access but an open-access URL is given.
 
@@ -132,7 +132,7 @@ def closed_access_with_url(record: Record, ctx: Context) -> Iterator[Violation]:
                         f"({_shown(url[1])})", flag.pointer)
 
 
-@rule("OA003", "open-access-url-invalid", severity="warning")
+@rule("OA003", "open-access-url-invalid", severity="warning", reads=("oa_url",))
 def open_access_url_invalid(record: Record, ctx: Context) -> Iterator[Violation]:
     """The open-access URL is relative, or not an http(s) URL.
 
@@ -208,7 +208,7 @@ def _openalex_locations(data: dict[str, Any]) -> Iterator[tuple[str, dict[str, A
                 yield f"/locations/{index}", location
 
 
-@rule("OA004", "open-access-vocabulary", severity="warning", fix="safe")
+@rule("OA004", "open-access-vocabulary", severity="warning", fix="safe", reads=RECORD)
 def open_access_vocabulary(record: Record, ctx: Context) -> Iterator[Violation]:
     """An open-access status or licence is outside its shape's vocabulary.
 
@@ -285,7 +285,8 @@ def _count_problem(field: Field) -> tuple[str, Fix | None] | None:
     return f"count is a {type(value).__name__}, not a number", None
 
 
-@rule("CIT001", "count-invalid", severity="error", fix="safe")
+@rule("CIT001", "count-invalid", severity="error", fix="safe",
+      reads=("citation_count", "reference_count"))
 def count_invalid(record: Record, ctx: Context) -> Iterator[Violation]:
     """A citation or reference count is negative, fractional, or not a number.
 

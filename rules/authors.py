@@ -16,7 +16,7 @@ from biblint.domain.show import shown as _shown
 from biblint.model import Applicability, Fix, PatchOp, Violation, split_pointer
 from biblint.profiles import Convention
 from biblint.record import Record
-from biblint.registry import Context, rule
+from biblint.registry import RECORD, Context, rule
 
 from .records import is_deleted_doi
 
@@ -49,7 +49,7 @@ def split_authors(value: str) -> list[str] | None:
     return names
 
 
-@rule("AUTH001", "authors-flattened", severity="error", fix="unsafe")
+@rule("AUTH001", "authors-flattened", severity="error", fix="unsafe", reads=("authors",))
 def authors_flattened(record: Record, ctx: Context) -> Iterator[Violation]:
     """The authors field holds one string instead of a list of authors.
 
@@ -178,7 +178,7 @@ _ET_AL_SUFFIX_RE = regex.compile(
 _DATACITE_ETAL = "(:etal)"
 
 
-@rule("AUTH002", "et-al-author", severity="warning", fix="unsafe")
+@rule("AUTH002", "et-al-author", severity="warning", fix="unsafe", reads=("authors",))
 def et_al_author(record: Record, ctx: Context) -> Iterator[Violation]:
     """An author list contains "et al." or "and others" as if it were an author.
 
@@ -239,7 +239,7 @@ def et_al_author(record: Record, ctx: Context) -> Iterator[Violation]:
         yield Violation(f"{_shown(text)} is not an author", pointer, fix)
 
 
-@rule("AUTH003", "duplicate-author", severity="warning")
+@rule("AUTH003", "duplicate-author", severity="warning", reads=("authors",))
 def duplicate_author(record: Record, ctx: Context) -> Iterator[Violation]:
     """The same author appears twice in one author list.
 
@@ -324,7 +324,7 @@ def _split_problem(author: Author) -> str | None:
     return None
 
 
-@rule("AUTH004", "name-split-wrong", severity="warning")
+@rule("AUTH004", "name-split-wrong", severity="warning", reads=("authors",))
 def name_split_wrong(record: Record, ctx: Context) -> Iterator[Violation]:
     """An author's name is split into given and family parts at the wrong place.
 
@@ -406,7 +406,7 @@ def _all_caps(part: NamePart) -> bool:
     return part.role != "name" or (len(words) >= 2 and not _ORG_WORDS_RE.search(text))
 
 
-@rule("AUTH005", "name-all-caps", severity="info", fix="unsafe")
+@rule("AUTH005", "name-all-caps", severity="info", fix="unsafe", reads=("authors",))
 def name_all_caps(record: Record, ctx: Context) -> Iterator[Violation]:
     """An author's name is written in capital letters.
 
@@ -478,7 +478,7 @@ def _noise(part: NamePart) -> str | None:
     return None
 
 
-@rule("AUTH006", "name-noise", severity="warning")
+@rule("AUTH006", "name-noise", severity="warning", reads=("authors",))
 def name_noise(record: Record, ctx: Context) -> Iterator[Violation]:
     """An author's name carries an e-mail address, digits, a footnote marker or a role.
 
@@ -523,7 +523,7 @@ def name_noise(record: Record, ctx: Context) -> Iterator[Violation]:
                 break
 
 
-@rule("AUTH007", "orcid-on-two-authors", severity="error")
+@rule("AUTH007", "orcid-on-two-authors", severity="error", reads=("authors",))
 def orcid_on_two_authors(record: Record, ctx: Context) -> Iterator[Violation]:
     """Two different authors of one record carry the same ORCID iD.
 
@@ -598,7 +598,7 @@ def _types(record: Record) -> list[str]:
     return []
 
 
-@rule("AUTH008", "research-article-without-authors", severity="warning")
+@rule("AUTH008", "research-article-without-authors", severity="warning", reads=RECORD)
 def research_article_without_authors(record: Record, ctx: Context) -> Iterator[Violation]:
     """A research article has no authors.
 
@@ -665,7 +665,7 @@ def research_article_without_authors(record: Record, ctx: Context) -> Iterator[V
     yield Violation(f"{_shown(kind)} without authors", pointer)
 
 
-@rule("AUTH009", "author-list-truncated", severity="info")
+@rule("AUTH009", "author-list-truncated", severity="info", reads=RECORD)
 def author_list_truncated(record: Record, ctx: Context) -> Iterator[Violation]:
     """The source says the author list is incomplete.
 

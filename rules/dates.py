@@ -34,7 +34,7 @@ from biblint.domain.spacing import keep_outer_space
 from biblint.model import Fix, Violation, split_pointer
 from biblint.profiles import Convention, value_at
 from biblint.record import Record
-from biblint.registry import Context, Option, rule
+from biblint.registry import RECORD, Context, Option, rule
 
 from .pages import record_is_article
 
@@ -121,16 +121,27 @@ def _dates(item: _DateField) -> list[tuple[str, PartialDate, str]]:
     return out
 
 
+def _record_fields(record: Record) -> list[_DateField]:
+    """:func:`_date_fields`, once per record (five rules read them; read-only)."""
+    return record.memo("dates.fields", _date_fields)
+
+
+def _record_dates(record: Record) -> list[tuple[_DateField, list[tuple[str, PartialDate, str]]]]:
+    """Each date field with :func:`_dates` of it, once per record (read-only)."""
+    return record.memo("dates.dates",
+                       lambda r: [(item, _dates(item)) for item in _record_fields(r)])
+
+
 def _each_date(record: Record, *, dated_only: bool
                ) -> Iterator[tuple[_DateField, str, PartialDate, str]]:
     """Every date of the record once: a date repeated in another field (Crossref's
     `issued` and `published` copy `published-print` or `published-online`) is given only at
     its first field. ``dated_only`` leaves out fields that do not date the publication."""
     seen: set[PartialDate] = set()
-    for item in _date_fields(record):
+    for item, dates in _record_dates(record):
         if dated_only and item.role is None:
             continue
-        for pointer, date, shown in _dates(item):
+        for pointer, date, shown in dates:
             if date in seen:
                 continue
             seen.add(date)
@@ -167,7 +178,7 @@ _FORM_PROBLEMS = {
 }
 
 
-@rule("DATE001", "date-format", severity="warning", fix="safe")
+@rule("DATE001", "date-format", severity="warning", fix="safe", reads=RECORD)
 def date_format(record: Record, ctx: Context) -> Iterator[Violation]:
     """A date is not written as ISO 8601 `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
 
@@ -206,7 +217,7 @@ def date_format(record: Record, ctx: Context) -> Iterator[Violation]:
     could be swapped (`05/06/2025`) or the text is not a date.
     """
     csl = record.profile.has(Convention.CSL_DATES)
-    for item in _date_fields(record):
+    for item in _record_fields(record):
         if item.kind == "parts":
             yield from _date_parts_format(item, csl, record.profile.has(Convention.DATE_PARTS))
             continue
@@ -261,7 +272,7 @@ def _date_parts_format(item: _DateField, csl: bool, parts_only: bool) -> Iterato
         yield Violation(f"{item.label} date-parts hold numbers as strings", pointer, fix)
 
 
-@rule("DATE002", "date-impossible", severity="error")
+@rule("DATE002", "date-impossible", severity="error", reads=RECORD)
 def date_impossible(record: Record, ctx: Context) -> Iterator[Violation]:
     """A date does not exist in the calendar (`2025-02-30`, month 13).
 
@@ -319,6 +330,7 @@ def _today(ctx: Context) -> datetime.date:
             None, {"type": ["string", "null"], "format": "date"},
             "The date to compare with (YYYY-MM-DD); today's date when null."),
     },
+    reads=RECORD,
 )
 def date_in_future(record: Record, ctx: Context) -> Iterator[Violation]:
     """A publication date lies in the future, beyond a tolerance.
@@ -401,6 +413,7 @@ def _future(date: PartialDate, today: datetime.date, tolerance: int) -> str:
             ["1900-01-01", "1970-01-01"], {"type": "array", "items": {"type": "string"}},
             "Full dates that are placeholders of software rather than publication dates."),
     },
+    reads=RECORD,
 )
 def date_implausible(record: Record, ctx: Context) -> Iterator[Violation]:
     """A date is a placeholder or too early for the work.
@@ -475,7 +488,8 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-@rule("DATE005", "epub-model-inconsistent", severity="warning")
+@rule("DATE005", "epub-model-inconsistent", severity="warning",
+      reads=("doi", "epub_date", "pages", "pub_model", "publication_date"))
 def epub_model_inconsistent(record: Record, ctx: Context) -> Iterator[Violation]:
     """The NLM publication model and the epub date contradict each other.
 
@@ -546,7 +560,7 @@ def _epub_after_print(epub: object, printed: object) -> str:
             f"{_shown(printed.strip())} (PubModel Print-Electronic: online first)")
 
 
-@rule("DATE006", "crossref-system-date", severity="warning")
+@rule("DATE006", "crossref-system-date", severity="warning", reads=RECORD)
 def crossref_system_date(record: Record, ctx: Context) -> Iterator[Violation]:
     """Crossref's `issued` is a system date (`created`, `deposited`, `indexed`).
 
@@ -601,7 +615,7 @@ def crossref_system_date(record: Record, ctx: Context) -> Iterator[Violation]:
             return
 
 
-@rule("DATE007", "date-january-first", severity="info")
+@rule("DATE007", "date-january-first", severity="info", reads=("publication_date",))
 def date_january_first(record: Record, ctx: Context) -> Iterator[Violation]:
     """A 1 January publication date may stand for the year only (OpenAlex).
 
@@ -642,7 +656,7 @@ def date_january_first(record: Record, ctx: Context) -> Iterator[Violation]:
                         "only (written as 1 January)", found.pointer)
 
 
-@rule("DATE009", "date-free-text", severity="warning", fix="unsafe")
+@rule("DATE009", "date-free-text", severity="warning", fix="unsafe", reads=RECORD)
 def date_free_text(record: Record, ctx: Context) -> Iterator[Violation]:
     """A date field holds a date range or a season in free text (`1998 Dec-1999 Jan`).
 
@@ -671,7 +685,7 @@ def date_free_text(record: Record, ctx: Context) -> Iterator[Violation]:
     the year of the season (`2020`), and the rest is lost. Safe for a CSL-JSON string date:
     it becomes the same range or season in EDTF (`1998-12/1999-01`, `2020-21`).
     """
-    for item in _date_fields(record):
+    for item in _record_fields(record):
         if item.kind == "parts" or not isinstance(item.value, str):
             continue
         text = item.value.strip()

@@ -121,7 +121,7 @@ def _violations(record: Record, code: str, title: str, *,
                                 "`^10.\\d{4,9}/[-._;()/:A-Z0-9]+$` (SICIs, DataCite suffixes "
                                 "with `+`, `*`, `#`, non-ASCII letters)."),
                "short-doi": Option(False, {"type": "boolean"},
-                                   "Accept short DOIs (`10/gfzxgh`) as DOIs.")})
+                                   "Accept short DOIs (`10/gfzxgh`) as DOIs.")}, reads=("doi",))
 def doi_syntax(record: Record, ctx: Context) -> Iterator[Violation]:
     """The DOI field holds something that is not a DOI.
 
@@ -191,7 +191,7 @@ def doi_syntax(record: Record, ctx: Context) -> Iterator[Violation]:
     yield Violation(message, found.pointer)
 
 
-@rule("DOI002", "doi-prefix-invalid", severity="error", fix="unsafe")
+@rule("DOI002", "doi-prefix-invalid", severity="error", fix="unsafe", reads=("doi",))
 def doi_prefix_invalid(record: Record, ctx: Context) -> Iterator[Violation]:
     """The DOI prefix is not `10.` followed by a registrant code of four or more digits.
 
@@ -224,7 +224,7 @@ def doi_prefix_invalid(record: Record, ctx: Context) -> Iterator[Violation]:
     yield from _violations(record, "DOI002", "Repair the DOI prefix", unsafe=True)
 
 
-@rule("DOI003", "doi-resolver-prefix", severity="warning", fix="safe")
+@rule("DOI003", "doi-resolver-prefix", severity="warning", fix="safe", reads=("doi",))
 def doi_resolver_prefix(record: Record, ctx: Context) -> Iterator[Violation]:
     """The DOI field holds a resolver URL or a scheme prefix instead of the bare DOI.
 
@@ -257,7 +257,7 @@ def doi_resolver_prefix(record: Record, ctx: Context) -> Iterator[Violation]:
     yield from _violations(record, "DOI003", "Store the bare DOI")
 
 
-@rule("DOI004", "doi-whitespace", severity="warning", fix="safe")
+@rule("DOI004", "doi-whitespace", severity="warning", fix="safe", reads=("doi",))
 def doi_whitespace(record: Record, ctx: Context) -> Iterator[Violation]:
     """The DOI has whitespace around it, or invisible characters inside.
 
@@ -288,7 +288,7 @@ def doi_whitespace(record: Record, ctx: Context) -> Iterator[Violation]:
     yield from _violations(record, "DOI004", "Remove the whitespace and invisible characters")
 
 
-@rule("DOI005", "doi-trailing-punctuation", severity="warning", fix="unsafe")
+@rule("DOI005", "doi-trailing-punctuation", severity="warning", fix="unsafe", reads=("doi",))
 def doi_trailing_punctuation(record: Record, ctx: Context) -> Iterator[Violation]:
     """The DOI ends with punctuation, an unbalanced bracket, or is enclosed in brackets.
 
@@ -320,7 +320,7 @@ def doi_trailing_punctuation(record: Record, ctx: Context) -> Iterator[Violation
     yield from _violations(record, "DOI005", "Remove the punctuation", unsafe=True)
 
 
-@rule("DOI006", "doi-encoded", severity="warning", fix="safe")
+@rule("DOI006", "doi-encoded", severity="warning", fix="safe", reads=("doi",))
 def doi_encoded(record: Record, ctx: Context) -> Iterator[Violation]:
     """The DOI is percent-encoded or HTML-escaped.
 
@@ -351,7 +351,7 @@ def doi_encoded(record: Record, ctx: Context) -> Iterator[Violation]:
     yield from _violations(record, "DOI006", "Decode the DOI")
 
 
-@rule("DOI007", "doi-multiple-values", severity="error", fix="unsafe")
+@rule("DOI007", "doi-multiple-values", severity="error", fix="unsafe", reads=("doi",))
 def doi_multiple_values(record: Record, ctx: Context) -> Iterator[Violation]:
     """The DOI field holds more than one value: several DOIs, or the DOI and more text.
 
@@ -382,7 +382,7 @@ def doi_multiple_values(record: Record, ctx: Context) -> Iterator[Violation]:
     yield from _violations(record, "DOI007", "Keep the first DOI", unsafe=True)
 
 
-@rule("DOI009", "doi-placeholder", severity="error")
+@rule("DOI009", "doi-placeholder", severity="error", reads=("doi",))
 def doi_placeholder(record: Record, ctx: Context) -> Iterator[Violation]:
     """The DOI is a placeholder or has been cut short.
 
@@ -414,7 +414,7 @@ def doi_placeholder(record: Record, ctx: Context) -> Iterator[Violation]:
     yield from _violations(record, "DOI009", "")
 
 
-@rule("DOI010", "doi-lookalike-characters", severity="error", fix="unsafe")
+@rule("DOI010", "doi-lookalike-characters", severity="error", fix="unsafe", reads=("doi",))
 def doi_lookalike_characters(record: Record, ctx: Context) -> Iterator[Violation]:
     """The DOI contains non-ASCII characters that imitate ASCII ones.
 
@@ -448,7 +448,8 @@ def doi_lookalike_characters(record: Record, ctx: Context) -> Iterator[Violation
     yield from _violations(record, "DOI010", "Replace the look-alike characters", unsafe=True)
 
 
-@rule("DOI011", "doi-url-legacy", severity="info", fix="safe")
+@rule("DOI011", "doi-url-legacy", severity="info", fix="safe",
+      reads=("doi", "doi_url", "landing_url", "url"))
 def doi_url_legacy(record: Record, ctx: Context) -> Iterator[Violation]:
     """A DOI URL uses `http://` or the old `dx.doi.org` / `www.doi.org` host.
 

@@ -18,6 +18,7 @@ new keys are no longer remembered.
 from __future__ import annotations
 
 import hashlib
+import string
 import unicodedata
 from collections.abc import Hashable, Iterator, Mapping, Sequence
 from typing import Any
@@ -38,6 +39,10 @@ _MAX_KEYS = Option(
 )
 _PUNCT = regex.compile(r"[\p{P}\p{S}]+")
 _SPACE = regex.compile(r"\s+")
+_ASCII_KEY = bytes(
+    c + 32 if 65 <= c <= 90 else 32 if chr(c) in string.punctuation else c for c in range(256))
+"""``normalise_title`` of ASCII text as one ``bytes.translate``: A-Z lower-cased, and the
+ASCII characters of ``[\\p{P}\\p{S}]`` (exactly ``string.punctuation``) made spaces."""
 _GENERIC_TITLES = frozenset({
     "preface", "foreword", "editorial", "editorial board", "introduction", "reply",
     "response", "erratum", "errata", "correction", "corrigendum", "retraction",
@@ -63,6 +68,10 @@ def normalise_title(title: str) -> str:
     """The comparison key of a title: markup stripped, NFKC, case-folded, no punctuation."""
     if has_markup(title):
         title = strip_markup(title)
+    if title.isascii():  # NFKC and case folding change no ASCII letter but A-Z: one pass
+        # bytes.split(), unlike str.split(), splits where ``\\s`` does (not at \\x1c-\\x1f).
+        return b" ".join(title.encode("ascii").translate(_ASCII_KEY).split()).decode(
+            "ascii").strip()
     text = unicodedata.normalize("NFKC", title).casefold()
     text = _PUNCT.sub(" ", text)
     return _SPACE.sub(" ", text).strip()
@@ -123,7 +132,7 @@ def _judge_doi(key: Hashable, entries: Sequence[Entry], options: Mapping[str, An
 
 
 @rule("DUP001", "duplicate-doi", severity="warning", options={"max-keys": _MAX_KEYS},
-      scope="run", judge=_judge_doi)
+      scope="run", judge=_judge_doi, reads=("doi",))
 def duplicate_doi(record: Record, ctx: Context) -> Iterator[Key]:
     """Two records of the run have the same DOI (after normalisation).
 
@@ -175,7 +184,8 @@ def _doi_of_title(entry: Entry) -> Hashable:
 
 
 @rule("DUP002", "duplicate-title", severity="info", options={"max-keys": _MAX_KEYS},
-      scope="run", judge=_judge_title)
+      scope="run", judge=_judge_title,
+      reads=("authors", "doi", "issued", "publication_date", "title", "year"))
 def duplicate_title(record: Record, ctx: Context) -> Iterator[Key]:
     """Two records have the same title, first author and year (±1) but different DOIs.
 
@@ -237,7 +247,7 @@ def _judge_pmid(key: Hashable, entries: Sequence[Entry], options: Mapping[str, A
 
 
 @rule("DUP003", "pmid-doi-conflict", severity="warning", options={"max-keys": _MAX_KEYS},
-      scope="run", judge=_judge_pmid)
+      scope="run", judge=_judge_pmid, reads=("doi", "pmid"))
 def pmid_doi_conflict(record: Record, ctx: Context) -> Iterator[Key]:
     """The same PubMed id appears with two different DOIs, or one DOI with two PMIDs.
 
@@ -287,7 +297,7 @@ def _judge_abstract(key: Hashable, entries: Sequence[Entry], options: Mapping[st
 
 
 @rule("DUP005", "duplicate-abstract", severity="warning", options={"max-keys": _MAX_KEYS},
-      scope="run", judge=_judge_abstract)
+      scope="run", judge=_judge_abstract, reads=("abstract", "doi"))
 def duplicate_abstract(record: Record, ctx: Context) -> Iterator[Key]:
     """Two records with different DOIs have the same abstract.
 
@@ -341,7 +351,7 @@ def _judge_doi_title(key: Hashable, entries: Sequence[Entry], options: Mapping[s
 
 
 @rule("DUP004", "doi-title-conflict", severity="warning", options={"max-keys": _MAX_KEYS},
-      scope="run", judge=_judge_doi_title)
+      scope="run", judge=_judge_doi_title, reads=("doi", "title"))
 def doi_title_conflict(record: Record, ctx: Context) -> Iterator[Key]:
     """Two records with the same DOI have clearly different titles.
 

@@ -28,7 +28,7 @@ from biblint.domain.show import shown as _shown
 from biblint.model import Applicability, Fix, PatchOp, Violation, lookup
 from biblint.profiles import Convention
 from biblint.record import Record
-from biblint.registry import Context, rule
+from biblint.registry import RECORD, Context, rule
 
 PMCID_BARE_DIGITS = Convention.PMCID_BARE_DIGITS
 """Profile convention: the shape stores PMCIDs as bare digits (Semantic Scholar's
@@ -53,7 +53,7 @@ _NOT_ALNUM_RE = regex.compile(r"[^a-z0-9]+")
 
 
 
-@rule("ID002", "pmcid-malformed", severity="error", fix="safe")
+@rule("ID002", "pmcid-malformed", severity="error", fix="safe", reads=("pmcid",))
 def pmcid_malformed(record: Record, ctx: Context) -> Iterator[Violation]:
     """The PMCID is not of the form `PMC` followed by digits.
 
@@ -113,7 +113,7 @@ def _platform_key(name: str) -> str:
     return _NOT_ALNUM_RE.sub("", name.lower())
 
 
-@rule("ID009", "source-id-missing", severity="info")
+@rule("ID009", "source-id-missing", severity="info", reads=("platform", "source_id"))
 def source_id_missing(record: Record, ctx: Context) -> Iterator[Violation]:
     """The record names its source platform but not its id there, or a malformed one.
 
@@ -205,7 +205,7 @@ def _replace_token(text: str, span: tuple[int, int] | None, new: str) -> str:
     return text[: span[0]] + new + text[span[1]:]
 
 
-@rule("ID001", "pmid-malformed", severity="error", fix="safe")
+@rule("ID001", "pmid-malformed", severity="error", fix="safe", reads=("pmid",))
 def pmid_malformed(record: Record, ctx: Context) -> Iterator[Violation]:
     """The PMID is not a bare PubMed identifier (1 to 9 digits, no leading zero).
 
@@ -264,7 +264,7 @@ def pmid_malformed(record: Record, ctx: Context) -> Iterator[Violation]:
                         found.pointer)
 
 
-@rule("ID003", "issn-invalid", severity="error", fix="safe")
+@rule("ID003", "issn-invalid", severity="error", fix="safe", reads=("issn",))
 def issn_invalid(record: Record, ctx: Context) -> Iterator[Violation]:
     """An ISSN has a wrong check digit, a wrong form, or is a placeholder.
 
@@ -345,7 +345,7 @@ def _issns(values: Iterable[object]) -> list[str]:
     return seen
 
 
-@rule("ID004", "issn-set-inconsistent", severity="warning")
+@rule("ID004", "issn-set-inconsistent", severity="warning", reads=RECORD)
 def issn_set_inconsistent(record: Record, ctx: Context) -> Iterator[Violation]:
     """The ISSNs of the container contradict each other.
 
@@ -462,7 +462,7 @@ def _openalex_sources(data: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any
         yield "/host_venue", venue
 
 
-@rule("ID005", "isbn-invalid", severity="error", fix="safe")
+@rule("ID005", "isbn-invalid", severity="error", fix="safe", reads=("isbn",))
 def isbn_invalid(record: Record, ctx: Context) -> Iterator[Violation]:
     """An ISBN has a wrong check digit, a wrong length or a wrong prefix.
 
@@ -536,7 +536,7 @@ def orcid_message(checked: OrcidCheck) -> str:
     return "; ".join(_ORCID_MESSAGES[kind](detail) for kind, detail in checked.defects)
 
 
-@rule("ID006", "orcid-invalid", severity="error", fix="safe")
+@rule("ID006", "orcid-invalid", severity="error", fix="safe", reads=("authors",))
 def orcid_invalid(record: Record, ctx: Context) -> Iterator[Violation]:
     """An author's ORCID iD is malformed or fails its check character.
 
@@ -605,7 +605,7 @@ def arxiv_message(problem: ArxivProblem) -> str:
     return _ARXIV_MESSAGES[kind](detail)
 
 
-@rule("ID007", "arxiv-id-malformed", severity="error", fix="safe")
+@rule("ID007", "arxiv-id-malformed", severity="error", fix="safe", reads=("arxiv",))
 def arxiv_id_malformed(record: Record, ctx: Context) -> Iterator[Violation]:
     """The arXiv identifier is not of a form arXiv has issued.
 
@@ -701,7 +701,8 @@ def _move_fix(record: Record, source: str, scheme: str, value: str) -> Fix | Non
                (clear, PatchOp("add", target, new)), Applicability.UNSAFE)
 
 
-@rule("ID008", "identifier-in-wrong-field", severity="error", fix="unsafe")
+@rule("ID008", "identifier-in-wrong-field", severity="error", fix="unsafe",
+      reads=("arxiv", "doi", "isbn", "issn", "pmcid", "pmid"))
 def identifier_in_wrong_field(record: Record, ctx: Context) -> Iterator[Violation]:
     """An identifier field holds an identifier of another scheme.
 

@@ -123,7 +123,8 @@ def _pair(record: Record) -> tuple[Field, Field, PageRange] | None:
                                   separator="-")
 
 
-@rule("PAGE001", "page-range-reversed", severity="warning")
+@rule("PAGE001", "page-range-reversed", severity="warning",
+      reads=("first_page", "last_page", "pages"))
 def page_range_reversed(record: Record, ctx: Context) -> Iterator[Violation]:
     """A page range ends before it starts.
 
@@ -164,7 +165,8 @@ def page_range_reversed(record: Record, ctx: Context) -> Iterator[Violation]:
                         f"the first page {_shown(parsed.start.text)}", last.pointer)
 
 
-@rule("PAGE002", "page-range-elided", severity="warning", fix="safe")
+@rule("PAGE002", "page-range-elided", severity="warning", fix="safe",
+      reads=("first_page", "last_page", "pages"))
 def page_range_elided(record: Record, ctx: Context) -> Iterator[Violation]:
     """A page range leaves out the leading digits of its last page (`123-45`).
 
@@ -217,7 +219,8 @@ def page_range_elided(record: Record, ctx: Context) -> Iterator[Violation]:
                             f"{_shown(value)}", last.pointer,
                             Fix.replace(last.pointer, fixed, f"Write the last page out as "
                                         f"{_shown(value)}"))
-@rule("PAGE003", "pages-article-number", severity="warning", fix="unsafe")
+@rule("PAGE003", "pages-article-number", severity="warning", fix="unsafe",
+      reads=("article_number", "doi", "pages"))
 def pages_article_number(record: Record, ctx: Context) -> Iterator[Violation]:
     """The pages field holds an article number or e-locator, not a page range.
 
@@ -294,7 +297,8 @@ def _separator_problem(parsed: PageRange, spaced_ok: bool, en_dash_ok: bool) -> 
     return " and ".join(problems)
 
 
-@rule("PAGE004", "page-range-separator", severity="warning", fix="safe")
+@rule("PAGE004", "page-range-separator", severity="warning", fix="safe",
+      reads=("first_page", "last_page", "pages"))
 def page_range_separator(record: Record, ctx: Context) -> Iterator[Violation]:
     """A page range is written with another dash than `-`, spaces around it, or `pp.`.
 
@@ -355,7 +359,7 @@ def page_range_separator(record: Record, ctx: Context) -> Iterator[Violation]:
                                     f"Write it as {_shown(canonical)}"))
 
 
-@rule("PAGE005", "page-list", severity="info")
+@rule("PAGE005", "page-list", severity="info", reads=("pages",))
 def page_list(record: Record, ctx: Context) -> Iterator[Violation]:
     """The pages field lists discontinuous pages or says `passim`.
 
@@ -402,6 +406,7 @@ def page_list(record: Record, ctx: Context) -> Iterator[Violation]:
         "max-page": Option(100000, {"type": "integer", "minimum": 1},
                            "Highest plausible page number."),
     },
+    reads=("doi", "first_page", "last_page", "pages", "publication_types", "type"),
 )
 def page_implausible(record: Record, ctx: Context) -> Iterator[Violation]:
     """A page number or a page span is implausible.
@@ -476,7 +481,7 @@ def _implausible(parsed: PageRange, max_page: int, max_span: int, record: Record
     return ""
 
 
-@rule("PAGE007", "volume-issue-label", severity="warning", fix="unsafe")
+@rule("PAGE007", "volume-issue-label", severity="warning", fix="unsafe", reads=("issue", "volume"))
 def volume_issue_label(record: Record, ctx: Context) -> Iterator[Violation]:
     """The volume or issue carries a label (`Vol. 32`, `No. 3`) or a year (`83 (1999)`).
 

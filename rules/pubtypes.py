@@ -20,7 +20,7 @@ from biblint.domain.show import shown as _shown
 from biblint.model import Fix, Violation
 from biblint.profiles import Convention, load_schema
 from biblint.record import Record
-from biblint.registry import Context, rule
+from biblint.registry import RECORD, Context, rule
 
 PUBMED_TYPES = frozenset({
     "Adaptive Clinical Trial", "Address", "Autobiography", "Bibliography", "Biography",
@@ -210,7 +210,7 @@ def _expected_vocabulary(record: Record) -> tuple[str, str] | None:
     return profile.type_field, profile.type_vocabulary
 
 
-@rule("PT001", "publication-type-vocabulary", severity="warning", fix="safe")
+@rule("PT001", "publication-type-vocabulary", severity="warning", fix="safe", reads=RECORD)
 def publication_type_vocabulary(record: Record, ctx: Context) -> Iterator[Violation]:
     """A work type is not a term of the vocabulary its shape uses.
 
@@ -317,13 +317,26 @@ def _claim(record: Record, kind: str) -> tuple[str, str] | None:
             pattern = _TITLE_REVIEW_RE if where == "title" else _ABSTRACT_REVIEW_RE
         else:
             pattern = _CASE_REPORT_RE
+        if text.isascii() and not _could_claim(text.lower(), kind):
+            continue
         match = pattern.search(text)
         if match is not None:
             return where, match.group().strip(" :.?-–—")
     return None
 
 
-@rule("PT002", "publication-type-contradicts-text", severity="warning")
+def _could_claim(lower: str, kind: str) -> bool:
+    """Whether the lower-cased ASCII ``lower`` holds the word every match of the claim's
+    patterns spells out (`review`, `overview` or `meta-analysis`; `case`): most texts do
+    not, and the case-insensitive patterns are slow to run over a whole abstract. On ASCII
+    text the patterns' case-insensitive letters are exactly the lower-cased ones."""
+    if kind == "review":
+        return "view" in lower or "meta-analysis" in lower  # review, overview
+    return "case" in lower
+
+
+@rule("PT002", "publication-type-contradicts-text", severity="warning",
+      reads=("abstract", "publication_types", "title", "type"))
 def publication_type_contradicts_text(record: Record, ctx: Context) -> Iterator[Violation]:
     """The title or abstract says the work is a review or a case report; its types do not.
 
@@ -413,7 +426,8 @@ NOTICE_TYPES: Mapping[str, Mapping[str, frozenset[str]]] = {
 a notice typed as an article is as right as those vocabularies allow."""
 
 
-@rule("PT003", "notice-typed-as-article", severity="warning")
+@rule("PT003", "notice-typed-as-article", severity="warning",
+      reads=("publication_types", "title", "type"))
 def notice_typed_as_article(record: Record, ctx: Context) -> Iterator[Violation]:
     """An erratum, retraction notice or comment is typed as a research article.
 
@@ -496,7 +510,7 @@ def preprint_doi(doi: str) -> bool:
     return bare.startswith(PREPRINT_PREFIXES) or _BIORXIV_RE.fullmatch(bare) is not None
 
 
-@rule("PT004", "preprint-doi-journal-venue", severity="warning")
+@rule("PT004", "preprint-doi-journal-venue", severity="warning", reads=("container", "doi"))
 def preprint_doi_journal_venue(record: Record, ctx: Context) -> Iterator[Violation]:
     """A preprint server's DOI sits in a record that names a journal as its venue.
 

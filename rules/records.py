@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from biblint.model import Fix, Violation, lookup
 from biblint.profiles import Convention
 from biblint.record import Record
-from biblint.registry import Context, rule
+from biblint.registry import RECORD, Context, rule
 from biblint.schema import record_problems
 
 DELETED_DOI_CONTAINER = "CrossRef Listing of Deleted DOIs"
@@ -71,7 +71,7 @@ def _partial(record: Record) -> bool:
     return record.profile.is_partial(record.data)
 
 
-@rule("REC001", "required-field-missing", severity="warning")
+@rule("REC001", "required-field-missing", severity="warning", reads=RECORD)
 def required_field_missing(record: Record, ctx: Context) -> Iterator[Violation]:
     """A field the record's shape requires is missing or empty.
 
@@ -146,7 +146,7 @@ PRESENTATION_KEYS = ("Score", "Total", "resultStr", "ArticlePicture")
 string, thumbnail list."""
 
 
-@rule("REC002", "presentation-key", severity="info", fix="unsafe")
+@rule("REC002", "presentation-key", severity="info", fix="unsafe", reads=RECORD)
 def presentation_key(record: Record, ctx: Context) -> Iterator[Violation]:
     """The record carries a search site's presentation keys.
 
@@ -181,7 +181,7 @@ def presentation_key(record: Record, ctx: Context) -> Iterator[Violation]:
                             f"/{key}", Fix.remove(f"/{key}", f"Remove {key}", unsafe=True))
 
 
-@rule("REC003", "schema-violation", severity="warning", fix="safe", fallback=True)
+@rule("REC003", "schema-violation", severity="warning", fix="safe", fallback=True, reads=RECORD)
 def schema_violation(record: Record, ctx: Context) -> Iterator[Violation]:
     """A value breaks the JSON Schema of the record's profile.
 

@@ -22,7 +22,7 @@ from biblint.domain.tex import tex_construct_text, tex_spans
 from biblint.model import Fix, Violation, join_pointer
 from biblint.profiles import Convention
 from biblint.record import Record
-from biblint.registry import Context, rule
+from biblint.registry import RECORD, STRINGS, Context, rule
 
 MARKUP_ABSTRACT = Convention.ABSTRACT_MARKUP
 """Profile convention: the abstract is markup by specification (Crossref's JATS)."""
@@ -123,6 +123,14 @@ def _non_ascii_strings(record: Record) -> list[tuple[str, str]]:
                        lambda r: [(p, v) for p, v in r.strings() if not v.isascii()])
 
 
+def _all_text(record: Record) -> str:
+    """Every string of the record run together, once per record (:meth:`Record.memo`): one
+    scan in C (``"&" in``, ``isprintable()``) tells a rule that no string can hold its
+    defect, so its per-string loop is skipped. Only for tests that cannot be fooled by the
+    joins: a character, not a sequence that two strings could form."""
+    return record.memo("text.all", lambda r: "".join([v for _, v in r.strings()]))
+
+
 def _leave_to_txt001(value: str) -> bool:
     """Whether a string is mojibake: other rules' safe fixes (removing a soft hyphen, an
     NBSP) would destroy the bytes ftfy needs to repair it, so they leave it to TXT001."""
@@ -155,7 +163,7 @@ def _codepoint(char: str) -> str:
     return f"U+{ord(char):04X}"
 
 
-@rule("TXT001", "mojibake", severity="error", fix="unsafe")
+@rule("TXT001", "mojibake", severity="error", fix="unsafe", reads=STRINGS)
 def mojibake(record: Record, ctx: Context) -> Iterator[Violation]:
     """Text was decoded with the wrong character encoding (mojibake).
 
@@ -199,7 +207,7 @@ def mojibake(record: Record, ctx: Context) -> Iterator[Violation]:
                         f"{excerpt(fixed, start, start + 1, 6, 6)}", pointer, fix)
 
 
-@rule("TXT002", "replacement-character", severity="error")
+@rule("TXT002", "replacement-character", severity="error", reads=STRINGS)
 def replacement_character(record: Record, ctx: Context) -> Iterator[Violation]:
     """Text holds U+FFFD, the replacement character: characters were lost.
 
@@ -234,7 +242,7 @@ def replacement_character(record: Record, ctx: Context) -> Iterator[Violation]:
                         f"{more}", pointer)
 
 
-@rule("TXT003", "not-nfc", severity="warning", fix="safe")
+@rule("TXT003", "not-nfc", severity="warning", fix="safe", reads=STRINGS)
 def not_nfc(record: Record, ctx: Context) -> Iterator[Violation]:
     """Text is not in Unicode Normalization Form C.
 
@@ -287,7 +295,7 @@ def _format_chars(value: str) -> list[int]:
     return spots
 
 
-@rule("TXT004", "invisible-format-character", severity="warning", fix="safe")
+@rule("TXT004", "invisible-format-character", severity="warning", fix="safe", reads=STRINGS)
 def invisible_format_character(record: Record, ctx: Context) -> Iterator[Violation]:
     """Text holds an invisible format character: zero-width space, BOM, word joiner, soft
     hyphen.
@@ -345,7 +353,7 @@ def _remove_controls(value: str, *, keep_c1: bool) -> str:
     return _CONTROL_RE.sub(replace, value)
 
 
-@rule("TXT005", "control-character", severity="error", fix="safe")
+@rule("TXT005", "control-character", severity="error", fix="safe", reads=STRINGS)
 def control_character(record: Record, ctx: Context) -> Iterator[Violation]:
     """Text holds a control character.
 
@@ -379,6 +387,8 @@ def control_character(record: Record, ctx: Context) -> Iterator[Violation]:
     mark: `The Lancet`). Unsafe where the string holds other C1 controls: they are removed,
     but they may stand for characters of a lost legacy encoding.
     """
+    if _all_text(record).isprintable():  # no string of the record holds a control character
+        return
     for pointer, value in record.strings():
         if value.isprintable():  # fast: no control character (nor any other Cc, Zs...)
             continue
@@ -423,7 +433,7 @@ def _normalise_space(value: str, multiline: bool) -> str:
     return stripped if multiline else _COLLAPSE_RE.sub(" ", stripped)
 
 
-@rule("TXT006", "stray-whitespace", severity="warning", fix="safe")
+@rule("TXT006", "stray-whitespace", severity="warning", fix="safe", reads=STRINGS)
 def stray_whitespace(record: Record, ctx: Context) -> Iterator[Violation]:
     """Text has leading or trailing whitespace, or line breaks, tabs or double spaces in a
     single-line field.
@@ -514,7 +524,7 @@ def _kept_space(value: str, pos: int) -> bool:
     )
 
 
-@rule("TXT007", "odd-space", severity="info", fix="unsafe")
+@rule("TXT007", "odd-space", severity="info", fix="unsafe", reads=STRINGS)
 def odd_space(record: Record, ctx: Context) -> Iterator[Violation]:
     """A title or a person's name holds a no-break or typographic space.
 
@@ -571,7 +581,7 @@ def odd_space(record: Record, ctx: Context) -> Iterator[Violation]:
                         f"{_escaped(value[max(0, spots[0] - 8): spots[0] + 8])}", pointer, fix)
 
 
-@rule("TXT008", "latin-ligature", severity="warning", fix="safe")
+@rule("TXT008", "latin-ligature", severity="warning", fix="safe", reads=STRINGS)
 def latin_ligature(record: Record, ctx: Context) -> Iterator[Violation]:
     """Text holds a Latin typographic ligature character (`ﬁ`, `ﬂ`, `ﬀ`, `ﬃ`, `ﬄ`, `ﬅ`, `ﬆ`).
 
@@ -625,7 +635,7 @@ def _listed(items: list[str]) -> str:
     return ", ".join(distinct[:3]) + (", …" if len(distinct) > 3 else "")
 
 
-@rule("TXT009", "html-entity", severity="warning", fix="safe")
+@rule("TXT009", "html-entity", severity="warning", fix="safe", reads=(STRINGS, RECORD))
 def html_entity(record: Record, ctx: Context) -> Iterator[Violation]:
     """Plain text holds HTML character references (`&amp;`, `&#8217;`, `&eacute;`).
 
@@ -659,7 +669,7 @@ def html_entity(record: Record, ctx: Context) -> Iterator[Violation]:
     Unsafe when decoding creates markup (`&lt;i&gt;` becomes `<i>`, which ABS001 or TTL003
     then deal with). References to no character (`&#0;`) are not counted.
     """
-    for pointer, value in record.strings():
+    for pointer, value in record.strings() if "&" in _all_text(record) else ():
         if "&" not in value or _is_export(pointer):
             continue
         mode = _entity_mode(record, pointer, value)
@@ -718,7 +728,7 @@ def _tex_exempt(pointer: str, value: str) -> bool:
     return ("tex-math" in value or "annotation" in value) and has_markup(value)
 
 
-@rule("TXT010", "latex-markup", severity="warning", fix="unsafe")
+@rule("TXT010", "latex-markup", severity="warning", fix="unsafe", reads=STRINGS)
 def latex_markup(record: Record, ctx: Context) -> Iterator[Violation]:
     """A field outside BibTeX holds TeX markup (`\\'{e}`, `{\\"o}`, `$\\alpha$`, `\\textit{}`).
 
@@ -754,6 +764,9 @@ def latex_markup(record: Record, ctx: Context) -> Iterator[Violation]:
     Reported without a fix when any construct in the string has no certain plain form
     (`$\\mathcal{O}(n)$`, `$T_{eff}$`).
     """
+    everything = _all_text(record)
+    if "\\" not in everything and "$" not in everything:
+        return  # no string of the record holds TeX
     for pointer, value in record.strings():
         if "\\" not in value and "$" not in value:
             continue
@@ -779,7 +792,7 @@ def latex_markup(record: Record, ctx: Context) -> Iterator[Violation]:
         yield Violation(f"TeX markup ({shown})", pointer, fix)
 
 
-@rule("TXT011", "private-or-unassigned-codepoint", severity="warning")
+@rule("TXT011", "private-or-unassigned-codepoint", severity="warning", reads=STRINGS)
 def private_or_unassigned_codepoint(record: Record, ctx: Context) -> Iterator[Violation]:
     """Text holds a private-use, unassigned or surrogate code point.
 

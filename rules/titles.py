@@ -15,7 +15,7 @@ from biblint.domain.show import shown
 from biblint.model import Fix, Violation
 from biblint.profiles import Convention
 from biblint.record import Record
-from biblint.registry import Context, Option, rule
+from biblint.registry import RECORD, Context, Option, rule
 
 TITLE_ABBREVIATIONS = frozenset(
     {
@@ -45,7 +45,7 @@ def _abbreviated_elsewhere(title: str, word: str, end: int) -> bool:
     return False
 
 
-@rule("TTL001", "title-trailing-period", severity="warning", fix="safe")
+@rule("TTL001", "title-trailing-period", severity="warning", fix="safe", reads=("title",))
 def title_trailing_period(record: Record, ctx: Context) -> Iterator[Violation]:
     """The title ends with a period.
 
@@ -123,6 +123,7 @@ def _plain(text: str) -> str:
         "min-length": Option(20, {"type": "integer", "minimum": 0},
                              "Titles of at most this many characters are not checked."),
     },
+    reads=("title",),
 )
 def title_all_caps(record: Record, ctx: Context) -> Iterator[Violation]:
     """The title is written in ALL CAPS.
@@ -170,12 +171,9 @@ def title_all_caps(record: Record, ctx: Context) -> Iterator[Violation]:
     if len(title) <= ctx.options["min-length"]:
         return
     text = _plain(title)
-    upper = lower = 0
-    for char in text:
-        if char.isupper():
-            upper += 1
-        elif char.islower():
-            lower += 1
+    # Counted in C (a character is never both upper and lower case).
+    upper = sum(map(str.isupper, text))
+    lower = sum(map(str.islower, text))
     cased = upper + lower
     if cased < 10 or upper <= ctx.options["ratio"] * cased:
         return
@@ -285,7 +283,7 @@ def _convert_markup(title: str, allowed: frozenset[str]) -> str | None:
     return "".join(out)
 
 
-@rule("TTL003", "title-markup", severity="warning", fix="unsafe")
+@rule("TTL003", "title-markup", severity="warning", fix="unsafe", reads=("title",))
 def title_markup(record: Record, ctx: Context) -> Iterator[Violation]:
     """The title holds HTML, JATS or MathML markup its shape does not allow.
 
@@ -364,6 +362,7 @@ _FIRST_SENTENCE_RE = regex.compile(r"\s*+(?P<sentence>[^.!?]++[.!?]++)\s++\S")
                              "Titles longer than this that hold two or more sentences, and "
                              "titles longer than twice this, are reported."),
     },
+    reads=("abstract", "title"),
 )
 def title_implausible(record: Record, ctx: Context) -> Iterator[Violation]:
     """The title is empty in substance, implausibly long, or the start of the abstract.
@@ -467,7 +466,7 @@ def _bracketed(title: str) -> regex.Match[str] | None:
     return match if depth == 0 else None
 
 
-@rule("TTL005", "title-translated-brackets", severity="info", fix="unsafe")
+@rule("TTL005", "title-translated-brackets", severity="info", fix="unsafe", reads=("pmid", "title"))
 def title_translated_brackets(record: Record, ctx: Context) -> Iterator[Violation]:
     """The title is wrapped in square brackets, PubMed's mark of a translated title.
 
@@ -576,7 +575,7 @@ def _is_paratext(title: str) -> bool:
     return _PARATEXT_RE.fullmatch(text) is not None
 
 
-@rule("TTL006", "title-paratext", severity="warning")
+@rule("TTL006", "title-paratext", severity="warning", reads=RECORD)
 def title_paratext(record: Record, ctx: Context) -> Iterator[Violation]:
     """A paratext title (front matter, cover, editorial board, contents) is typed as an
     article.
@@ -660,7 +659,7 @@ def _repeated_block(words: list[str]) -> int | None:
 _SEGMENT_RE = regex.compile(r"\s*+(?::|\s[-–—]\s|\.\s)\s*+")
 
 
-@rule("TTL007", "title-duplicated-part", severity="warning")
+@rule("TTL007", "title-duplicated-part", severity="warning", reads=RECORD)
 def title_duplicated_part(record: Record, ctx: Context) -> Iterator[Violation]:
     """The title repeats itself, or its subtitle repeats the title.
 

@@ -14,7 +14,7 @@ from biblint.domain.show import shown as _shown
 from biblint.model import Applicability, Fix, Violation
 from biblint.profiles import COUNT_FIELDS, PROFILES, Convention
 from biblint.record import Record, child_pointer
-from biblint.registry import Context, rule
+from biblint.registry import MEMBERS, STRINGS, Context, rule
 from biblint.runscope import Entry, Key
 from biblint.schema import breaks, fix_keeps_schema, record_problems
 
@@ -68,7 +68,8 @@ _COMMA_ITEM_RE = regex.compile(
 
 
 
-@rule("TYP001", "integer-as-string", severity="error", fix="safe")
+@rule("TYP001", "integer-as-string", severity="error", fix="safe",
+      reads=("citation_count", "reference_count", "year"))
 def integer_as_string(record: Record, ctx: Context) -> Iterator[Violation]:
     """An integer field (a count or the year) holds a string.
 
@@ -169,7 +170,7 @@ def _last_key(pointer: str) -> str:
     return pointer.rpartition("/")[2].replace("~1", "/").replace("~0", "~")
 
 
-@rule("TYP002", "empty-string", severity="warning", fix="safe")
+@rule("TYP002", "empty-string", severity="warning", fix="safe", reads=STRINGS)
 def empty_string(record: Record, ctx: Context) -> Iterator[Violation]:
     """A value is the empty string where the shape writes absence as null (or no key).
 
@@ -215,7 +216,7 @@ def empty_string(record: Record, ctx: Context) -> Iterator[Violation]:
         yield Violation(f"empty string {_instead(record, pointer, fix)}", pointer, fix)
 
 
-@rule("TYP003", "whitespace-only", severity="warning", fix="safe")
+@rule("TYP003", "whitespace-only", severity="warning", fix="safe", reads=STRINGS)
 def whitespace_only(record: Record, ctx: Context) -> Iterator[Violation]:
     """A value is made only of whitespace (spaces, tabs, newlines, no-break spaces).
 
@@ -275,7 +276,8 @@ def _json_list(text: str) -> list[str] | None:
     return None
 
 
-@rule("TYP005", "list-as-string", severity="warning", fix="safe")
+@rule("TYP005", "list-as-string", severity="warning", fix="safe",
+      reads=("fields_of_study", "publication_types"))
 def list_as_string(record: Record, ctx: Context) -> Iterator[Violation]:
     """A list field (publication types, fields of study) holds a single string.
 
@@ -344,7 +346,7 @@ DATACITE_UNKNOWN = frozenset({
 in DataCite records, sentinels anywhere else. `(:etal)` is AUTH002's."""
 
 
-@rule("TYP004", "sentinel-string", severity="warning", fix="unsafe")
+@rule("TYP004", "sentinel-string", severity="warning", fix="unsafe", reads=STRINGS)
 def sentinel_string(record: Record, ctx: Context) -> Iterator[Violation]:
     """A string value is a placeholder for "no value" (`"null"`, `"N/A"`, `"-"`...).
 
@@ -444,7 +446,7 @@ def _boolean_key(key: str) -> bool:
                                    and _BOOLEAN_NAME_RE.match(key) is not None)
 
 
-@rule("TYP006", "boolean-as-string", severity="error", fix="safe")
+@rule("TYP006", "boolean-as-string", severity="error", fix="safe", reads=MEMBERS)
 def boolean_as_string(record: Record, ctx: Context) -> Iterator[Violation]:
     """A boolean field holds a string or a number.
 
@@ -517,7 +519,7 @@ def _float_noise(value: float) -> float | None:
     return None
 
 
-@rule("TYP007", "number-as-string", severity="warning", fix="safe")
+@rule("TYP007", "number-as-string", severity="warning", fix="safe", reads=MEMBERS)
 def number_as_string(record: Record, ctx: Context) -> Iterator[Violation]:
     """A decimal-number field holds a string, or a float with binary noise.
 
@@ -624,7 +626,7 @@ def _judge_shapes(key: Hashable, entries: Sequence[Entry], options: Mapping[str,
 
 
 @rule("TYP008", "shape-drift", severity="warning", scope="run", judge=_judge_shapes,
-      keep=_shape_kind, max_keys=MAX_SHAPES * len(PROFILES))
+      keep=_shape_kind, max_keys=MAX_SHAPES * len(PROFILES), reads=MEMBERS)
 def shape_drift(record: Record, ctx: Context) -> Iterator[Key]:
     """One key holds an object in some records of a run and a string or array in others.
 

@@ -25,7 +25,7 @@ from biblint.record import Field, Record
 from biblint.registry import Context, Option, rule
 
 
-@rule("XREF001", "doi-url-missing", severity="error", fix="safe")
+@rule("XREF001", "doi-url-missing", severity="error", fix="safe", reads=("doi", "doi_url"))
 def doi_url_missing(record: Record, ctx: Context) -> Iterator[Violation]:
     """The DOI URL field is null or empty although the record has a DOI.
 
@@ -98,7 +98,7 @@ def _other_dois(record: Record, primary: str) -> Iterator[tuple[str, str, str]]:
             yield "record id", "/id", other
 
 
-@rule("XREF002", "doi-mismatch", severity="error")
+@rule("XREF002", "doi-mismatch", severity="error", reads=("doi", "doi_url", "landing_url", "url"))
 def doi_mismatch(record: Record, ctx: Context) -> Iterator[Violation]:
     """Another field of the record names a different DOI than the DOI field.
 
@@ -140,7 +140,8 @@ def doi_mismatch(record: Record, ctx: Context) -> Iterator[Violation]:
                             pointer)
 
 
-@rule("XREF003", "url-missing", severity="warning", fix="unsafe")
+@rule("XREF003", "url-missing", severity="warning", fix="unsafe",
+      reads=("doi_url", "landing_url", "url"))
 def url_missing(record: Record, ctx: Context) -> Iterator[Violation]:
     """The landing URL is null or empty although another URL field of the record is set.
 
@@ -205,7 +206,8 @@ def _year_of(value: object) -> int | None:
 
 @rule("XREF005", "year-date-mismatch", severity="warning",
       options={"tolerance": Option(0, {"type": "integer", "minimum": 0, "maximum": 100},
-                                   "Years by which the two may differ without a finding.")})
+                                   "Years by which the two may differ without a finding.")},
+                                   reads=("publication_date", "year"))
 def year_date_mismatch(record: Record, ctx: Context) -> Iterator[Violation]:
     """The year field disagrees with the year of the publication date.
 
@@ -299,7 +301,8 @@ def _hyphenated(value: str) -> str:
     return f"{value[:4]}-{value[4:]}"
 
 
-@rule("XREF006", "doi-issn-mismatch", severity="info")
+@rule("XREF006", "doi-issn-mismatch", severity="info",
+      reads=("doi", "issn", "issn_alternates"))
 def doi_issn_mismatch(record: Record, ctx: Context) -> Iterator[Violation]:
     """The ISSN embedded in the DOI is not among the record's ISSNs.
 
@@ -382,7 +385,7 @@ def same_container(first: str, second: str) -> bool:
     return all(w in _STOPWORDS for w in one[i:]) and all(w in _STOPWORDS for w in two[j:])
 
 
-@rule("XREF007", "container-mismatch", severity="warning")
+@rule("XREF007", "container-mismatch", severity="warning", reads=("container", "container_alt"))
 def container_mismatch(record: Record, ctx: Context) -> Iterator[Violation]:
     """Two copies of the journal name in one record name different journals.
 
@@ -437,7 +440,7 @@ def _arxiv_id(value: object) -> str | None:
     return match.group(1).lower() if match else None
 
 
-@rule("XREF008", "arxiv-doi-mismatch", severity="error")
+@rule("XREF008", "arxiv-doi-mismatch", severity="error", reads=("arxiv", "doi"))
 def arxiv_doi_mismatch(record: Record, ctx: Context) -> Iterator[Violation]:
     """The arXiv DOI names another arXiv paper than the record's arXiv id.
 
@@ -525,7 +528,7 @@ def _move(record: Record, source: Field, target_name: str, value: object,
     return Fix(title, tuple(ops), Applicability.UNSAFE)
 
 
-@rule("XREF009", "id-slot-swap", severity="error", fix="unsafe")
+@rule("XREF009", "id-slot-swap", severity="error", fix="unsafe", reads=("pmcid", "pmid"))
 def id_slot_swap(record: Record, ctx: Context) -> Iterator[Violation]:
     """A PubMed id sits in the PMCID field, a PMC id in the PMID field, or both hold one id.
 

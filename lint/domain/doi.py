@@ -322,6 +322,13 @@ def normalise_doi(value: object) -> str | None:
     """
     if not isinstance(value, str):
         return None
+    return _normalise_doi(value)
+
+
+@lru_cache(maxsize=1024)
+def _normalise_doi(value: str) -> str | None:
+    """:func:`normalise_doi` of a string, cached: the DOI, XREF and DUP rules and the
+    record's key normalise the same few values of a record again and again."""
     text = _strip_resolvers(clean_doi_text(value))[0]
     if is_doi(text):
         return text

@@ -103,15 +103,34 @@ def _sentence_block(sentence: str) -> _Block:
     return block
 
 
+_ASCII_LETTERS_ONLY = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
+"""Lower-case ASCII letters kept, every other byte a space."""
+_STOPWORD_LANG_BYTES = {word.encode("ascii"): lang for word, lang in _STOPWORD_LANG.items()
+                        if word.isascii()}
+
+
+def _ascii_votes(text: str) -> dict[str, int]:
+    """``_sentence_block(text).votes`` of an ASCII text (there, ``\\p{L}++`` of the lower-cased
+    text is a run of ``a-z``): split in C on bytes, several times faster than the pattern."""
+    words = text.encode("ascii").lower().translate(_ASCII_LETTERS_ONLY).split()
+    # Each word's language (None for a word that is no stop word), counted in C.
+    counts = Counter(map(_STOPWORD_LANG_BYTES.get, words))
+    counts.pop(None, None)
+    return dict(counts)  # type: ignore[arg-type]
+
+
 def language_switch(text: str) -> tuple[str, str, int] | None:
     """Where a text switches language for good: ``(first, second, offset)`` when it splits,
     at a sentence boundary, into two blocks that each clearly read as one language (a script
     such as Cyrillic or CJK, or English, French, German, Spanish, Portuguese, Italian or Dutch
     by their function words) and the two differ. None when no such split exists."""
     text = text[:20000]
-    whole = _sentence_block(text)
-    clear = [lang for lang, hits in whole.votes.items() if hits >= 8]
-    clear += [name for name, count in whole.scripts.items() if count >= 40]
+    if text.isascii():  # most abstracts: the same votes, counted on bytes
+        clear = [lang for lang, hits in _ascii_votes(text).items() if hits >= 8]
+    else:
+        whole = _sentence_block(text)
+        clear = [lang for lang, hits in whole.votes.items() if hits >= 8]
+        clear += [name for name, count in whole.scripts.items() if count >= 40]
     if len(clear) < 2:
         return None  # one language (or none) is clear anywhere: no split can show two
     sentences = [(m.start(), _sentence_block(m.group())) for m in

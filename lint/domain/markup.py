@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import functools
 import html
+import threading
 import unicodedata
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -124,6 +125,19 @@ _SURROGATE_RE = regex.compile(r"[\ud800-\udfff]")
 # HTML's whitespace (not NBSP or thin spaces, which carry meaning in text).
 _SPACE_RE = regex.compile(r"[ \t\n\r\f\v]++")
 
+_COLLAPSED = ("  ", "\t", "\n", "\r", "\f", "\v")
+"""What ``_SPACE_RE`` could change: a text with none of these has single spaces only."""
+
+
+def collapse_html_space(text: str) -> str:
+    """Every run of HTML whitespace as one space (``_SPACE_RE.sub(" ", text)``); a text
+    that has none to collapse is told by six scans in C and returned as it is."""
+    for probe in _COLLAPSED:
+        if probe in text:
+            return _SPACE_RE.sub(" ", text)
+    return text
+
+
 MAX_PASSES = 20
 """Parses :func:`strip_markup` makes before falling back (only nested escapes need > 1)."""
 
@@ -139,15 +153,29 @@ def is_known_tag(name: str) -> bool:
 
 def known_tags(text: str) -> Iterator[regex.Match[str]]:
     """The known tags of ``text``, in order (groups `close`, `name`, `selfclose`)."""
-    if "<" not in text:
-        return
-    for match in TAG_RE.finditer(text):
+    # ``TAG_RE.finditer(text)``, tried only at each `<` (``str.find`` scans in C; every match
+    # starts with one and none is empty, so the matches are the same).
+    start = text.find("<")
+    match_at = TAG_RE.match
+    while start >= 0:
+        match = match_at(text, start)
+        if match is None:
+            start = text.find("<", start + 1)
+            continue
         if is_known_tag(match["name"]):
             yield match
+        start = text.find("<", match.end())
 
 
 def has_markup(text: str) -> bool:
     """Whether ``text`` holds at least one known HTML, JATS or MathML tag."""
+    return "<" in text and _has_markup(text)
+
+
+@functools.lru_cache(maxsize=256)
+def _has_markup(text: str) -> bool:
+    """:func:`has_markup` of a text with a `<`, cached: the abstract, title and text rules
+    ask about the same few strings of a record."""
     return next(known_tags(text), None) is not None
 
 
@@ -161,6 +189,13 @@ def tag_counts(text: str) -> dict[str, tuple[int, int]]:
 
     Self-closing tags (`<p/>`) count in neither column; names are in order of first use.
     """
+    return dict(_tag_counts(text)) if "<" in text else {}
+
+
+@functools.lru_cache(maxsize=64)
+def _tag_counts(text: str) -> tuple[tuple[str, tuple[int, int]], ...]:
+    """:func:`tag_counts` as an immutable value, cached (ABS001 and ABS002 count the same
+    abstract's tags); each caller gets its own dict."""
     counts: dict[str, tuple[int, int]] = {}
     for match in known_tags(text):
         name = match["name"].lower()
@@ -170,7 +205,7 @@ def tag_counts(text: str) -> dict[str, tuple[int, int]]:
         elif not match["selfclose"]:
             opened += 1
         counts[name] = (opened, closed)
-    return counts
+    return tuple(counts.items())
 
 
 def markup_tags(text: str) -> list[str]:
@@ -290,6 +325,10 @@ class _TextTarget:
     """
 
     def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the previous text (the target is reused, with its parser)."""
         self.segments: list[tuple[int, str]] = []
         """(break level before, text) per non-empty segment: 2 blank line, 1 newline."""
         self.buffer: list[str] = []
@@ -304,7 +343,7 @@ class _TextTarget:
                ) -> None:
         if self.captured:  # a block inside a superscript: keep it inline
             return
-        text = _SPACE_RE.sub(" ", "".join(self.buffer)).strip()
+        text = collapse_html_space("".join(self.buffer)).strip()
         self.buffer.clear()
         if text:
             self.segments.append((self.pending, text))
@@ -370,18 +409,41 @@ class _TextTarget:
         return "".join(parts)
 
 
+class _Parsers(threading.local):
+    """One parser and target per thread, reused for every strip: setting up lxml's parser
+    context for a new target (it inspects the target's methods) cost a third of a strip.
+    lxml parsers are not thread-safe, hence one per thread."""
+
+    def __init__(self) -> None:
+        self.pair: tuple[Any, _TextTarget] | None = None
+
+    def get(self) -> tuple[Any, _TextTarget]:
+        if self.pair is None:
+            target = _TextTarget()
+            parser = etree.HTMLParser(
+                target=target,
+                recover=True,
+                no_network=True,
+                remove_comments=True,
+                remove_pis=True,
+                default_doctype=False,
+            )
+            self.pair = (parser, target)
+        return self.pair
+
+
+_PARSERS = _Parsers()
+
+
 def _strip_once(text: str) -> str:
-    target = _TextTarget()
-    parser = etree.HTMLParser(
-        target=target,
-        recover=True,
-        no_network=True,
-        remove_comments=True,
-        remove_pis=True,
-        default_doctype=False,
-    )
-    parser.feed(_prepare(text))
-    result = parser.close()
+    parser, target = _PARSERS.get()
+    target.reset()
+    try:
+        parser.feed(_prepare(text))
+        result = parser.close()
+    except BaseException:
+        _PARSERS.pair = None  # never reuse a parser left in an unknown state
+        raise
     return result if isinstance(result, str) else ""
 
 
@@ -398,6 +460,9 @@ def _remove_tags(text: str) -> str:
 # --- comparison keys -------------------------------------------------------------------------
 
 _NON_ALNUM_RE = regex.compile(r"[^\p{L}\p{N}]++")
+_ASCII_ALNUM_KEY = bytes(
+    c + 32 if 65 <= c <= 90 else c if 97 <= c <= 122 or 48 <= c <= 57 else 32 for c in range(256))
+""":func:`comparable` of ASCII text: A-Z lower-cased, every byte but a letter or digit a space."""
 
 
 def comparable(text: str) -> str:
@@ -406,5 +471,8 @@ def comparable(text: str) -> str:
     letters and digits turned into one space, ends stripped."""
     if "<" in text:
         text = strip_markup(text)
+    if text.isascii():  # NFKC changes no ASCII, case folding only A-Z: one bytes pass
+        return b" ".join(text.encode("ascii").translate(_ASCII_ALNUM_KEY).split()).decode(
+            "ascii")
     folded = unicodedata.normalize("NFKC", text).casefold()
     return _NON_ALNUM_RE.sub(" ", folded).strip()

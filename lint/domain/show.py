@@ -18,8 +18,14 @@ _INVISIBLE_RE = regex.compile(r"[\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060
 def _quoted(text: str) -> str:
     """JSON quoting with invisible characters escaped too (C1 controls, zero-width and
     bidirectional marks), so a message shows what is there."""
-    return _INVISIBLE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}",
-                             json.dumps(text, ensure_ascii=False))
+    quoted = _ENCODE(text)
+    if quoted.isascii() and "\x7f" not in quoted:  # nothing invisible to escape
+        return quoted
+    return _INVISIBLE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+"""``json.dumps(text, ensure_ascii=False)`` without building an encoder per call."""
 
 
 def shown(value: object, limit: int = 40) -> str:
