@@ -318,6 +318,7 @@ class Linter:
             if item.violation.pointer not in item.entry.hidden:
                 by_file.setdefault(item.entry.file, []).append(item)
         for path, items in by_file.items():
+            items.sort(key=lambda item: item.entry.record)  # positions are read forward
             where = positions(path)
             found = [self._judged_finding(item, where) for item in items]
             found.sort(key=Finding.sort_key)
@@ -746,9 +747,37 @@ def reread(files: Iterable[tuple[Path, str]]) -> Callable[[str], Positions | Non
 
     def positions(shown: str) -> Positions | None:
         path = paths.get(shown)
-        return document_positions(read_path(path, shown)) if path is not None else None
+        return StreamPositions(path, shown) if path is not None else None
 
     return positions
+
+
+class StreamPositions:
+    """Positions in a file read again as a stream (bounded memory, whatever its size): a
+    cursor moves forward through the records to the one asked for, and starts over only when
+    asked for an earlier one (callers ask in record order)."""
+
+    def __init__(self, path: Path, shown: str) -> None:
+        self.path, self.shown = path, shown
+        self._document: Document | None = None
+        self._records: Iterator[RawRecord] | None = None
+        self._current: RawRecord | None = None
+
+    def __call__(self, index: int, pointer: str) -> tuple[int, int] | None:
+        current = self._current
+        if current is None or current.origin.index > index or self._records is None:
+            self._document = open_path(self.path, self.shown)
+            self._records = self._document.iter_records()
+            current = None
+        while current is None or current.origin.index < index:
+            current = next(self._records, None)
+            if current is None:
+                self._current = None
+                return None
+            self._current = current
+        if current.origin.index != index or current.data is None or self._document is None:
+            return None
+        return self._document.locate(index, pointer)
 
 
 class RuleCrash(Exception):
