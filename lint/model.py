@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -332,10 +333,16 @@ def split_pointer(pointer: str) -> list[str]:
     return list(jsonpointer.JsonPointer(pointer).parts)
 
 
+@functools.lru_cache(maxsize=4096)
+def _tokens(pointer: str) -> tuple[str, ...]:
+    return tuple(split_pointer(pointer))
+
+
 def lookup(doc: Any, pointer: str) -> Any:
-    """The value at ``pointer``, or None when there is none (never raises)."""
+    """The value at ``pointer``, or None when there is none (never raises). Pointers are
+    parsed once per process (profiles ask for the same few of every record)."""
     node = doc
-    for token in split_pointer(pointer):
+    for token in _tokens(pointer):
         if isinstance(node, dict):
             node = node.get(token)
         elif isinstance(node, list) and token.isdigit() and int(token) < len(node):

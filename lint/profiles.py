@@ -843,25 +843,11 @@ def get_profile(name: str) -> Profile:
 # -- user-defined profiles ---------------------------------------------------------------------
 
 
-@cache
-def _tokens(pointer: str) -> tuple[str, ...]:
-    from .model import split_pointer
-
-    return tuple(split_pointer(pointer))
-
-
 def value_at(data: Any, pointer: str) -> Any:
-    """The value at ``pointer`` in ``data``, or None when there is none (never raises). The
-    pointers a profile declares are parsed once per process, not once per record."""
-    node = data
-    for token in _tokens(pointer):
-        if isinstance(node, dict):
-            node = node.get(token)
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return None
-    return node
+    """The value at ``pointer`` in ``data``, or None when there is none (never raises)."""
+    from .model import lookup
+
+    return lookup(data, pointer)
 
 
 def _keys_detector(keys: tuple[str, ...], needed: int) -> Callable[[Any], int]:
