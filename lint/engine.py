@@ -475,14 +475,6 @@ class Linter:
                                               chunk_size=chunk_size,
                                               min_parallel=min_parallel))
 
-    def check_file(self, path: Path, shown: str, state: RunState, *, fix: bool = False,
-                   unsafe: bool = False, diff: bool = False) -> FileResult:
-        """One file of a run (fixed first with ``fix`` or ``diff``); its run-scope keys go to
-        ``state``, judged by the caller."""
-        if fix or diff:
-            return self._fix_file(path, shown, state, unsafe=unsafe, write=not diff)
-        return self.check_document(read_path(path, shown), state)
-
     def fix_bytes(self, data: bytes, name: str, *, unsafe: bool = False
                   ) -> tuple[bytes, FileResult]:
         """Fix a file's content in memory: the new bytes and the findings that remain."""

@@ -3,9 +3,10 @@
 flake8's ``Manager.run_parallel`` and ruff's ``check`` are the model: the parent plans tasks
 in input order (a whole file, or a chunk of a large ``.jsonl`` / ``.ndjson`` file split at
 line boundaries), a process pool maps a pure function over them, and each worker returns
-plain picklable results: its :class:`~biblint.model.FileResult` (findings, record count,
-errors) and the :class:`~biblint.runscope.KeyStore` of the run-scope rules. The parent
-merges them in input order and judges the run-scope rules once, so the report is the one
+plain picklable results: the events of its task (:mod:`biblint.model`: the findings of each
+record, the file's counts and errors) and the :class:`~biblint.runscope.KeyStore` of the
+run-scope rules. The parent passes the events on in input order, consuming each task's
+result as it comes, and judges the run-scope rules once at the end, so the report is the one
 ``--jobs 1`` gives, in the same order.
 
 A chunk's record indexes and line numbers are file-wide: while splitting a file the parent
