@@ -107,7 +107,7 @@ def _size(path: Path) -> int:
 
 
 _WS = (rb"(?:[\t\x0b\x0c\r\x1c-\x1f ]|\xc2[\x85\xa0]|\xe1\x9a\x80"
-       rb"|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]|\xe2\x81\x9f|\xe3\x80\x80)*+")
+       rb"|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]|\xe2\x81\x9f|\xe3\x80\x80)*")
 _BLANK_AFTER_NEWLINE = re.compile(rb"\n(?=" + _WS + rb"(?:\n|\Z))")
 _BLANK_FIRST = re.compile(_WS + rb"(?:\n|\Z)")
 """A blank line as the reader sees it (``str.strip()`` leaves nothing: ASCII and Unicode

@@ -480,16 +480,28 @@ class _Style:
 
 
 def _same(a: Any, b: Any) -> bool:
-    """Strict equality: types must match too (``1 == True`` and ``1 == 1.0`` are not same)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
-    if isinstance(a, list):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
-    if isinstance(a, float) and math.isnan(a):
-        return math.isnan(b)
-    return bool(a == b)
+    """Strict equality: types must match too (``1 == True`` and ``1 == 1.0`` are not same).
+    Iterative (a stack of pairs), so the depth of a record is bounded by memory, not by the
+    Python stack."""
+    stack = [(a, b)]
+    while stack:
+        x, y = stack.pop()
+        if type(x) is not type(y):
+            return False
+        if isinstance(x, dict):
+            if x.keys() != y.keys():
+                return False
+            stack.extend((x[k], y[k]) for k in x)
+        elif isinstance(x, list):
+            if len(x) != len(y):
+                return False
+            stack.extend(zip(x, y, strict=True))
+        elif isinstance(x, float) and math.isnan(x):
+            if not math.isnan(y):
+                return False
+        elif x != y:
+            return False
+    return True
 
 
 def _diff(old: Any, new: Any, node: Node, style: _Style) -> list[tuple[int, int, str]]:
