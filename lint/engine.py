@@ -414,7 +414,7 @@ class Linter:
             found = self._due(path, pending, index) if pending else []
             if raw.data is not None:
                 result.records += 1
-                record = self.make_record(raw.data, origin=raw.origin,
+                record = self.make_record(raw.data, origin=raw.origin, profile=raw.profile,
                                           locate=partial(document.locate, index))
                 try:
                     found.extend(self.lint_record(record, state, ignored))
@@ -502,7 +502,8 @@ class Linter:
             def lint(data: JSONValue, index: int = index, raw: Any = raw,
                      original: JSONValue = original) -> list[Finding]:
                 locate = partial(document.locate, index) if data is original else None
-                record = self.make_record(data, origin=raw.origin, locate=locate)
+                record = self.make_record(data, origin=raw.origin, profile=raw.profile,
+                                          locate=locate)
                 return self.lint_record(record, self.new_run(keys=False), ignored)
 
             try:
@@ -676,7 +677,8 @@ class Linter:
 
         def lint(data: JSONValue) -> list[Finding]:
             locate = partial(document.locate, index) if data is original else None
-            record = self.make_record(data, origin=raw.origin, locate=locate)
+            record = self.make_record(data, origin=raw.origin, profile=raw.profile,
+                                          locate=locate)
             return self.lint_record(record, self.new_run(), ignored)
 
         final: JSONValue = original
@@ -697,7 +699,8 @@ class Linter:
                     final = outcome.record
                     locate = line_locator(body, raw_line(document))
         result.records += 1
-        record = self.make_record(final, origin=raw.origin, locate=locate)
+        record = self.make_record(final, origin=raw.origin, profile=raw.profile,
+                                  locate=locate)
         try:
             return self.lint_record(record, state, ignored)
         except RuleCrash as crash:

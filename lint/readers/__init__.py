@@ -56,11 +56,16 @@ class ReadProblem:
 @dataclass
 class RawRecord:
     """A record as read: its data, where it sits in the document and, for a streamed file,
-    the byte offsets ``(start, end)`` of its text in the file (None in memory)."""
+    the byte offsets ``(start, end)`` of its text in the file (None in memory).
+
+    ``profile`` names the record's profile when the reader knows it from the format itself
+    (a BibTeX entry, a PubMed article): the engine then uses that profile instead of
+    detecting one from the data or applying the configured one, which is meant for JSON."""
 
     data: JSONValue
     origin: Origin
     span: tuple[int, int] | None = None
+    profile: str | None = None
 
 
 class Document(Protocol):
