@@ -138,6 +138,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--force-exclude", action="store_true",
                        help="apply the config's exclude patterns to files named explicitly "
                             "too (pre-commit passes files explicitly)")
+    _add_dask_options(check)
     gate = check.add_argument_group(
         "baseline", "gate only new findings: entries match by file and fingerprint (rule, "
                     "record key, pointer), up to a count")
@@ -352,7 +353,9 @@ def _check(args: argparse.Namespace) -> int:
                           "others a file (FORMAT:FILE)")
     first = Path(args.stdin_filename or ".") if stdin else Path(paths[0])
     config = _config(args, first)
-    linter = Linter(config)
+    linter = _dask_linter(args, config, outputs, stdin) if args.dask else Linter(config)
+    if args.dask and _dask_folder(outputs):
+        return _check_into_folder(args, linter, paths)
     unsafe = config.unsafe_fixes
     fixing = args.fix or args.diff
     baseline = Baseline.load(args.baseline) if args.baseline else None
@@ -563,6 +566,83 @@ def _stream_check(paths: Sequence[str], args: argparse.Namespace, linter: Linter
     if args.exit_non_zero_on_fix and changed:
         return EXIT_FINDINGS
     return EXIT_FINDINGS if failing else EXIT_OK
+
+
+# -- --dask (biblint.dask; dask is imported only when the option is given) -----------------
+
+
+def _add_dask_options(check: argparse.ArgumentParser) -> None:
+    dask = check.add_argument_group(
+        "dask", "spread the run over a Dask cluster (pip install biblint[dask]): the same "
+                "findings as one process; PATHs may be fsspec URLs (s3://, gs://, file://, "
+                "globs), JSON Lines plain (split into blocks) or gzipped (one partition each)")
+    dask.add_argument("--dask", metavar="SCHEDULER",
+                      help="a scheduler address (tcp://HOST:8786), or local / local:N for a "
+                           "cluster of N worker processes on this machine; with "
+                           "--output-format jsonl:DIR/ the workers write one findings file "
+                           "per partition into DIR")
+    dask.add_argument("--dask-blocksize", metavar="SIZE", type=_blocksize,
+                      help="bytes of a plain JSON Lines file per partition (default 64MiB)")
+
+
+def _blocksize(value: str) -> int:
+    from dask.utils import parse_bytes
+
+    try:
+        size = int(parse_bytes(value))
+    except (ValueError, TypeError):
+        raise argparse.ArgumentTypeError(f"not a size: {value!r} (e.g. 64MiB)") from None
+    if size < 1:
+        raise argparse.ArgumentTypeError(f"the block size must be positive, not {value!r}")
+    return size
+
+
+def _dask_folder(outputs: Sequence[Output]) -> str | None:
+    """The folder of ``--output-format jsonl:DIR/`` (a path ending with a slash)."""
+    for fmt, path in outputs:
+        if fmt == "jsonl" and path is not None and path.endswith(("/", os.sep)):
+            return path
+    return None
+
+
+def _dask_linter(args: argparse.Namespace, config: Config, outputs: Sequence[Output],
+                 stdin: bool) -> Linter:
+    """The linter of a ``--dask`` run, after refusing what a cluster run cannot do."""
+    try:
+        from .dask import BLOCK_SIZE, DaskLinter, prepare_folder
+    except ImportError as exc:
+        raise ConfigError(f"--dask needs dask and distributed (pip install 'biblint[dask]'): "
+                          f"{exc}") from None
+    if stdin:
+        raise ConfigError("--dask reads files and URLs, not stdin")
+    if args.fix or args.diff:
+        raise ConfigError("--fix and --diff rewrite files in place: run them without --dask")
+    folder = _dask_folder(outputs)
+    if folder is not None:
+        if len(outputs) > 1 or args.baseline or args.write_baseline or args.statistics:
+            raise ConfigError("--output-format jsonl:DIR/ writes the findings into DIR only: "
+                              "it cannot be combined with other formats, baselines or "
+                              "--statistics")
+        folder = prepare_folder(folder)
+    return DaskLinter(config, scheduler=args.dask, blocksize=args.dask_blocksize or BLOCK_SIZE,
+                      folder=folder)
+
+
+def _check_into_folder(args: argparse.Namespace, linter: Linter, paths: Sequence[str]) -> int:
+    """A ``--dask`` run whose workers write one findings file per partition: the console
+    gets a summary, the exit code is the usual one."""
+    from .dask import DaskLinter
+
+    assert isinstance(linter, DaskLinter)
+    done = linter.check_into_folder(paths, force_exclude=args.force_exclude)
+    print(f"biblint: {done.describe()}", file=sys.stderr)
+    for error in done.errors:
+        print(f"biblint: error: {error}", file=sys.stderr)
+    if done.errors:
+        return EXIT_ERROR
+    if args.exit_zero:
+        return EXIT_OK
+    return EXIT_FINDINGS if done.failing(linter.config.fail_on) else EXIT_OK
 
 
 def _is_device(destination: str) -> bool:

@@ -50,6 +50,7 @@ import shutil
 import tempfile
 import threading
 import uuid
+import zlib
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
@@ -76,6 +77,7 @@ from .model import (
     Origin,
     RecordChecked,
     Report,
+    Severity,
 )
 from .parallel import CHUNKED_SUFFIXES, records_in
 from .readers import (
@@ -108,6 +110,9 @@ LINES_GZ = (".jsonl", ".ndjson")
 """Inner suffixes of gzipped files that are always JSON Lines."""
 
 _PIECE = 8 * 1024 * 1024
+_READ = 256 * 1024
+_BROKEN = (OSError, EOFError, zlib.error)
+"""What reading a file can raise: I/O errors, truncated or corrupt gzip data."""
 _SCHEDULER = re.compile(r"^local(?::(\d+))?$")
 _HOST_PORT = re.compile(r"^[\w.\-\[\]:]+:\d+$")
 
@@ -355,6 +360,8 @@ def _open_raw(source: Source) -> Iterator[IO[bytes]]:
 class _Readable(Protocol):
     def read(self, size: int = -1, /) -> bytes: ...
 
+    def read1(self, size: int = -1, /) -> bytes: ...
+
     def readline(self, size: int = -1, /) -> bytes: ...
 
 
@@ -364,12 +371,14 @@ class _Bounded:
     def __init__(self, handle: IO[bytes], left: int) -> None:
         self.handle, self.left = handle, left
 
-    def read(self, size: int) -> bytes:
-        data = self.handle.read(max(0, min(size, self.left)))
+    def read(self, size: int = -1, /) -> bytes:
+        data = self.handle.read(self.left if size < 0 else max(0, min(size, self.left)))
         self.left -= len(data)
         return data
 
-    def readline(self, size: int = -1) -> bytes:
+    read1 = read
+
+    def readline(self, size: int = -1, /) -> bytes:
         limit = self.left if size < 0 else min(size, self.left)
         data = self.handle.readline(max(0, limit)) if limit > 0 else b""
         self.left -= len(data)
@@ -399,7 +408,7 @@ def _gzip_lines(source: Source) -> bool:
     try:
         with _open_raw(source) as raw, gzip.GzipFile(fileobj=raw, mode="rb") as stream:
             return _sniff(stream)
-    except (OSError, EOFError):
+    except _BROKEN:
         return False
 
 
@@ -457,23 +466,50 @@ def _segments(stream: _Readable, part: Part, base: int | None
         scratch = Path(folder) / "segment.jsonl"
         first = True
         while True:
-            data: bytes = stream.read(SEGMENT)
-            if not data:
-                return
-            if not data.endswith(b"\n"):
-                data += stream.readline()
+            data, broken = _fill(stream)
             if first and part.kind == "gzip" and any(data.startswith(m) for m, _ in BOMS):
                 # Not streamable (the mark's encoding is the file's): read whole, as a
                 # single-process run reads such a file.
-                yield read_json(data + stream.read(), shown, lines=True), None
+                if broken is None:
+                    data += stream.read()
+                yield read_json(data, shown, lines=True), None
+                if broken is not None:
+                    raise broken
                 return
             first = False
-            scratch.write_bytes(data)
-            document = JsonLinesStream(scratch, shown, first_index=index, first_line=line)
-            yield document, None if base is None else base + offset
-            index += records_in(data)
-            line += data.count(b"\n")
-            offset += len(data)
+            if data:
+                scratch.write_bytes(data)
+                document = JsonLinesStream(scratch, shown, first_index=index, first_line=line)
+                yield document, None if base is None else base + offset
+                index += records_in(data)
+                line += data.count(b"\n")
+                offset += len(data)
+            if broken is not None:  # the lines before the break were checked
+                raise broken
+            if not data:
+                return
+
+
+def _fill(stream: _Readable) -> tuple[bytes, BaseException | None]:
+    """The next segment (about :data:`SEGMENT` bytes, ending at a line end), read in small
+    pieces so that data that breaks off (a truncated gzip file) still gives its whole lines,
+    with the error."""
+    pieces: list[bytes] = []
+    size = 0
+    try:
+        while size < SEGMENT:
+            # read1: what one read decompressed, even if the next read breaks off
+            piece = stream.read1(min(_READ, SEGMENT - size))
+            if not piece:
+                break
+            pieces.append(piece)
+            size += len(piece)
+        if pieces and not pieces[-1].endswith(b"\n"):
+            pieces.append(stream.readline())
+    except _BROKEN as exc:
+        data = b"".join(pieces)
+        return data[:data.rfind(b"\n") + 1], exc
+    return b"".join(pieces), None
 
 
 @contextlib.contextmanager
@@ -563,7 +599,7 @@ def lint_part(job: Job, part: Part) -> Linted:
                         event = dataclasses.replace(
                             event, offset=None if shift is None else event.offset + shift)
                     events.append(event)
-        except (OSError, EOFError) as exc:  # unreadable, truncated or corrupt gzip data
+        except _BROKEN as exc:  # unreadable, truncated or corrupt gzip data
             events.extend(linter.iter_document(_unreadable(shown, exc), state, result))
     counts = None
     if job.folder is not None:
@@ -579,7 +615,7 @@ def _lint_whole(linter: Linter, part: Part, state: Any) -> list[Event]:
     try:
         with _local_copy(part.source) as path:
             return list(linter.iter_file(path, shown, state))
-    except (OSError, EOFError) as exc:
+    except _BROKEN as exc:
         result = FileResult(shown)
         events: list[Event] = [FileStarted(shown, part.source.size)]
         events.extend(linter.iter_document(_unreadable(shown, exc), state, result))
@@ -784,7 +820,7 @@ class _Cursor:
                     self._current = None
                     return None
                 self._current = current
-        except (OSError, EOFError):
+        except _BROKEN:
             return None
         if current.origin.index != index or current.data is None or self._document is None:
             return None
@@ -814,6 +850,8 @@ class Run:
         self.parts = plan(found, blocksize, self._compute)
         self.counts: Counts = Counter()
         """With a folder: the findings written, by (code, severity, fixable)."""
+        self.written = 0
+        """With a folder: the part files written."""
 
     def _compute(self, tasks: list[Any]) -> list[Any]:
         if self.client is not None:
@@ -872,6 +910,7 @@ class Run:
         if self.job.folder is not None:
             for counts in late_found:
                 self.counts.update(counts)
+            self.written = len(self.parts) + len(late_found)
             return
         yield from _late_events(late_found)
 
@@ -926,7 +965,7 @@ def connect(scheduler: str) -> Iterator[Any]:
         if workers < 1:
             raise ConfigError(f"--dask {scheduler}: at least one worker is needed")
         with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                          dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
+                          dashboard_address=None, silence_logs=logging.CRITICAL) as cluster, \
                 Client(cluster) as client:
             yield client
         return
@@ -959,6 +998,8 @@ class DaskLinter(Linter):
         self.folder = folder
         self.counts: Counts = Counter()
         """With a folder: the findings written by the last run."""
+        self.written = 0
+        """With a folder: the part files written by the last run."""
         self._found: dict[str, Source] = {}
 
     def discover(self, paths: Iterable[str | Path], *, force_exclude: bool = False
@@ -968,6 +1009,23 @@ class DaskLinter(Linter):
         found = sources(super().discover, paths, force_exclude=force_exclude)
         self._found.update((source.shown, source) for source in found)
         return iter([(Path(source.local or source.shown), source.shown) for source in found])
+
+    def check_into_folder(self, paths: Iterable[str | Path], *, force_exclude: bool = False
+                          ) -> FolderRun:
+        """A run whose workers write their findings into :attr:`folder` (one
+        ``part-NNNNNN.jsonl`` per partition, one ``late-NNNNNN.jsonl`` per partition with
+        judged findings): what comes back is counts."""
+        if self.folder is None:
+            raise ValueError("check_into_folder needs a folder")
+        done = FolderRun(self.folder)
+        for event in self.iter_check(paths, force_exclude=force_exclude):
+            if isinstance(event, FileFinished):
+                done.files += 1
+                done.records += event.result.records
+                done.errors.extend(event.result.errors)
+        done.counts = self.counts
+        done.written = self.written
+        return done
 
     def iter_check(self, paths: Iterable[str | Path], *, fix: bool = False,
                    unsafe: bool = False, diff: bool = False, force_exclude: bool = False,
@@ -990,6 +1048,57 @@ class DaskLinter(Linter):
                       folder=self.folder)
             yield from run.events()
             self.counts = run.counts
+            self.written = run.written
+
+
+@dataclass
+class FolderRun:
+    """What a run into a folder (``--output-format jsonl:DIR/``) tells the console."""
+
+    folder: str
+    files: int = 0
+    records: int = 0
+    counts: Counts = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
+    written: int = 0
+
+    def failing(self, fail_on: Severity) -> bool:
+        """Whether a finding at or above ``fail_on`` was written."""
+        return any(Severity.parse(severity) >= fail_on for _, severity, _ in self.counts)
+
+    def describe(self) -> str:
+        total = sum(self.counts.values())
+        return (f"{total} finding{'' if total == 1 else 's'} in {self.records} "
+                f"record{'' if self.records == 1 else 's'} of {self.files} "
+                f"file{'' if self.files == 1 else 's'} written to {self.folder} "
+                f"({self.written} findings file{'' if self.written == 1 else 's'})")
+
+
+def prepare_folder(folder: str) -> str:
+    """Create the folder of a run's part files (an absolute path, for workers with another
+    working directory, or an fsspec URL). A folder holding part files of an earlier run is
+    refused: mixed with this run's, they would be read as one report."""
+    if is_url(folder):
+        from fsspec.core import url_to_fs
+
+        fs, root = url_to_fs(folder)
+        fs.makedirs(root, exist_ok=True)
+        stale = fs.glob(root.rstrip("/") + "/part-*.jsonl") + fs.glob(
+            root.rstrip("/") + "/late-*.jsonl")
+        where = folder
+    else:
+        path = Path(folder).absolute()
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(f"cannot create the findings folder {folder}: "
+                              f"{exc.strerror or exc}") from None
+        stale = [*path.glob("part-*.jsonl"), *path.glob("late-*.jsonl")]
+        where = folder = str(path) + os.sep
+    if stale:
+        raise ConfigError(f"{where} holds the findings files of an earlier run "
+                          "(part-*.jsonl, late-*.jsonl): remove them or choose another folder")
+    return folder
 
 
 # -- the library API -----------------------------------------------------------------------
