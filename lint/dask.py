@@ -686,12 +686,14 @@ def _group(item: KeyItem) -> tuple[str, Hashable]:
     return item[0], item[1]
 
 
-def judge_groups(groups: Iterable[tuple[tuple[str, Hashable], list[KeyItem]]], job: Job
-                 ) -> list[Judged]:
+def judge_groups(groups: Iterable[tuple[tuple[str, Hashable], list[KeyItem]]], job: Job,
+                 index: PartIndex | None) -> list[tuple[int, Judged]]:
     """Judge the keys of one shuffled partition: every entry of a key is here, merged as the
     stores of ``--jobs`` workers are merged (:meth:`KeyStore.merge`), judged by the engine.
     A judged finding at a pointer where its record has a catch-all finding is dropped (one
-    defect, one finding, as :meth:`Linter.late_findings` does)."""
+    defect, one finding, as :meth:`Linter.late_findings` does). Each finding goes with where
+    its record is: the number of the partition that holds it (with ``index``), else the
+    record's index in the bag."""
     linter = worker_linter(job)
     state = linter.new_run()
     store = state.keys
@@ -700,15 +702,24 @@ def judge_groups(groups: Iterable[tuple[tuple[str, Hashable], list[KeyItem]]], j
     for (code, key), items in groups:
         for _, _, entries in items:
             store.merge(KeyStore(store.specs, {code: {key: entries}}))
-    return [item for item in linter.judge_run(state)
+    return [(index.part(item.entry.file, item.entry.record) if index is not None
+             else item.entry.record, item)
+            for item in linter.judge_run(state)
             if item.violation.pointer not in item.entry.hidden]
 
 
-Slot = tuple[str, int, str, str]
-
-
-def _slot(item: Judged) -> Slot:
-    return item.entry.file, item.entry.record, item.code, item.violation.pointer
+def _one_per_slot(items: Iterable[tuple[int, Judged]]) -> list[Judged]:
+    """One judged finding per record, rule and pointer: of those found under several keys
+    (DUP003 judges a record by its PMID and by its DOI), the smallest message, as
+    :meth:`KeyStore.judge` chooses between the keys it holds. The findings of a slot all
+    travel to their record's partition, so they meet here. In record order."""
+    chosen: dict[tuple[str, int, str, str], Judged] = {}
+    for _, item in items:
+        slot = (item.entry.file, item.entry.record, item.code, item.violation.pointer)
+        old = chosen.get(slot)
+        if old is None or item.violation.message < old.violation.message:
+            chosen[slot] = item
+    return [chosen[slot] for slot in sorted(chosen)]
 
 
 @dataclass(frozen=True)
@@ -734,17 +745,6 @@ class PartIndex:
         return numbers[max(0, bisect_right(firsts, record) - 1)]
 
 
-def pick(groups: Iterable[tuple[Slot, list[Judged]]], index: PartIndex | None
-         ) -> list[tuple[int, Judged]]:
-    """One judged finding per record, rule and pointer (the smallest message, as
-    :meth:`KeyStore.judge` chooses between keys), with the partition that holds its record."""
-    out: list[tuple[int, Judged]] = []
-    for slot, items in groups:
-        chosen = min(items, key=lambda item: item.violation.message)
-        out.append((index.part(slot[0], slot[1]) if index is not None else -1, chosen))
-    return out
-
-
 def locate(groups: Iterable[tuple[int, list[tuple[int, Judged]]]], job: Job,
            parts: Sequence[Part]) -> list[Any]:
     """Judged findings placed in their files: each partition that holds such records is read
@@ -753,7 +753,7 @@ def locate(groups: Iterable[tuple[int, list[tuple[int, Judged]]]], job: Job,
     linter = worker_linter(job)
     out: list[Any] = []
     for number, items in groups:
-        ordered = sorted((item for _, item in items), key=lambda item: item.entry.record)
+        ordered = _one_per_slot(items)
         with _positions(parts[number]) as where:
             found = [linter._judged_finding(item, where) for item in ordered]
         found.sort(key=Finding.sort_key)
@@ -871,7 +871,7 @@ class Run:
             return events, delayed(list, pure=True)(())
         keys = db.from_delayed([delayed(_key_items, pure=True)(lint) for lint in lints])
         index = PartIndex.of(self.parts)
-        late = judged_bag(job, keys, index).groupby(_first, shuffle="tasks")
+        late = judged_bag(job, keys, index)
         return events, late.map_partitions(locate, job, delayed(list(self.parts), pure=True))
 
     def events(self) -> Iterator[Event]:
@@ -920,12 +920,12 @@ def _first(item: tuple[int, Judged]) -> int:
 
 
 def judged_bag(job: Job, keys: Any, index: PartIndex | None) -> Any:
-    """The judgement of a bag of :data:`KeyItem`: shuffled by rule and key, judged per
-    partition, then shuffled by record and pointer to keep one finding per slot; a bag of
-    ``(partition number, Judged)`` (-1 when there are no files)."""
-    judged = keys.groupby(_group, shuffle="tasks").map_partitions(judge_groups, job)
-    return judged.groupby(_slot, shuffle="tasks").map_partitions(
-        pick, delayed(index, pure=True) if index is not None else None)
+    """The judgement of a bag of :data:`KeyItem`: shuffled by rule and key and judged per
+    partition, then shuffled to where the records are (their partition, or their index in a
+    bag of records); a bag of ``(place, [(place, Judged), ...])`` groups."""
+    judged = keys.groupby(_group, shuffle="tasks").map_partitions(
+        judge_groups, job, delayed(index, pure=True) if index is not None else None)
+    return judged.groupby(_first, shuffle="tasks")
 
 
 def _in_order(futures: list[Any]) -> Iterator[Linted]:
@@ -1154,9 +1154,11 @@ def _lint_records(job: Job, records: Iterable[JSONValue], first: int, profile: s
     return out, items
 
 
-def _judged_dicts(items: Iterable[tuple[int, Judged]], job: Job) -> list[dict[str, JSONValue]]:
+def _judged_dicts(groups: Iterable[tuple[int, list[tuple[int, Judged]]]], job: Job
+                  ) -> list[dict[str, JSONValue]]:
     linter = worker_linter(job)
-    found = [linter._judged_finding(item, None) for _, item in items]
+    found = [linter._judged_finding(item, None) for _, items in groups
+             for item in _one_per_slot(items)]
     found.sort(key=Finding.sort_key)
     return [f.to_dict() for f in found]
 

@@ -36,6 +36,8 @@ from biblint import dask as bdask
 from biblint.cli import main
 from biblint.dask import DaskLinter, lint_bag, lint_paths, plan
 from biblint.model import Report
+from biblint.report import RenderOptions
+from biblint.report.json import as_dict
 
 from .conftest import corpus_or_skip
 from .test_runscope import (
@@ -60,14 +62,14 @@ def dataset(folder: Path) -> Path:
     """Seed-shaped records over several files, with duplicates within and across files (and
     a case of every run-scope rule), and a large file with hostile lines."""
     folder.mkdir()
-    records = many_records(120) + run_records()
-    write_jsonl(folder / "a.jsonl", records[:70])
-    write_jsonl(folder / "b.jsonl", records[70:] + many_records(15, offset=5))  # cross-file
-    big = write_jsonl(folder / "c.jsonl", many_records(90, offset=400))
+    records = many_records(40) + run_records()
+    write_jsonl(folder / "a.jsonl", records[:35])
+    write_jsonl(folder / "b.jsonl", records[35:] + many_records(8, offset=5))  # cross-file
+    big = write_jsonl(folder / "c.jsonl", many_records(30, offset=400))
     lines = big.read_text(encoding="utf-8").split("\n")
-    lines[30:30] = ["", "{not json", "[1, 2]", " \u00a0\u2028\r", "\t", "\ufeff{\"doi\": 1}"]
+    lines[12:12] = ["", "{not json", "[1, 2]", " \u00a0\u2028\r", "\t", "\ufeff{\"doi\": 1}"]
     big.write_text("\n".join(lines), encoding="utf-8")
-    (folder / "d.json").write_text(json.dumps(many_records(8, offset=900)), encoding="utf-8")
+    (folder / "d.json").write_text(json.dumps(many_records(4, offset=900)), encoding="utf-8")
     return folder
 
 
@@ -101,6 +103,7 @@ def test_biblint_and_its_cli_do_not_import_dask():
 
 
 def test_blocks_give_the_report_of_one_process(tmp_path):
+    """Blocks of a few records: every edge case falls on some block's edge."""
     folder = dataset(tmp_path / "data")
     big = folder / "c.jsonl"
     # One line longer than a block (blocks inside it are empty), CRLF line ends, no final
@@ -115,7 +118,7 @@ def test_blocks_give_the_report_of_one_process(tmp_path):
     found = bdask.sources(Linter().discover, [folder])
     parts = plan(found, 4000, lambda tasks: list(dask.compute(*tasks)))
     blocks = [p for p in parts if p.source.shown.endswith("c.jsonl")]
-    assert len(blocks) > 20 and all(p.kind == "lines" for p in blocks)
+    assert len(blocks) > 10 and all(p.kind == "lines" for p in blocks)
     assert [p.start for p in blocks[1:]] == [p.end for p in blocks[:-1]]
     assert {"IO003", "IO004", "DUP001", "DUP003", "DUP005", "TYP008", "JRN001"} <= {
         f.code for f in one.findings}
@@ -140,7 +143,7 @@ def test_gzipped_and_remote_files_as_their_plain_copy(tmp_path, monkeypatch):
     and remote data are streamed in segments (made small here)."""
     monkeypatch.setattr(bdask, "SEGMENT", 3000)
     fsspec = pytest.importorskip("fsspec")
-    plain = write_jsonl(tmp_path / "plain.jsonl", many_records(60) + run_records())
+    plain = write_jsonl(tmp_path / "plain.jsonl", many_records(25) + run_records())
     data = plain.read_bytes()
     (tmp_path / "copy.jsonl.gz").write_bytes(gzip.compress(data))
     (tmp_path / "part_000.gz").write_bytes(gzip.compress(data))
@@ -182,7 +185,7 @@ def test_a_missing_remote_file_is_a_finding_and_the_others_are_checked(tmp_path)
 
 
 def test_lint_bag_equals_lint_stream():
-    records = many_records(50) + run_records() + many_records(20, offset=3)
+    records = many_records(30) + run_records() + many_records(10, offset=3)
     bag = db.from_sequence(records, npartitions=5)
     found = lint_bag(bag).compute(scheduler="threads")
     stream = [f.to_dict() for found in Linter().lint_stream(records) for f in found]
@@ -198,10 +201,11 @@ def test_lint_bag_equals_lint_stream():
 
 def test_lint_paths_gives_the_json_report(tmp_path, cluster):
     folder = dataset(tmp_path / "data")
-    alone = json.loads(_run(["--jobs", "1", "--format", "json", str(folder)])[1])
-    result = lint_paths([folder], client=cluster, blocksize=3000)
-    assert result.summary == alone["summary"]
-    assert result.findings == alone["findings"]
+    alone = Report.collect(Linter().iter_check([folder], jobs=1))
+    result = lint_paths([folder], client=cluster, blocksize=10_000)
+    expected = as_dict(alone, RenderOptions())
+    assert result.summary == expected["summary"]
+    assert result.findings == expected["findings"]
     assert result.errors == []
 
 
@@ -215,62 +219,77 @@ def _run(args: list[str]) -> tuple[int, str, str]:
     return done.returncode, done.stdout, done.stderr
 
 
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Any:
+    """``biblint check --isolated ARGS`` in this process: exit code, stdout, stderr."""
+
+    def run(args: list[str]) -> tuple[int, str, str]:
+        try:
+            code = main(["check", "--isolated", *args])
+        except SystemExit as exc:  # argparse refused an option's value
+            code = int(str(exc.code))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
 FORMATS = ("concise", "json", "jsonl", "github", "sarif", "gitlab", "junit")
 
 
-def test_every_output_format_equals_one_process(tmp_path, cluster):
+def test_every_output_format_equals_one_process(tmp_path, cluster, cli):
     folder = dataset(tmp_path / "data")
     outputs = {}
     for mode, extra in (("one", ["--jobs", "1"]),
                         ("dask", ["--dask", cluster.scheduler.address,
-                                  "--dask-blocksize", "3kB"])):
+                                  "--dask-blocksize", "10kB"])):
         out = tmp_path / mode
         out.mkdir()
         formats = [f"--output-format={fmt}:{out / fmt}" for fmt in FORMATS]
-        code, text, _ = _run([*extra, "--output-format", "text", *formats, str(folder)])
+        code, text, _ = cli([*extra, "--output-format", "text", *formats, str(folder)])
         outputs[mode] = (code, text, {fmt: (out / fmt).read_text() for fmt in FORMATS})
     assert outputs["dask"] == outputs["one"]
     assert outputs["one"][0] == 1 and "DUP001" in outputs["one"][2]["json"]
 
 
-def test_baselines_work_on_a_cluster(tmp_path, cluster):
+def test_baselines_work_on_a_cluster(tmp_path, cluster, cli):
     folder = dataset(tmp_path / "data")
     baseline = tmp_path / "baseline.json"
     address = cluster.scheduler.address
-    assert _run(["--dask", address, "--write-baseline", str(baseline), str(folder)])[0] == 0
-    code, out, _ = _run(["--dask", address, "--dask-blocksize", "2kB", "--format", "json",
-                         "--baseline", str(baseline), str(folder)])
-    assert code == 0 and json.loads(out)["findings"] == []
+    assert cli(["--dask", address, "--write-baseline", str(baseline), str(folder)])[0] == 0
     records = many_records(2, offset=20000)
     records[1]["doi"] = records[0]["doi"]  # one new duplicate and the new records' defects
     write_jsonl(folder / "e.jsonl", records)
-    expected = _run(["--jobs", "1", "--format", "json", "--baseline", str(baseline),
-                     str(folder)])
-    got = _run(["--dask", address, "--format", "json", "--baseline", str(baseline),
-                str(folder)])
+    expected = cli(["--jobs", "1", "--format", "json", "--baseline", str(baseline),
+                    str(folder)])
+    got = cli(["--dask", address, "--dask-blocksize", "10kB", "--format", "json",
+               "--baseline", str(baseline), str(folder)])
     assert got[:2] == expected[:2] and got[0] == 1
-    assert any(f["code"] == "DUP001" for f in json.loads(got[1])["findings"])
+    new = json.loads(got[1])["findings"]
+    assert any(f["code"] == "DUP001" and f["file"] == str(folder / "e.jsonl") for f in new)
+    assert len(new) < len(json.loads(cli(["--jobs", "1", "--format", "json",
+                                          str(folder)])[1])["findings"]) / 10
 
 
-def test_jsonl_dir_writes_one_findings_file_per_partition(tmp_path, cluster):
+def test_jsonl_dir_writes_one_findings_file_per_partition(tmp_path, cluster, cli):
     folder = dataset(tmp_path / "data")
-    code, expected, _ = _run(["--jobs", "1", "--format", "jsonl", str(folder)])
+    code, expected, _ = cli(["--jobs", "1", "--format", "jsonl", str(folder)])
     out = tmp_path / "findings"
-    got = _run(["--dask", cluster.scheduler.address, "--dask-blocksize", "3kB",
-                f"--output-format=jsonl:{out}/", str(folder)])
+    got = cli(["--dask", cluster.scheduler.address, "--dask-blocksize", "10kB",
+               f"--output-format=jsonl:{out}/", str(folder)])
     assert got[0] == code == 1 and got[1] == ""
     parts = sorted(out.glob("part-*.jsonl"))
     found = bdask.sources(Linter().discover, [folder])
-    assert len(parts) == len(plan(found, 3000, lambda t: list(dask.compute(*t))))
+    assert len(parts) == len(plan(found, 10_000, lambda t: list(dask.compute(*t)))) > 5
     written = [line for path in sorted(out.iterdir()) for line in
                path.read_text(encoding="utf-8").splitlines()]
     assert Counter(written) == Counter(expected.splitlines())
     assert f"{len(written)} findings" in got[2]
-    again = _run(["--dask", cluster.scheduler.address, f"--output-format=jsonl:{out}/",
-                  str(folder)])
+    again = cli(["--dask", cluster.scheduler.address, f"--output-format=jsonl:{out}/",
+                 str(folder)])
     assert again[0] == 2 and "earlier run" in again[2]
-    mixed = _run(["--dask", cluster.scheduler.address, f"--output-format=jsonl:{out}2/",
-                  "--output-format", "json", str(folder)])
+    mixed = cli(["--dask", cluster.scheduler.address, f"--output-format=jsonl:{out}2/",
+                 "--output-format", "json", str(folder)])
     assert mixed[0] == 2 and "jsonl:DIR/" in mixed[2]
 
 
@@ -278,9 +297,9 @@ def test_jsonl_dir_writes_one_findings_file_per_partition(tmp_path, cluster):
     (["--fix"], "--fix and --diff"),
     (["--dask-blocksize", "0", "x.jsonl"], "block size"),
 ])
-def test_dask_usage_errors(tmp_path, args, message):
+def test_dask_usage_errors(tmp_path, args, message, cli):
     path = write_jsonl(tmp_path / "x.jsonl", many_records(2))
-    code, _, err = _run(["--dask", "local:1", *args, str(path)])
+    code, _, err = cli(["--dask", "local:1", *args, str(path)])
     assert code == 2 and message in err
 
 
@@ -303,12 +322,12 @@ def test_a_worker_killed_during_a_run_loses_and_duplicates_nothing(tmp_path, clu
     folder = tmp_path / "data"
     folder.mkdir()
     for n in range(4):
-        write_jsonl(folder / f"{n}.jsonl", many_records(60, offset=100 * n) + (
+        write_jsonl(folder / f"{n}.jsonl", many_records(20, offset=100 * n) + (
             run_records() if n == 2 else []))
     one = Linter().check_paths([folder], jobs=1)
     before = cluster.run(os.getpid)
     killed = None
-    linter = DaskLinter(client=cluster, blocksize=6000)
+    linter = DaskLinter(client=cluster, blocksize=10_000)
     events = []
     for event in linter.iter_check([folder]):
         events.append(event)
@@ -332,7 +351,7 @@ def test_dask_local_2_on_the_corpus_and_generated_files_equals_one_process(tmp_p
     corpus = corpus_or_skip()
     generated = dataset(tmp_path / "generated")
     alone = _run(["--jobs", "1", "--format", "json", str(corpus), str(generated)])
-    spread = _run(["--dask", "local:2", "--dask-blocksize", "4kB", "--format", "json",
+    spread = _run(["--dask", "local:2", "--dask-blocksize", "10kB", "--format", "json",
                    str(corpus), str(generated)])
     assert spread[:2] == alone[:2]
     report = json.loads(spread[1])
