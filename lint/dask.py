@@ -847,6 +847,7 @@ class Run:
         self.linter = linter
         self.client = client
         self.job = Job.of(linter.config, folder)
+        self.blocksize = blocksize
         self.parts = plan(found, blocksize, self._compute)
         self.counts: Counts = Counter()
         """With a folder: the findings written, by (code, severity, fixable)."""
@@ -870,9 +871,25 @@ class Run:
         if self.linter.new_run().keys is None or not lints:
             return events, delayed(list, pure=True)(())
         keys = db.from_delayed([delayed(_key_items, pure=True)(lint) for lint in lints])
+        wanted = self.shuffle_partitions()
+        if wanted < keys.npartitions:
+            keys = keys.repartition(npartitions=wanted)
         index = PartIndex.of(self.parts)
         late = judged_bag(job, keys, index)
         return events, late.map_partitions(locate, job, delayed(list(self.parts), pure=True))
+
+    def shuffle_partitions(self) -> int:
+        """Partitions of the key shuffle: about one per block of input (a gzipped file
+        counted at four times its size), never more than the lint partitions. Many small
+        files (a corpus of API responses) then share one, where a shuffle over one partition
+        per file would cost far more tasks than the judging itself."""
+        total = 0
+        for part in self.parts:
+            if part.kind == "lines" and part.end is not None:
+                total += part.end - part.start
+            else:
+                total += (part.source.size or 0) * (4 if part.kind == "gzip" else 1)
+        return max(1, min(len(self.parts), -(-total // self.blocksize)))
 
     def events(self) -> Iterator[Event]:
         """The events of the run, in the order one process gives them."""

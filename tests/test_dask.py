@@ -351,7 +351,7 @@ def test_dask_local_2_on_the_corpus_and_generated_files_equals_one_process(tmp_p
     corpus = corpus_or_skip()
     generated = dataset(tmp_path / "generated")
     alone = _run(["--jobs", "1", "--format", "json", str(corpus), str(generated)])
-    spread = _run(["--dask", "local:2", "--dask-blocksize", "10kB", "--format", "json",
+    spread = _run(["--dask", "local:2", "--dask-blocksize", "256kB", "--format", "json",
                    str(corpus), str(generated)])
     assert spread[:2] == alone[:2]
     report = json.loads(spread[1])
