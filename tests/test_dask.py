@@ -350,6 +350,7 @@ def test_a_worker_killed_during_a_run_loses_and_duplicates_nothing(tmp_path, clu
 def test_dask_local_2_on_the_corpus_and_generated_files_equals_one_process(tmp_path):
     corpus = corpus_or_skip()
     generated = dataset(tmp_path / "generated")
+    # 256 kB blocks: the corpus's Semantic Scholar papers.jsonl (2.7 MB) is split into 11.
     alone = _run(["--jobs", "1", "--format", "json", str(corpus), str(generated)])
     spread = _run(["--dask", "local:2", "--dask-blocksize", "256kB", "--format", "json",
                    str(corpus), str(generated)])
