@@ -194,11 +194,15 @@ def _expand_url(url: str) -> list[Source]:
 
     fs, root = url_to_fs(url)
     if isinstance(fs, LocalFileSystem):
-        return [Source(str(path), local=str(path)) for path in
-                (sorted(fs.glob(root)) if _magic(root) else [root])]
+        paths = sorted(fs.glob(root)) if _magic(root) else [root]
+        if not paths:
+            raise ConfigError(f"no file matches {url}")
+        return [Source(str(path), local=str(path)) for path in paths]
     candidates: list[tuple[str, dict[str, Any]]] = []
     if _magic(root):
         matches = fs.glob(root, detail=True)
+        if not matches:
+            raise ConfigError(f"no file matches {url}")
         candidates = sorted(matches.items())
     else:
         try:
@@ -652,16 +656,18 @@ def _write_part(job: Job, name: str, events: Iterable[Event]) -> Counts:
     lost worker replaces it with the same content."""
     assert job.folder is not None
     found = list(_findings_of(events))
-    data = "".join(json.dumps(f.to_dict(), ensure_ascii=False) + "\n" for f in found)
+    lines = (json.dumps(f.to_dict(), ensure_ascii=False).encode("utf-8") + b"\n" for f in found)
     if is_url(job.folder):
         import fsspec
 
-        with fsspec.open(job.folder.rstrip("/") + "/" + name, "w", encoding="utf-8") as out:
-            out.write(data)
+        with fsspec.open(job.folder.rstrip("/") + "/" + name, "wb") as out:
+            out.writelines(lines)
     else:
-        from .fixer import replace_atomic
+        from .fixer import AtomicFile
 
-        replace_atomic(Path(job.folder) / name, data.encode("utf-8"))
+        with AtomicFile(Path(job.folder) / name) as atomic:
+            atomic.handle.writelines(lines)
+            atomic.commit()
     return _counts(job, found)
 
 

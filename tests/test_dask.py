@@ -181,6 +181,11 @@ def test_a_missing_remote_file_is_a_finding_and_the_others_are_checked(tmp_path)
     assert report.files[1].records == 3
 
 
+def test_a_glob_that_matches_nothing_is_a_usage_error(tmp_path, cli):
+    code, _, err = cli(["--dask", "local:1", f"file://{tmp_path}/*.jsonl.gz"])
+    assert code == 2 and "no file matches" in err
+
+
 # -- the library API -----------------------------------------------------------------------
 
 
