@@ -901,13 +901,16 @@ class Run:
         """The events of the run, in the order one process gives them."""
         events, late = self.graph()
         if self.client is not None:
-            futures = self.client.compute([*events, late])
+            # Not optimized: the events (delayed) and the judgement (a bag) are optimized
+            # apart, and fusing a lint task into each would run it twice.
+            futures = self.client.compute([*events, late], optimize_graph=False)
             outputs: Iterator[Linted] = _in_order(futures[:-1])
             late_future: Any = futures[-1]
             late_found: list[Any] = []
         else:
             scheduler = dask.config.get("scheduler", "threads")
-            *computed, late_found = compute(*events, late, scheduler=scheduler)
+            *computed, late_found = compute(*events, late, scheduler=scheduler,
+                                            optimize_graph=False)
             outputs = iter(computed)
             late_future = None
         framing: FileResult | None = None
