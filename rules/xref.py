@@ -146,10 +146,13 @@ def url_missing(record: Record, ctx: Context) -> Iterator[Violation]:
     """The landing URL is null or empty although another URL field of the record is set.
 
     ## What it does
-    Reports the canonical `url` field (the aggregator's `url`) when it is null or blank while
-    the shape's other landing field (the aggregator's `ListUrlMain`) or its DOI URL field
-    (`DOIUrl`) holds a URL. Only shapes that keep such a second field are concerned; a key
-    that is absent is not reported.
+    Reports the canonical `url` field when it is null or blank while the shape's other
+    landing field or its DOI URL field holds a URL. Only shapes that keep such a second
+    field are concerned; a key that is absent is not reported. Where the shape keeps the
+    landing URL in its second landing field and leaves `url` null (profile convention
+    `landing-url-elsewhere`: the aggregator's `ListUrlMain`), a null `url` beside it is the
+    shape's habit: that field is the one asked for, and is reported when it is empty while
+    the DOI URL (`DOIUrl`) is set.
 
     ## Why is this bad?
     Consumers that read only `url` (most do) find no link and treat the work as offline, while
@@ -172,9 +175,12 @@ def url_missing(record: Record, ctx: Context) -> Iterator[Violation]:
     resolver link), so the copy is a judgement.
     """
     url = record.field("url")
+    others = ("landing_url", "doi_url")
+    if record.profile.has(Convention.LANDING_URL_ELSEWHERE):
+        url, others = record.field("landing_url"), ("doi_url",)
     if url is None or not _blank(url.value):
         return
-    for name in ("landing_url", "doi_url"):
+    for name in others:
         other = record.field(name)
         if other is None or other.pointer == url.pointer:
             continue
@@ -184,7 +190,7 @@ def url_missing(record: Record, ctx: Context) -> Iterator[Violation]:
             fix = Fix.replace(url.pointer, target, f"Copy {shown(target)} into the URL",
                               unsafe=True)
             state = "null" if url.value is None else "empty"
-            yield Violation(f"URL is {state} although {other.pointer} holds a URL",
+            yield Violation(f"URL {url.pointer} is {state} although {other.pointer} holds a URL",
                             url.pointer, fix)
             return
 
