@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import regex
 
@@ -446,7 +446,9 @@ def stray_whitespace(record: Record, ctx: Context) -> Iterator[Violation]:
     and paragraph breaks and are checked at their ends only; one that holds markup is not
     checked at all (whitespace there is insignificant, and ABS001 strips it). Whitespace-only
     strings are TYP003's, control characters TXT005's, no-break spaces inside a title or name
-    TXT007's.
+    TXT007's. The values of identifier fields whose own rule parses them, whitespace
+    included (the DOI: DOI004; PMID: ID001; PMCID: ID002; arXiv id: ID007), are left to that
+    rule.
 
     ## Why is this bad?
     Values that differ only in whitespace fail exact matching (`" 487-488"` is not `"487-488"`)
@@ -466,6 +468,7 @@ def stray_whitespace(record: Record, ctx: Context) -> Iterator[Violation]:
     Safe: strips the ends and, in a single-line field, replaces each run of spaces, tabs and
     line breaks with one space. Multi-line fields are only stripped.
     """
+    owned: set[str] | None = None
     for pointer, value in record.strings():
         if not value:
             continue
@@ -473,6 +476,10 @@ def stray_whitespace(record: Record, ctx: Context) -> Iterator[Violation]:
         if not edges and "  " not in value and value.isprintable():
             continue  # fast: no tab or line break either
         if _is_export(pointer):
+            continue
+        if owned is None:
+            owned = _identifier_pointers(record)
+        if pointer in owned:
             continue
         multiline = _multiline(pointer)
         if not edges and (multiline or ("  " not in value and _BREAK_RE.search(value) is None)):
@@ -487,6 +494,19 @@ def stray_whitespace(record: Record, ctx: Context) -> Iterator[Violation]:
         what = ", ".join(problems)
         shown = _escaped(value if len(value) <= 30 else value[:29] + "…")
         yield Violation(f"whitespace: {what} ({shown})", pointer, fix)
+
+
+IDENTIFIER_WHITESPACE_RULES: Mapping[str, str] = {
+    "doi": "DOI004", "pmid": "ID001", "pmcid": "ID002", "arxiv": "ID007",
+}
+"""Canonical identifier fields whose own rule parses the value, whitespace included, and
+reports it with a fix that knows the identifier: TXT006 leaves their values to that rule
+(one defect, one finding; a catch-all yields to the rule that explains the value)."""
+
+
+def _identifier_pointers(record: Record) -> set[str]:
+    found = (record.field(name) for name in IDENTIFIER_WHITESPACE_RULES)
+    return {f.pointer for f in found if f is not None}
 
 
 def _title_pointers(record: Record) -> set[str]:

@@ -28,3 +28,23 @@ def test_metrics_without_year_where_the_shape_could_say_it() -> None:
         "/PeriodicalIF"]
     dated = linter.lint({"title": "T", "PeriodicalIF": 1.5, "IFYear": 2024}, profile="metrics")
     assert _codes(dated, "JRN004") == []
+
+
+def test_one_defect_one_finding_missing_title() -> None:
+    record = {"doi": "10.1000/abc1", "DOIUrl": "https://doi.org/10.1000/abc1", "year": 2020,
+              "PeriodicalName": "J"}
+    found = [(f.code, f.pointer) for f in biblint.lint(record) if f.code.startswith("REC")]
+    assert found == [("REC001", "/title")]
+
+
+def test_one_defect_one_finding_identifier_whitespace() -> None:
+    from biblint.rules.text import IDENTIFIER_WHITESPACE_RULES
+
+    ids = {"doi": "DOI", "pmid": "PubMed", "pmcid": "PubMedCentral", "arxiv": "ArXiv"}
+    values = {"doi": "10.1000/xyz1", "pmid": "123", "pmcid": "PMC456", "arxiv": "2101.00001"}
+    for name, code in IDENTIFIER_WHITESPACE_RULES.items():
+        record = {"paperId": "649def34f8be52c8b66281af98ae884c09aef38b", "title": "T",
+                  "externalIds": {ids[name]: values[name] + " "}}
+        found = [f for f in biblint.lint(record) if f.pointer == f"/externalIds/{ids[name]}"]
+        assert [f.code for f in found] == [code], (name, [(f.code, f.message) for f in found])
+        assert found[0].fix is not None and found[0].fix.ops[0].value == values[name]
