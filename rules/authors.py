@@ -570,8 +570,71 @@ def _hyphenated(key: str) -> str:
     return f"{key[0:4]}-{key[4:8]}-{key[8:12]}-{key[12:16]}"
 
 
-UNSIGNED_PREFIXES = ("10.5860/choice.",)
-"""DOI prefixes of content published without authors by design: Choice's book reviews."""
+UNSIGNED_PREFIXES = ("10.5860/choice.", "10.1007/s40278-", "10.1007/s40274-")
+"""DOI prefixes of content published without authors by design: Choice's book reviews,
+Reactions Weekly's case-report digests, PharmacoEconomics & Outcomes News."""
+
+_UNSIGNED_VENUE_RE = regex.compile(
+    r"(?:the\s++)?(?:"
+    r"reactions(?:\s++weekly)?|inpharma(?:\s++weekly)?|pharmacoeconomics\s*+(?:&|and)\s*+"
+    r"outcomes\s++news|(?:nejm\s++)?journal\s++watch(?:\s++\p{L}++)?|acp\s++journal\s++club|"
+    r"choice(?:\s*+:\s*+|\s++)?(?:current\s++reviews\s++for\s++academic\s++libraries|"
+    r"reviews(?:\s++online)?)?|medical\s++letter(?:\s++on\s++drugs\s++and\s++therapeutics)?|"
+    r"prescrire\s++international|drug\s++and\s++therapeutics\s++bulletin|"
+    r"weekly\s++epidemiological\s++record|"
+    # an abstracting service or digest by its name: "Dental Abstracts", "Nursing Digest"
+    r"(?!.*\b(?:meeting|conference|congress|symposium|annual|proceedings)\b)"
+    r"(?:[\p{L}&'-]++\s++){0,3}(?:abstracts(?:\s++and\s++reviews)?|digest)"
+    r")",
+    regex.IGNORECASE,
+)
+"""Venues whose items are unsigned by design: abstracting services and digests of the
+literature (case-report digests, drug-safety digests, journal-watch summaries), and
+bulletins written by an editorial board."""
+
+UNSIGNED_TYPES = frozenset({
+    "editorial", "news", "newspaper article", "congress", "introductory journal article",
+    "published erratum", "retraction of publication", "retraction notice",
+    "expression of concern", "lettersandcomments", "letters and comments",
+})
+"""Work types (PubMed's and Semantic Scholar's, lower case) of pieces an editorial office
+publishes unsigned: a record that carries one beside a research type is no research
+article."""
+
+_SECTION_TITLE_RE = regex.compile(
+    r"(?:research\s++highlights?|highlights?\s++(?:of|from|in)\b|in\s++brief|news\s++in\s++"
+    r"brief|(?:news\s++)?(?:and\s++)?notes(?:\s++and\s++news)?$|this\s++week\b|from\s++the\s++"
+    r"editors?\b|editors?['’]?s?\s++(?:choice|note|notes|comment|summary|picks?)|"
+    r"miscellan(?:y|ea|eous)\b|current\s++literature|recent\s++(?:publications|literature)|"
+    r"literature\s++(?:digest|update|watch)|case\s++reports?\s++digest|digest\b|"
+    r"society\s++proceedings|proceedings\s++of\s++(?:the\s++)?\p{L}++(?:\s++\p{L}++){0,4}\s++"
+    r"society$|meeting\s++(?:report|minutes)|minutes\s++of\b)",
+    regex.IGNORECASE,
+)
+"""Titles of a journal's editorial sections, published unsigned (the section heading as
+title: "Research highlights", "In brief", "Editor's choice", "Miscellanea")."""
+
+
+def unsigned_by_design(record: Record) -> bool:
+    """Whether the record is an item published without authors by design: a digest or
+    abstracting service's item (by DOI prefix or venue), an editorial-section heading as
+    title, or a work typed as an editorial, news item or notice beside its research
+    type."""
+    doi = record.value("doi")
+    if isinstance(doi, str) and strip_doi_prefix(doi).lower().startswith(UNSIGNED_PREFIXES):
+        return True
+    venue = record.value("container")
+    if isinstance(venue, list):
+        venue = next((v for v in venue if isinstance(v, str)), None)
+    if isinstance(venue, str) and len(venue) < 120 and \
+            _UNSIGNED_VENUE_RE.fullmatch(venue.strip().rstrip(".")):
+        return True
+    if any(t.strip().lower() in UNSIGNED_TYPES for t in _types(record)):
+        return True
+    title = record.value("title")
+    if isinstance(title, list):
+        title = title[0] if title and isinstance(title[0], str) else None
+    return isinstance(title, str) and _SECTION_TITLE_RE.match(title.strip()) is not None
 
 _PARATEXT_TITLE_RE = regex.compile(
     r"(?:errat(?:um|a)|corrigend(?:um|a)|correction|retraction|editorial|(?:book\s++)?reviews?"
@@ -610,10 +673,18 @@ def research_article_without_authors(record: Record, ctx: Context) -> Iterator[V
     empty or null, or missing in a shape that omits absent keys. Not reported: paratext by
     its title (errata, editorials, book reviews, notices, indexes, tables of contents, issue
     information...), OpenAlex works flagged `is_paratext`, Crossref's listing of deleted
-    DOIs and test deposits, content unsigned by design (Choice's book reviews,
-    10.5860/choice.), and partial responses (a Crossref record without its `indexed`/`deposited`
+    DOIs and test deposits, content unsigned by design (see below), and partial responses (a Crossref record without its `indexed`/`deposited`
     system dates was fetched with `select=`; a missing key in a shape that writes absence
     as null was not requested).
+
+    Unsigned by design: items of abstracting services and digests of the literature
+    (Reactions Weekly's case-report digests, PharmacoEconomics & Outcomes News, Journal
+    Watch, ACP Journal Club, Choice's reviews, a venue named "... Abstracts" or
+    "... Digest"), bulletins written by an editorial board (The Medical Letter, Prescrire,
+    Drug and Therapeutics Bulletin), a journal's editorial sections by their heading as
+    title ("Research highlights", "In brief", "Editor's choice", "Miscellanea"), and works
+    typed as an editorial, news item or notice beside their research type (PubMed's
+    `Editorial`, `News`; Semantic Scholar's `Editorial`).
 
     ## Why is this bad?
     Every research article has authors. Without them the record cannot be cited, credited,
@@ -653,8 +724,7 @@ def research_article_without_authors(record: Record, ctx: Context) -> Iterator[V
         return
     if data.get("is_paratext") is True or is_deleted_doi(record):
         return
-    doi = record.value("doi")
-    if isinstance(doi, str) and strip_doi_prefix(doi).lower().startswith(UNSIGNED_PREFIXES):
+    if unsigned_by_design(record):
         return
     title = record.value("title")
     if isinstance(title, list):
