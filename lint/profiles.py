@@ -521,12 +521,13 @@ _OPENALEX_KEYS = frozenset({
     "apc_paid", "fwci", "has_fulltext", "fulltext_origin", "is_authors_truncated",
     "corresponding_author_ids", "corresponding_institution_ids", "countries_distinct_count",
     "institutions_distinct_count", "citation_normalized_percentile",
-    "cited_by_percentile_year", "indexed_in", "ngrams_url", "updated_date", "created_date",
-    "institution_assertions", "open_access",
+    "cited_by_percentile_year", "indexed_in", "ngrams_url", "institution_assertions",
+    "open_access",
 })
 """Keys only an OpenAlex work has: one is enough to recognise a ``select=`` response."""
 _OPENALEX_WEAK_KEYS = frozenset({"display_name", "publication_year", "concepts", "ids",
-                                 "is_paratext", "is_retracted", "mesh", "keywords", "grants"})
+                                 "is_paratext", "is_retracted", "mesh", "keywords", "grants",
+                                 "updated_date", "created_date"})
 """Keys an OpenAlex work has that other shapes may use too: they only add up."""
 
 

@@ -48,3 +48,24 @@ def test_one_defect_one_finding_identifier_whitespace() -> None:
         found = [f for f in biblint.lint(record) if f.pointer == f"/externalIds/{ids[name]}"]
         assert [f.code for f in found] == [code], (name, [(f.code, f.message) for f in found])
         assert found[0].fix is not None and found[0].fix.ops[0].value == values[name]
+
+
+def test_openalex_select_responses_are_detected_from_their_keys() -> None:
+    from biblint.profiles import detect_profile
+
+    selected = [
+        {"doi": "https://doi.org/10.1/x", "open_access": {"is_oa": True, "oa_url": None}},
+        {"id": "https://openalex.org/W1", "doi": "https://doi.org/10.1/x"},
+        {"doi": "https://doi.org/10.1/x", "cited_by_count": 3},
+        {"title": "T", "authorships": []},
+        {"ids": {"openalex": "https://openalex.org/W1"}, "title": "T"},
+    ]
+    assert [detect_profile(r).name for r in selected] == ["openalex"] * len(selected)
+    others = [
+        {"doi": "https://doi.org/10.1/x", "title": "T"},
+        {"open_access": "yes", "title": "T"},
+        # a DOAJ article: its own id, created_date and last_updated are no OpenAlex keys
+        {"id": "e58f08a11ecb495ead55a44ad4f89808", "created_date": "2020-01-01T00:00:00Z",
+         "last_updated": "2020-01-02T00:00:00Z", "bibjson": {"title": "T"}},
+    ]
+    assert [detect_profile(r).name for r in others] == ["generic"] * len(others)
