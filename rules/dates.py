@@ -568,14 +568,16 @@ def epub_after_print(record: Record, ctx: Context) -> Iterator[Violation]:
     """The electronic publication date is months after the print publication date.
 
     ## What it does
-    Compares each date the shape marks as the electronic publication (the aggregator's
-    `EPubDate`, Crossref's `published-online` and `posted`) with the dates of the issue
-    (the aggregator's `publicationDate`, Crossref's `published-print`, `published` and
-    `issued`), and reports an epub date more than `min-days` (60) after the end of every
+    For shapes whose dates follow NLM's publication model (they carry its `PubModel`: the
+    aggregator envelope, PubMed-derived records), compares each date the shape marks as the
+    electronic publication (the aggregator's `EPubDate`) with the dates of the issue (its
+    `publicationDate`), and reports an epub date more than `min-days` (60) after the end of every
     issue date, read at its precision (an issue date `2020-03` ends on 31 March). Not
     reported: a gap above `max-days` (1095: an online date years after print is the
     digitisation of a back issue), and records whose NLM model says the issue date may
-    come first (`Electronic-Print`, `Electronic-eCollection`).
+    come first (`Electronic-Print`, `Electronic-eCollection`). Shapes without the model
+    (Crossref's `published-online` after `published-print`: a book put online after its
+    print edition, an issue dated by its first month) are not compared.
 
     ## Why is this bad?
     Online publication comes first or with the print issue: an epub date months after the
@@ -599,6 +601,8 @@ def epub_after_print(record: Record, ctx: Context) -> Iterator[Violation]:
     - `min-days` (integer, default 31): days an epub date may follow the print date.
     - `max-days` (integer, default 1095): a longer gap is a digitised back issue.
     """
+    if not record.profile.pointers("pub_model"):
+        return  # dates outside NLM's model: an online date after an issue date is common
     model = record.value("pub_model")
     if isinstance(model, str) and model.strip() in LATE_ISSUE_MODELS:
         return
