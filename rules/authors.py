@@ -9,6 +9,7 @@ from typing import Any
 
 import regex
 
+from biblint.domain.casing import is_turkish_caps, lower
 from biblint.domain.doi import strip_doi_prefix
 from biblint.domain.identifiers import orcid_key
 from biblint.domain.names import Author, NamePart, authors_of, name_key
@@ -383,8 +384,12 @@ _TITLE_WORD_RE = regex.compile(r"\p{L}++")
 
 def _title_case(text: str) -> str:
     """Each run of letters capitalised (`"O'NEIL"` -> `"O'Neil"`, `"JEAN-PAUL"` ->
-    `"Jean-Paul"`); single letters (initials) stay capitals."""
-    return _TITLE_WORD_RE.sub(lambda m: m.group()[0] + m.group()[1:].lower(), text)
+    `"Jean-Paul"`); single letters (initials) stay capitals. Turkish capitals lower the
+    Turkish way (`"ÇELİK"` -> `"Çelik"`, `"KILIÇ İNCE"` -> `"Kılıç İnce"`), and İ never
+    becomes i plus a combining dot."""
+    turkish = is_turkish_caps(text)
+    return _TITLE_WORD_RE.sub(lambda m: m.group()[0] + lower(m.group()[1:], turkish=turkish),
+                              text)
 
 
 def _all_caps(part: NamePart) -> bool:
@@ -771,3 +776,83 @@ def author_list_truncated(record: Record, ctx: Context) -> Iterator[Violation]:
             if author_list.get(key) == "N":
                 yield Violation("PubMed marks the author list incomplete (CompleteYN=N)",
                                 f"/AuthorList/{key}")
+
+
+_PINYIN_RE = regex.compile(
+    r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?+"
+    r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|uai|uan|ian|iao|üan|ai|ei|ao|ou|an|en|in|un|ün|"
+    r"ia|ie|iu|ua|uo|ui|ue|üe|er|a|o|e|i|u|ü|v)",
+    regex.IGNORECASE,
+)
+"""A Chinese syllable in pinyin: a given name repeating the family name ("Li Li", "Wang
+Wang") is a real Chinese name, not a copied one."""
+_NAME_WORD_RE = regex.compile(r"[\p{L}\p{M}'’.-]++")
+
+
+def _copied(given: str, family: str) -> bool:
+    """Whether a one-word name appears in both parts (``Rino`` / ``Rino``), and is not a
+    pinyin syllable (``Li`` / ``Li`` is a Chinese name)."""
+    one, two = given.strip(), family.strip()
+    if not one or " " in one or one.casefold() != two.casefold():
+        return False
+    if not _NAME_WORD_RE.fullmatch(one) or len(one.strip(".")) < 2:
+        return False
+    return _PINYIN_RE.fullmatch(one) is None
+
+
+@rule("AUTH010", "name-copied-into-both-parts", severity="warning", fix="unsafe",
+      reads=("authors",))
+def name_copied_into_both_parts(record: Record, ctx: Context) -> Iterator[Violation]:
+    """A one-name author's name is copied into both name parts (`Rino Rino`).
+
+    ## What it does
+    Reports an author whose given and family parts hold the same single word (`"given":
+    "Rino", "family": "Rino"`), or whose display name is one word written twice (`"Rino
+    Rino"`). A word that is a Chinese syllable in pinyin (`Li Li`, `Wang Wang`) is a real
+    name and is not reported, nor are initials.
+
+    ## Why is this bad?
+    People known by one name (common in Indonesia, parts of India and Myanmar) are
+    deposited by systems that require both parts, which copy the name into each: citations
+    then print "Rino, R." and the person is matched with nobody, since the name they
+    publish under is "Rino".
+
+    ## Example
+    ```json
+    {"author": [{"given": "Rino", "family": "Rino"}]}
+    ```
+    Use instead:
+    ```json
+    {"author": [{"family": "Rino"}]}
+    ```
+
+    ## Fix
+    Unsafe (a person may, rarely, bear one word as both names): the given name is removed
+    and the name kept as the family name (the place of a one-name author in Crossref's and
+    CSL's schemas), or a display name is written once.
+    """
+    found = _authors(record)
+    if found is None:
+        return
+    for author in found[2]:
+        if author.organization:
+            continue
+        given = next((p for p in author.parts if p.role == "given"), None)
+        family = next((p for p in author.parts if p.role == "family"), None)
+        if given is not None and family is not None:
+            if _copied(given.value, family.value):
+                fix = Fix("Keep the name once, as the family name",
+                          (PatchOp("remove", given.pointer),), Applicability.UNSAFE)
+                yield Violation(f"one-name author {_shown(family.value.strip())} copied into "
+                                "the given and the family name", given.pointer, fix)
+            continue
+        for part in author.parts:
+            if part.role != "name":
+                continue
+            words = part.value.split()
+            if len(words) == 2 and _copied(words[0], words[1]):
+                fix = Fix.replace(part.pointer, words[0], f"Write {_shown(words[0])} once",
+                                  unsafe=True)
+                yield Violation(f"one-name author {_shown(words[0])} written twice",
+                                part.pointer, fix)
+            break

@@ -69,3 +69,13 @@ def test_openalex_select_responses_are_detected_from_their_keys() -> None:
          "last_updated": "2020-01-02T00:00:00Z", "bibjson": {"title": "T"}},
     ]
     assert [detect_profile(r).name for r in others] == ["generic"] * len(others)
+
+
+def test_recasing_never_adds_a_combining_dot() -> None:
+    from biblint.domain.casing import lower, titlecase
+
+    assert lower("İSTANBUL") == "istanbul"
+    assert lower("KILIÇ İNCE", turkish=True) == "kılıç ince"
+    assert titlecase("THE İSTANBUL CONVENTION AND TURKISH LAW") == (
+        "The İstanbul Convention and Turkish Law")
+    assert "\u0307" not in titlecase("TÜRKİYE'DE İKLİM DEĞİŞİKLİĞİ")
