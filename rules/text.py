@@ -18,7 +18,7 @@ from biblint.domain.entities import (
 from biblint.domain.markup import has_markup
 from biblint.domain.mojibake import MARC_NONSORT_RE, fix_mojibake
 from biblint.domain.show import excerpt, shown
-from biblint.domain.tex import tex_construct_text, tex_spans
+from biblint.domain.tex import leaves_tex, tex_construct_text, tex_spans
 from biblint.model import Fix, Violation, join_pointer
 from biblint.profiles import Convention
 from biblint.record import Record
@@ -782,7 +782,9 @@ def latex_markup(record: Record, ctx: Context) -> Iterator[Violation]:
     text, accents composed to NFC, Greek letters and common symbols in math with their
     characters, and scripts with Unicode super- and subscripts (`$10^{-3}$` -> `10⁻³`).
     Reported without a fix when any construct in the string has no certain plain form
-    (`$\\mathcal{O}(n)$`, `$T_{eff}$`).
+    (`$\\mathcal{O}(n)$`, `$T_{eff}$`), or when replacing it would leave TeX behind: a font
+    command inside math that is not converted as a whole (`$\\mathrm{CO}_2 $`), or one
+    followed by a script (`\\textrm{CO}_2`).
     """
     everything = _all_text(record)
     if "\\" not in everything and "$" not in everything:
@@ -795,8 +797,8 @@ def latex_markup(record: Record, ctx: Context) -> Iterator[Violation]:
             continue
         parts: list[str] = []
         pos = 0
-        convertible = True
-        for match in spans:
+        convertible = not leaves_tex(value, spans)
+        for match in spans if convertible else ():
             text = tex_construct_text(match)
             if text is None:
                 convertible = False
