@@ -723,3 +723,70 @@ def title_duplicated_part(record: Record, ctx: Context) -> Iterator[Violation]:
         if first == second:
             yield Violation(f"title repeats a part ({shown(first, 30)})", pointer)
             return
+
+
+_ROMAN_NUMBER = r"(?=[IVXLC])(?:L?X{0,3}+)(?:IX|IV|V?I{0,3}+)"
+_NUMBERED_TITLE_RE = regex.compile(
+    r"(?P<prefix>"
+    r"(?:chapter|chap\.|section|sect\.|lecture|kapitel|cap[ií]tulo|chapitre|capitolo)"
+    r"[ \t]++(?:[0-9]{1,3}+|" + _ROMAN_NUMBER + r")[ \t]*+[.:\u2013\u2014-][ \t]*+"
+    r"|[0-9]{1,3}+(?:\.[1-9][0-9]{0,2}+){0,3}+\.[ \t]++"
+    r"|(?=[IVXL]{2})" + _ROMAN_NUMBER + r"\.[ \t]++"  # one letter: an initial ("L. Smith")
+    r")(?-i:(?=[\"'“‘(]?+\p{Lu}))",
+    regex.IGNORECASE,
+)
+"""A chapter or section number before the title's first capital: `16. `, `2.3. `,
+`XVI. `, `Chapter 3: `, `Section 2 - `. A number without its period (`3 Steps to...`,
+`1.5 T MRI`, `16S rRNA`) is part of a title."""
+
+
+def _german(title: str) -> bool:
+    """Whether the title reads as German, where an ordinal is a number with a period (`1. FC
+    Köln`, `19. Jahrhundert`)."""
+    words = set(_TITLE_WORD_RE.findall(title.lower()))
+    return bool(words & STOPWORDS["de"]) and not words & STOPWORDS["en"]
+
+
+@rule("TTL008", "title-numbered", severity="warning", fix="unsafe", reads=("title",))
+def title_numbered(record: Record, ctx: Context) -> Iterator[Violation]:
+    """A chapter or section number is glued to the start of the title (`16. Marketing...`).
+
+    ## What it does
+    Reports a title that starts with a chapter or section number: a number with a period
+    (`16. `, `2.3. `), a Roman numeral of two or more letters with a period (`XVI. `; `V.`
+    or `L.` may be an initial), or a chapter or section
+    label with its number (`Chapter 3: `, `Section 2 - `), before a capital letter. Not
+    reported: a number without its period that belongs to the title (`3 Steps to...`,
+    `1.5 T MRI`, `16S rRNA`, `2019 novel coronavirus`), and German titles, where a number
+    with a period is an ordinal (`1. FC Köln`, `19. Jahrhundert`).
+
+    ## Why is this bad?
+    The number is the chapter's place in a book or a table of contents, copied with the
+    title from the PDF or the publisher's page. It is no part of the title: citations
+    print it, and the same chapter in another edition or source no longer matches.
+
+    ## Example
+    ```json
+    {"type": "book-chapter", "title": ["16. Marketing the Arts"]}
+    ```
+    Use instead:
+    ```json
+    {"type": "book-chapter", "title": ["Marketing the Arts"]}
+    ```
+
+    ## Fix
+    Unsafe (the number may, rarely, be part of the title): removes the number and what
+    separates it from the title.
+    """
+    found = _title(record)
+    if found is None:
+        return
+    pointer, title = found
+    text = title.lstrip()
+    match = _NUMBERED_TITLE_RE.match(text)
+    if match is None or len(text) - match.end() < 3 or _german(text):
+        return
+    prefix = match["prefix"]
+    rest = title[: len(title) - len(text)] + text[match.end():]
+    fix = Fix.replace(pointer, rest, f"Remove {shown(prefix.strip())}", unsafe=True)
+    yield Violation(f"title starts with the number {shown(prefix.strip())}", pointer, fix)
