@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import regex
 
-from biblint.domain.casing import SMALL_WORDS, titlecase
+from biblint.domain.casing import ACRONYMS, SMALL_WORDS, titlecase
 from biblint.domain.language import STOPWORDS
 from biblint.domain.markup import comparable, has_markup, known_tags, strip_markup
 from biblint.domain.show import shown
@@ -132,7 +132,10 @@ def title_all_caps(record: Record, ctx: Context) -> Iterator[Violation]:
     Reports a title longer than `min-length` characters (20) in which more than `ratio`
     (0.8) of the cased letters are upper case, in any cased script (Latin, Greek,
     Cyrillic...). Markup is left out of the count. Short titles made of acronyms and titles
-    in scripts without case are not reported.
+    in scripts without case are not reported. Under a title that is not in capitals, a
+    subtitle in capitals is reported too: the part after the title's `: `, and the
+    subtitle fields a shape keeps (Crossref's `subtitle`, DataCite's titles typed
+    `Subtitle`), when it has two words of four or more letters that are no known acronyms.
 
     ## Why is this bad?
     ALL CAPS comes from old catalogue cards, database exports and some publishers'
@@ -164,25 +167,55 @@ def title_all_caps(record: Record, ctx: Context) -> Iterator[Violation]:
     - `ratio` (number, default 0.8): the upper-case share above which a title is ALL CAPS.
     - `min-length` (integer, default 20): shorter titles are not checked.
     """
+    ratio: float = ctx.options["ratio"]
     found = _title(record)
     if found is None:
         return
     pointer, title = found
-    if len(title) <= ctx.options["min-length"]:
+    if len(title) > ctx.options["min-length"] and _shouting(title, ratio):
+        fix = None
+        if not has_markup(title) and _reads_as_english(title):
+            cased_title = _title_case(title)
+            if cased_title != title:
+                fix = Fix.replace(pointer, cased_title, "Rewrite in Title Case", unsafe=True)
+        yield Violation(f"title is in ALL CAPS ({shown(title, 30)})", pointer, fix)
         return
-    text = _plain(title)
+    # A subtitle in capitals under a title that is not: after the title's colon, or in the
+    # subtitle fields the shape keeps (Crossref's subtitle[], DataCite's typed titles).
+    head, colon, tail = title.partition(": ")
+    parts = [(pointer, tail, head + colon)] if colon and not _shouting(head, ratio) else []
+    parts += [(where, text, "") for where, text in _subtitles(record)]
+    for where, text, before in parts:
+        if not _subtitle_shouting(text, ratio):
+            continue
+        fix = None
+        if not has_markup(text) and _reads_as_english(text):
+            cased = _title_case(text)
+            cased = cased[:1].upper() + cased[1:]
+            if cased != text:
+                fix = Fix.replace(where, before + cased, "Rewrite the subtitle in Title Case",
+                                  unsafe=True)
+        yield Violation(f"subtitle is in ALL CAPS ({shown(text.strip(), 30)})", where, fix)
+
+
+def _shouting(text: str, ratio: float) -> bool:
+    """Whether more than ``ratio`` of the cased letters of ``text`` (markup left out, at
+    least ten) are capitals."""
+    plain = _plain(text)
     # Counted in C (a character is never both upper and lower case).
-    upper = sum(map(str.isupper, text))
-    lower = sum(map(str.islower, text))
+    upper = sum(map(str.isupper, plain))
+    lower = sum(map(str.islower, plain))
     cased = upper + lower
-    if cased < 10 or upper <= ctx.options["ratio"] * cased:
-        return
-    fix = None
-    if not has_markup(title) and _reads_as_english(title):
-        cased_title = _title_case(title)
-        if cased_title != title:
-            fix = Fix.replace(pointer, cased_title, "Rewrite in Title Case", unsafe=True)
-    yield Violation(f"title is in ALL CAPS ({shown(title, 30)})", pointer, fix)
+    return cased >= 10 and upper > ratio * cased
+
+
+def _subtitle_shouting(text: str, ratio: float) -> bool:
+    """:func:`_shouting`, for a subtitle with two words of four or more letters that are no
+    known acronyms (`COVID-19 AND SARS` is acronyms, `A SYSTEMATIC REVIEW` is capitals)."""
+    if not _shouting(text, ratio):
+        return False
+    words = _TITLE_WORD_RE.findall(_plain(text))
+    return sum(1 for word in words if len(word) >= 4 and word not in ACRONYMS) >= 2
 
 
 _ENGLISH_WORDS = (SMALL_WORDS | STOPWORDS["en"]) - frozenset().union(
