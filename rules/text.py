@@ -18,6 +18,7 @@ from biblint.domain.entities import (
 from biblint.domain.markup import has_markup
 from biblint.domain.mojibake import MARC_NONSORT_RE, fix_mojibake
 from biblint.domain.show import excerpt, shown
+from biblint.domain.accents import repair_accents
 from biblint.domain.tex import leaves_tex, tex_construct_text, tex_spans
 from biblint.model import Fix, Violation, join_pointer
 from biblint.profiles import Convention
@@ -854,3 +855,53 @@ def private_or_unassigned_codepoint(record: Record, ctx: Context) -> Iterator[Vi
         count = len(_ODD_CODEPOINT_RE.findall(value))
         more = f" ({count} in all)" if count > 1 else ""
         yield Violation(f"{kind} {_codepoint(char)}{more}", pointer)
+
+
+@rule("TXT012", "spacing-accent", severity="warning", fix="unsafe", reads=STRINGS)
+def spacing_accent(record: Record, ctx: Context) -> Iterator[Violation]:
+    """Text holds a spacing accent (`´`, `` ` ``, `¨`, `¸`, `ˆ`, `˜`...) next to a letter.
+
+    ## What it does
+    Reports a spacing accent character beside a letter: one used as an apostrophe
+    (`O´Brien`, `don´t`, `d´Alembert`) or left from a diacritic that PDF extraction split
+    off its letter (`Garc´ıa`, `Jos´e`, `Mu¨ller`, `Fran¸cois`, TeX sets the accent before
+    its letter). A backtick counts only between two letters (Markdown and TeX quotes use it
+    otherwise); an accent with no letter beside it (`5 ¨`) is not reported.
+
+    ## Why is this bad?
+    The spacing accent is a character of its own, not part of the letter: `Garc´ıa` is not
+    found by a search for `García`, sorts apart from it, breaks name matching and
+    deduplication, and prints as a stray mark.
+
+    ## Example
+    ```json
+    {"title": "Garc´ıa M´arquez and O´Brien´s reading of Mu¨ller"}
+    ```
+    Use instead:
+    ```json
+    {"title": "García Márquez and O’Brien’s reading of Müller"}
+    ```
+
+    ## Fix
+    Unsafe: an accent before (else after) a letter it has a precomposed form with becomes
+    that letter (`´e` -> `é`, a dotless `ı` counts as `i`); one in a contraction or after an
+    elided particle (`´s`, `´t`, `O´`, `d´`) becomes the record's apostrophe (`'` where it
+    writes `'` and never `’`, else `’`). No fix when an accent has no letter to join.
+    """
+    for pointer, value in record.strings():
+        if not _ACCENT_HINT_RE.search(value) or _is_export(pointer):
+            continue
+        matches, fixed = repair_accents(value)
+        if not matches or _leave_to_txt001(value):
+            continue
+        fix = None
+        if fixed is not None and fixed != value:
+            fix = Fix.replace(pointer, fixed, "Join the accents to their letters", unsafe=True)
+        first = matches[0]
+        yield Violation(f"spacing accent {shown(first.group())} "
+                        f"({_codepoint(first.group())}): "
+                        f"{excerpt(value, first.start(), first.end(), 8, 8)}", pointer, fix)
+
+
+_ACCENT_HINT_RE = regex.compile(
+    r"[`\u00b4\u00a8\u00b8\u02c6\u02dc\u02d8\u02c7\u02da\u02d9\u02dd\u00af]")
