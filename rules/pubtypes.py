@@ -553,6 +553,16 @@ def preprint_doi_journal_venue(record: Record, ctx: Context) -> Iterator[Violati
                     f"{_shown(venue, 30)}", container.pointer)
 
 
+_PREPRINT_SERVER_RE = regex.compile(
+    r"rxiv|research\s*+square|\bssrn\b|social\s++science\s++research\s++network|"
+    r"\bpreprints?\b|\bosf\b|open\s++science\s++framework|authorea|qeios|zenodo|figshare",
+    regex.IGNORECASE,
+)
+"""Names of preprint servers (arXiv, bioRxiv, medRxiv, ChemRxiv, PsyArXiv, TechRxiv...,
+SSRN, Research Square, Preprints.org, OSF): stricter than :data:`_PREPRINT_VENUE_RE`, which
+also takes SSRN's subject networks (`"ERN: ..."`) for the preprint side."""
+
+
 @rule("PT005", "preprint-venue-mismatch", severity="warning", reads=("container", "venue"))
 def preprint_venue_mismatch(record: Record, ctx: Context) -> Iterator[Violation]:
     """The record's venue is a preprint server and its journal name a journal, or the
@@ -592,8 +602,8 @@ def preprint_venue_mismatch(record: Record, ctx: Context) -> Iterator[Violation]
     one, two = one.strip(), two.strip()
     if not one or not two or len(one) > 300 or len(two) > 300:
         return
-    one_preprint = _PREPRINT_VENUE_RE.search(one) is not None
-    two_preprint = _PREPRINT_VENUE_RE.search(two) is not None
+    one_preprint = _PREPRINT_SERVER_RE.search(one) is not None
+    two_preprint = _PREPRINT_SERVER_RE.search(two) is not None
     if one_preprint == two_preprint:
         return
     server, other = (one, two) if one_preprint else (two, one)

@@ -54,6 +54,11 @@ def accent_repair(text: str, pos: int) -> tuple[str, int, int, str] | None:
     if accent in APOSTROPHE_ACCENTS and before in "sS" and before and not after.isalpha():
         return "apostrophe", pos, pos + 1, "\u2019"  # a plural's possessive: "François´ "
     mark = SPACING_ACCENTS[accent]
+    if before.isalpha() and not before.isascii() and before not in _DOTLESS:
+        # A second accent typed after an accented letter: Vietnamese "Quyê´n" is "Quyến".
+        joined = _composed(before, mark)
+        if joined is not None:
+            return "diacritic", pos - 1, pos + 1, joined
     if after.isalpha():  # TeX sets the accent before its letter: "Jos´e", "Garc´ıa"
         joined = _composed(after, mark)
         if joined is not None:
