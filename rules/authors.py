@@ -678,9 +678,9 @@ def research_article_without_authors(record: Record, ctx: Context) -> Iterator[V
     empty or null, or missing in a shape that omits absent keys. Not reported: paratext by
     its title (errata, editorials, book reviews, notices, indexes, tables of contents, issue
     information...), OpenAlex works flagged `is_paratext`, Crossref's listing of deleted
-    DOIs and test deposits, content unsigned by design (see below), and partial responses (a Crossref record without its `indexed`/`deposited`
-    system dates was fetched with `select=`; a missing key in a shape that writes absence
-    as null was not requested).
+    DOIs and test deposits, content unsigned by design (see below), and partial responses
+    (a Crossref record without its `indexed`/`deposited` system dates was fetched with
+    `select=`; a missing key in a shape that writes absence as null was not requested).
 
     Unsigned by design: items of abstracting services and digests of the literature
     (Reactions Weekly's case-report digests, PharmacoEconomics & Outcomes News, Journal

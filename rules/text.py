@@ -9,6 +9,7 @@ from collections.abc import Iterator, Mapping
 
 import regex
 
+from biblint.domain.accents import repair_accents
 from biblint.domain.entities import (
     double_escapes_in,
     html_entities_in,
@@ -18,7 +19,6 @@ from biblint.domain.entities import (
 from biblint.domain.markup import has_markup
 from biblint.domain.mojibake import MARC_NONSORT_RE, fix_mojibake
 from biblint.domain.show import excerpt, shown
-from biblint.domain.accents import repair_accents
 from biblint.domain.tex import leaves_tex, tex_construct_text, tex_spans
 from biblint.model import Fix, Violation, join_pointer
 from biblint.profiles import Convention

@@ -175,7 +175,7 @@ def url_missing(record: Record, ctx: Context) -> Iterator[Violation]:
     resolver link), so the copy is a judgement.
     """
     url = record.field("url")
-    others = ("landing_url", "doi_url")
+    others: tuple[str, ...] = ("landing_url", "doi_url")
     if record.profile.has(Convention.LANDING_URL_ELSEWHERE):
         url, others = record.field("landing_url"), ("doi_url",)
     if url is None or not _blank(url.value):
