@@ -30,7 +30,6 @@ ACCENT_RE = regex.compile(
 # An apostrophe: a contraction or possessive ("don´t", "it´s", "we´ll") or an elided
 # particle at the start of a word ("O´Brien", "d´Alembert", "l´homme").
 _CONTRACTION_RE = regex.compile(r"(?:s|t|ll|re|ve|d|m)(?!\p{L})")
-_PARTICLE_RE = regex.compile(r"(?<!\p{L})[OoDdLl]\Z")
 _DOTLESS = {"ı": "i", "ȷ": "j"}
 
 
@@ -48,8 +47,9 @@ def accent_repair(text: str, pos: int) -> tuple[str, int, int, str] | None:
     accent = text[pos]
     before = text[pos - 1] if pos > 0 else ""
     after = text[pos + 1] if pos + 1 < len(text) else ""
+    particle = before in "OoDdLl" and before != "" and (pos < 2 or not text[pos - 2].isalpha())
     if accent in APOSTROPHE_ACCENTS and before.isalpha() and after.isalpha() and (
-            _CONTRACTION_RE.match(text, pos + 1) or _PARTICLE_RE.search(text[:pos])):
+            particle or _CONTRACTION_RE.match(text, pos + 1)):
         return "apostrophe", pos, pos + 1, "\u2019"
     if accent in APOSTROPHE_ACCENTS and before in "sS" and before and not after.isalpha():
         return "apostrophe", pos, pos + 1, "\u2019"  # a plural's possessive: "François´ "
