@@ -79,3 +79,20 @@ def test_recasing_never_adds_a_combining_dot() -> None:
     assert titlecase("THE İSTANBUL CONVENTION AND TURKISH LAW") == (
         "The İstanbul Convention and Turkish Law")
     assert "\u0307" not in titlecase("TÜRKİYE'DE İKLİM DEĞİŞİKLİĞİ")
+
+
+def test_duplicate_scope_is_a_validated_rule_option() -> None:
+    import pytest
+
+    with pytest.raises(biblint.ConfigError, match="scope"):
+        Linter(biblint.Config(rules={"DUP001": {"scope": "everything"}}))
+    records = [
+        {"DOI": "10.1038/nature12373", "title": ["T"], "member": "297", "prefix": "10.1038",
+         "indexed": {"date-parts": [[2024, 1, 1]]}},
+        {"id": "n", "type": "article-journal", "title": "T", "DOI": "10.1038/nature12373",
+         "container-title": "Nature"},
+    ]
+    by_default = Linter(biblint.Config(select=("DUP001",)))
+    assert [f for fs in by_default.lint_stream(records) for f in fs] == []
+    whole_run = Linter(biblint.Config(select=("DUP001",), rules={"DUP001": {"scope": "run"}}))
+    assert [f.code for fs in whole_run.lint_stream(records) for f in fs] == ["DUP001"]
