@@ -198,6 +198,8 @@ def page_range_elided(record: Record, ctx: Context) -> Iterator[Violation]:
     expansion would still run backwards (`129-5`) is PAGE001's, with no fix.
     """
     found = record.field("pages")
+    if record.profile.has(Convention.ELIDED_PAGE_RANGES):
+        found = None  # MEDLINE's MedlinePgn: elided by NLM's rule, not a defect
     text = _text(found)
     if found is not None and text is not None and isinstance(found.value, str):
         expanded = expand_elided(text)

@@ -80,6 +80,8 @@ def title_trailing_period(record: Record, ctx: Context) -> Iterator[Violation]:
     found = record.field("title")
     if found is None or not isinstance(found.value, str):
         return
+    if record.profile.has(Convention.NLM_TITLE_PERIOD):
+        return  # PubMed/MEDLINE XML: NLM ends every ArticleTitle with a period
     title = found.value
     if not title.endswith(".") or title[-2:-1] in (".", "…"):
         return
