@@ -263,6 +263,7 @@ class XmlStream:
                 built = kind.build(element)
                 if built is None:
                     continue
+                self._unresolved(element, index)
                 for data, where, profile in (built if isinstance(built, list) else [built]):
                     current = _Current(index, element, where)
                     if self.keep:
@@ -282,6 +283,15 @@ class XmlStream:
         if index == 0 and not self.problems:
             self._problem(UNREAD_XML, f"{kind.name} document with no records (no "
                               f"{kind.what})")
+
+    def _unresolved(self, element: Element, index: int) -> None:
+        """Entity references left unresolved (declared in an external DTD, never loaded):
+        their text is missing from the record, which is said once per record."""
+        for entity in element.iter(etree.Entity):
+            self._problem(INVALID_XML, f"entity {entity.text} is declared only in an external "
+                          "DTD, which biblint never loads: its text is missing from the record",
+                          entity.sourceline or element.sourceline, 1, index)
+            return
 
     def _syntax_error(self, exc: etree.XMLSyntaxError, index: int) -> None:
         message = (exc.msg or str(exc)).strip()
