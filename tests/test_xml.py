@@ -221,7 +221,7 @@ def test_entities_declared_in_an_unscannable_prolog_are_caught_by_the_parser(mon
 
 
 def test_billion_laughs_is_refused_at_once():
-    lol = "".join(f"<!ENTITY lol{i} \"{('&lol%d;' % (i - 1)) * 10}\">\n" for i in range(1, 10))
+    lol = "".join(f"<!ENTITY lol{i} \"{f'&lol{i - 1};' * 10}\">\n" for i in range(1, 10))
     text = (f"<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n<!ENTITY lol0 \"lol\">\n{lol}]>\n"
             f"<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>1</PMID><Article>"
             f"<ArticleTitle>&lol9;</ArticleTitle></Article></MedlineCitation></PubmedArticle>"
@@ -254,7 +254,7 @@ def test_html_page_saved_as_xml_is_named():
     result = Linter().check_bytes(page, "saved.xml")
     assert codes(result) == ["IO009"]
     assert "an HTML page" in result.findings[0].message
-    assert "saved.xml" == result.findings[0].file
+    assert result.findings[0].file == "saved.xml"
 
 
 def test_not_well_formed_keeps_the_records_before_the_error():
