@@ -116,11 +116,8 @@ def xml_records(path: Path) -> int | None:
         if not isinstance(element.tag, str):
             continue
         local = etree.QName(element).localname
-        if local in XML_RECORDS:
-            count += 1
-        elif local == "article" and element.find("{*}front") is not None:
-            count += 1
-        elif local == "doi_record" and element.find("{*}crossref/{*}*") is not None:
+        work = {"article": "{*}front", "doi_record": "{*}crossref/{*}*"}.get(local)
+        if local in XML_RECORDS or (work is not None and element.find(work) is not None):
             count += 1
     return count
 
