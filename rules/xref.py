@@ -593,10 +593,11 @@ def _elocation_doi(record: Record) -> tuple[str, object] | None:
     data = record.data
     if not isinstance(data, dict):
         return None
-    for pointer in ("/Article/ELocationID/doi", "/ELocationID/doi"):
-        value = _at(record, pointer)
-        if value is not None:
-            return pointer, value
+    for holder, pointer in ((data.get("Article"), "/Article/ELocationID/doi"),
+                            (data, "/ELocationID/doi")):
+        locations = holder.get("ELocationID") if isinstance(holder, dict) else None
+        if isinstance(locations, dict) and locations.get("doi") is not None:
+            return pointer, locations["doi"]
     return None
 
 

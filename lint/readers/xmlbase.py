@@ -303,15 +303,27 @@ class Node:
         return child
 
 
+def _any_namespace(name: str) -> str:
+    return f"{{*}}{name}"
+
+
+_TAGS: dict[str, str] = {}
+
+
+def _tag(name: str) -> str:
+    """``{*}name``: lxml's filter for ``name`` in any namespace or none (matched in C)."""
+    tag = _TAGS.get(name)
+    if tag is None:
+        tag = _TAGS[name] = _any_namespace(name)
+    return tag
+
+
 def child(element: Element, *names: str) -> Element | None:
     """The first descendant along the path of local names ``names`` (namespaces ignored)."""
     node = element
     for name in names:
-        for candidate in node:
-            if local_name(candidate.tag) == name:
-                node = candidate
-                break
-        else:
+        node = next(node.iterchildren(_tag(name)), None)
+        if node is None:
             return None
     return node
 
@@ -320,11 +332,11 @@ def children(element: Element | None, name: str) -> list[Element]:
     """The children of ``element`` with local name ``name``."""
     if element is None:
         return []
-    return [c for c in element if local_name(c.tag) == name]
+    return list(element.iterchildren(_tag(name)))
 
 
 def descendants(element: Element, name: str) -> list[Element]:
-    return [c for c in element.iter() if local_name(c.tag) == name]
+    return list(element.iter(_tag(name)))
 
 
 Builder = Callable[[Element], "tuple[dict[str, Any], dict[str, Element], str]"]
