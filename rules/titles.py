@@ -57,6 +57,8 @@ def title_trailing_period(record: Record, ctx: Context) -> Iterator[Violation]:
     (`Escherichia coli K.`), a token with internal periods (`U.S.`, `U.S.A.`, `Ph.D.`), or a
     word that the title also abbreviates earlier (the botanical author in
     `Riccardia latifrons (Lindb.) Lindb.`).
+    PubMed/MEDLINE XML itself is not reported (`nlm-title-period`): there the period is
+    NLM's rule for `ArticleTitle`, and it is data copied from PubMed that should drop it.
 
     ## Why is this bad?
     Titles are not sentences: Crossref, Semantic Scholar and citation styles give them
