@@ -36,6 +36,13 @@ def pubmed_set(*articles: str) -> bytes:
     return f"<?xml version=\"1.0\"?>\n<PubmedArticleSet>\n{body}\n</PubmedArticleSet>\n".encode()
 
 
+def read_all(data: bytes, name: str) -> XmlDocument:
+    """An XML document with its records read (and so its problems complete)."""
+    document = read_xml(data, name)
+    assert isinstance(document.records, list)
+    return document
+
+
 def codes(result) -> list[str]:
     return sorted(f.code for f in result.findings)
 
@@ -44,7 +51,7 @@ def codes(result) -> list[str]:
 
 
 def test_pubmed_record_shape_and_profile():
-    doc = read_xml(pubmed_set(article(7, extra="<Pagination><MedlinePgn>1199-205</MedlinePgn>"
+    doc = read_all(pubmed_set(article(7, extra="<Pagination><MedlinePgn>1199-205</MedlinePgn>"
                                                "</Pagination>")), "a.xml")
     (raw,) = doc.records
     assert raw.profile == "pubmed"
@@ -59,7 +66,7 @@ def test_medline_date_and_season_kept_as_nlm_wrote_them():
     season = article(1).replace("<Month>Feb</Month>", "<Season>Fall</Season>")
     medline = article(2).replace("<Year>2020</Year><Month>Feb</Month>",
                                  "<MedlineDate>1998 Dec-1999 Jan</MedlineDate>")
-    doc = read_xml(pubmed_set(season, medline), "a.xml")
+    doc = read_all(pubmed_set(season, medline), "a.xml")
     dates = [r.data["Article"]["Journal"]["PubDate"] for r in doc.records]
     assert dates == [{"Year": "2020", "Season": "Fall"}, {"MedlineDate": "1998 Dec-1999 Jan"}]
     result = Linter().check_document(doc)
@@ -89,7 +96,7 @@ def test_column_counts_same_named_elements_on_one_line():
             b"<ArticleTitle>T.</ArticleTitle><AuthorList><Author><LastName>Li</LastName>"
             b"</Author><Author><LastName>Li</LastName><ForeName> </ForeName></Author>"
             b"</AuthorList></Article></MedlineCitation></PubmedArticle></PubmedArticleSet>")
-    doc = read_xml(text, "one-line.xml")
+    doc = read_all(text, "one-line.xml")
     line, column = doc.locate(0, "/Article/AuthorList/1/LastName")
     assert line == 1
     assert text[column - 1:].startswith(b"<LastName>Li</LastName><ForeName>")
@@ -125,7 +132,7 @@ def test_book_and_delete_citation_records():
             b"<Book><BookTitle>Endocrinology</BookTitle><PubDate><Year>2001</Year></PubDate>"
             b"<Isbn>1859962521</Isbn></Book></BookDocument></PubmedBookArticle>"
             b"<DeleteCitation><PMID>1</PMID></DeleteCitation></PubmedArticleSet>")
-    doc = read_xml(text, "u.xml")
+    doc = read_all(text, "u.xml")
     assert [r.profile for r in doc.records] == ["pubmed-book", "pubmed-delete"]
     assert doc.records[1].data == {"DeleteCitation": {"PMID": ["1"]}}
     result = Linter().check_document(doc)
@@ -200,7 +207,7 @@ def test_xxe_is_refused_and_never_read(tmp_path):
             f"\"{secret.as_uri()}\">\n]>\n" + pubmed_set(article(1, "&xxe;")).decode()
             .split("\n", 1)[1]).encode()
     for data in (text, b"\xff\xfe" + text.decode().encode("utf-16-le")):
-        doc = read_xml(data, "xxe.xml")
+        doc = read_all(data, "xxe.xml")
         assert [p.code for p in doc.problems] == ["IO007"], doc.problems
         assert doc.records == []
         assert "TOP-SECRET" not in json.dumps([r.data for r in doc.records])
@@ -215,7 +222,7 @@ def test_entities_declared_in_an_unscannable_prolog_are_caught_by_the_parser(mon
                         lambda head: Prolog("PubmedArticleSet", None, False, True, True))
     text = (b"<!DOCTYPE PubmedArticleSet [<!ENTITY a \"AAAA\">]>\n"
             + pubmed_set(article(1, "&a;")).split(b"\n", 1)[1])
-    doc = read_xml(text, "sneaky.xml")
+    doc = read_all(text, "sneaky.xml")
     assert [p.code for p in doc.problems] == ["IO007"]
     assert doc.records == []
 
@@ -238,13 +245,13 @@ def test_external_dtd_is_never_loaded(tmp_path):
     dtd.write_text('<!ENTITY leak "LEAKED-FROM-DTD">')
     text = (f"<?xml version=\"1.0\"?>\n<!DOCTYPE PubmedArticleSet SYSTEM \"{dtd.as_uri()}\">\n"
             + pubmed_set(article(1, "&leak;")).decode().split("\n", 1)[1]).encode()
-    doc = read_xml(text, "dtd.xml")
+    doc = read_all(text, "dtd.xml")
     assert "LEAKED" not in json.dumps([r.data for r in doc.records])
     assert [(p.code, p.record) for p in doc.problems] == [("IO008", 0)]  # said, not guessed
     assert "&leak;" in doc.problems[0].message
     plain = (b"<!DOCTYPE PubmedArticleSet PUBLIC \"-//NLM//DTD PubMedArticle//EN\" "
              b"\"http://127.0.0.1:9/pubmed.dtd\">\n" + pubmed_set(article(2)).split(b"\n", 1)[1])
-    doc = read_xml(plain, "public-dtd.xml")
+    doc = read_all(plain, "public-dtd.xml")
     assert doc.problems == [] and len(doc.records) == 1  # named, never fetched
 
 
@@ -322,3 +329,15 @@ def test_seed_xml_round_trip_paths(tmp_path: Path):
     streamed = Linter().check_paths([copy])
     assert sorted(f.code for f in streamed.findings) == sorted(
         f.code for f in Linter().check_bytes(SEED_XML.read_bytes(), str(copy)).findings)
+
+
+def test_bytes_are_streamed_until_the_list_is_asked_for():
+    """--fix and --diff read a file as bytes: iterating them must not keep every record."""
+    doc = read_xml(pubmed_set(*(article(i) for i in range(1, 300))), "big.xml")
+    for raw in doc.iter_records():
+        element = doc._current.element
+        assert sum(1 for _ in element.itersiblings(preceding=True)) <= 1
+        assert doc.locate(raw.origin.index, "/PMID")[0] >= 1
+    assert doc._kept == {}
+    assert len(doc.records) == 299 and doc.problems == []
+    assert doc.locate(0, "/PMID") == doc.locate(0, "/PMID")

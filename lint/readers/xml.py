@@ -147,11 +147,10 @@ class _Current:
 class XmlStream:
     """An XML file's records, streamed: each record's element is released when the next
     record is read (bounded memory); :meth:`locate` places only the record yielded last.
-    :class:`XmlDocument` is the in-memory form."""
-
-    keep = False
+    :class:`XmlDocument` is the form for bytes."""
 
     def __init__(self, path: str, opener: Callable[[], IO[bytes]]) -> None:
+        self.keep = False
         self.path = path
         self.opener = opener
         self.problems: list[ReadProblem] = []
@@ -328,16 +327,34 @@ class XmlStream:
 
 
 class XmlDocument(XmlStream):
-    """An XML document read in memory: every record kept, and locatable."""
+    """An XML document given as bytes (stdin, ``--fix``, a sniffed file).
 
-    keep = True
+    Iterating it streams, as :class:`XmlStream` does (bounded memory: a MEDLINE baseline
+    file under ``--fix`` or ``--diff`` is read like one under ``check``, and never written).
+    :attr:`records` reads it again and keeps every record locatable, for callers that want
+    the list (positions of findings judged at the end of a run)."""
 
     def __init__(self, path: str, opener: Callable[[], IO[bytes]]) -> None:
         super().__init__(path, opener)
-        self.records: list[RawRecord] = list(self._iterate())
+        self._records: list[RawRecord] | None = None
+
+    @property
+    def records(self) -> list[RawRecord]:
+        if self._records is None:
+            self.keep = True
+            self._kept = {}
+            self.problems = []  # read again: the same problems, once
+            self._records = list(self._iterate())
+        return self._records
+
+    @records.setter
+    def records(self, value: list[RawRecord]) -> None:
+        self._records = value
 
     def iter_records(self) -> Iterator[RawRecord]:
-        return iter(self.records)
+        if self._records is not None:
+            return iter(self._records)
+        return self._iterate()
 
 
 def _escape(token: str) -> str:
@@ -366,8 +383,8 @@ def _unread_message(prolog: Prolog) -> str:
 
 
 def read_xml(data: bytes, path: str, lines: bool = False) -> XmlDocument:
-    """Read XML given as bytes (the records are kept: the document is in memory anyway).
-    ``lines`` is accepted for the reader signature and ignored."""
+    """XML given as bytes (streamed when iterated; ``records`` keeps them). ``lines`` is
+    accepted for the reader signature and ignored."""
     return XmlDocument(path, lambda: io.BytesIO(data))
 
 
