@@ -341,3 +341,16 @@ def test_bytes_are_streamed_until_the_list_is_asked_for():
     assert doc._kept == {}
     assert len(doc.records) == 299 and doc.problems == []
     assert doc.locate(0, "/PMID") == doc.locate(0, "/PMID")
+
+
+def test_looks_like_xml_for_the_content_sniffer():
+    from biblint.readers.xml import looks_like_xml
+
+    assert looks_like_xml(SEED_XML.read_bytes()[:4096])
+    assert looks_like_xml(b"\n  <PubmedArticleSet></PubmedArticleSet>")
+    assert looks_like_xml("<?xml version='1.0'?><resource/>".encode("utf-16"))
+    assert looks_like_xml(b"<!DOCTYPE x [<!ENTITY a 'b'>]><x/>")
+    assert not looks_like_xml(b'{"title": "<i>A</i>"}')
+    assert not looks_like_xml(b"TY  - JOUR\nTI  - <b>x</b>\nER  - \n")
+    assert not looks_like_xml(b"@article{key, title={<A>}}")
+    assert not looks_like_xml(b"")

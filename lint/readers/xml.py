@@ -394,12 +394,16 @@ def open_xml(path: Path, shown: str | None = None) -> XmlStream:
 
 
 def looks_like_xml(head: bytes) -> bool:
-    """Whether content starts like an XML document (for content sniffing): a prolog that
-    reaches a root element, an XML declaration, or a DOCTYPE."""
+    """Whether content starts like an XML document, for content sniffing: its prolog (XML
+    declaration, comments, DOCTYPE) leads to a root element, or it is refused as unsafe.
+    Reads nothing beyond ``head``; never parses."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     prolog = scan_prolog(head[:PROLOG_LIMIT])
-    text = head.lstrip()[:64]
-    return bool(prolog.root) and (text.startswith((b"<?xml", b"<!DOCTYPE", b"<!--"))
-                                  or prolog.root is not None)
+    if prolog.entities:
+        return True  # let the XML reader refuse it, with its message
+    if prolog.root is None or not prolog.text:
+        return False
+    return text.startswith((b"<?xml", b"<!", b"<")) or head[:2] in (b"\xff\xfe", b"\xfe\xff")
 
 
 __all__ = ["INVALID_XML", "KINDS", "UNREAD_XML", "UNSAFE_XML", "Kind", "XmlDocument", "XmlStream",
