@@ -162,6 +162,12 @@ class Convention(str, Enum):
     contradict them (Semantic Scholar, OpenAlex): PT."""
     SINGLE_TYPE = "single-type"
     """A work has one type, so a review typed as a book chapter is a chapter (OpenAlex): PT."""
+    NLM_TITLE_PERIOD = "nlm-title-period"
+    """Titles end with a period by NLM's rule (PubMed/MEDLINE XML's ``ArticleTitle``): the
+    format's convention, not a defect: TTL001."""
+    ELIDED_PAGE_RANGES = "elided-page-ranges"
+    """Page ranges leave out the leading digits of the last page by NLM's rule (MEDLINE's
+    ``MedlinePgn`` ``1199-205``): PAGE002."""
     LEGACY_CROSSREF_TYPES = "legacy-crossref-types"
     """Records that still carry ``host_venue`` predate mid-2023 and use Crossref's types
     beside the shape's own (OpenAlex): PT001."""
@@ -225,7 +231,7 @@ DATE_ROLES = ("issue", "epub")
 """What an extra date of a shape dates: the issue, the electronic publication, or (None)
 nothing the date rules compare (format and validity only)."""
 
-TYPE_VOCABULARIES = ("s2", "crossref", "csl", "openalex", "datacite")
+TYPE_VOCABULARIES = ("s2", "crossref", "csl", "openalex", "datacite", "pubmed")
 """The work-type vocabularies the PT rules know (``biblint.rules.pubtypes``)."""
 
 

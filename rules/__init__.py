@@ -17,8 +17,10 @@ from . import (
     duplicates,
     ids,
     io,
+    jats,
     journals,
     pages,
+    pubmed,
     pubtypes,
     records,
     text,
@@ -30,5 +32,6 @@ from . import (
 RULES = collect(
     io, doi, xref, ids, text, values, records, titles, abstracts, authors, dates, pages,
     pubtypes, journals, access, duplicates,
+    pubmed, jats,  # formats (issue 10)
 )
 """Every built-in rule, in family order."""

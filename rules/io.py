@@ -138,3 +138,80 @@ def duplicate_key(record: Record, ctx: Context) -> Iterator[Violation]:
     None: which value is right needs a person (or the source).
     """
     return iter(())
+
+
+@rule("IO007", "unsafe-xml", severity="error", scope="input")
+def unsafe_xml(record: Record, ctx: Context) -> Iterator[Violation]:
+    """An XML file whose DOCTYPE declares entities: refused unread.
+
+    ## What it does
+    Reports an XML file whose document type declaration has an internal subset declaring
+    an entity (`<!ENTITY ...>`), before the parser sees the document, and a prolog too long
+    to vet. Nothing is expanded and no DTD or external entity is fetched: XML is parsed
+    without entity expansion, DTD loading, network access or lxml's huge-tree mode.
+
+    ## Why is this bad?
+    Bibliographic XML (PubMed, JATS, Crossref, DataCite) never declares its own entities.
+    A file that does has the shape of an attack: an external entity (XXE) reads local files
+    or URLs into the data, and nested entities (billion laughs) expand a few hundred bytes
+    into gigabytes of memory.
+
+    ## Example
+    ```xml
+    <!DOCTYPE PubmedArticleSet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+    <PubmedArticleSet><PubmedArticle>&xxe;</PubmedArticle></PubmedArticleSet>
+    ```
+
+    ## Fix
+    None: get the data from its source again.
+    """
+    return iter(())
+
+
+@rule("IO008", "invalid-xml", severity="error", scope="input")
+def invalid_xml(record: Record, ctx: Context) -> Iterator[Violation]:
+    """XML that is not well-formed (a mismatched tag, an undeclared entity, a truncated file).
+
+    ## What it does
+    Reports the parser's message at its line and column. The records before the error are
+    still checked; the rest of the file cannot be read.
+
+    ## Why is this bad?
+    No XML consumer reads the file: a truncated download of a MEDLINE file, an HTML entity
+    such as `&ouml;` with no DTD to declare it, or a hand edit that broke the nesting.
+
+    ## Example
+    `<volume>12</issue>` -> `XML is not well-formed: Opening and ending tag mismatch`.
+
+    ## Fix
+    None: repair the file by hand. XML files are never written by `--fix`.
+    """
+    return iter(())
+
+
+@rule("IO009", "xml-not-read", severity="error", scope="input")
+def xml_not_read(record: Record, ctx: Context) -> Iterator[Violation]:
+    """An XML file holding no records biblint reads: another kind of XML, an HTML page, or
+    an empty PubMed set.
+
+    ## What it does
+    Reports an XML document whose root element is not one of the kinds biblint reads
+    (PubMed/MEDLINE `PubmedArticleSet`, JATS `article`, Crossref `crossref_result`,
+    `doi_records` and `doi_batch`, DataCite `resource`), naming its root and, when known, what
+    it is (EndNote XML, OAI-PMH, RDF, dblp, MARC, MODS); an HTML page saved as `.xml`; and a
+    document of a known kind with no records in it (an empty `PubmedArticleSet`, a Crossref
+    query that resolved nothing).
+
+    ## Why is this bad?
+    A gate that passes a file it did not read shows a false green: the file is reported so
+    it is either converted to a format biblint reads or excluded on purpose.
+
+    ## Example
+    `<xml><records><record>...` (an EndNote export) -> `an EndNote XML export (<xml>
+    root): not a kind of XML biblint reads`.
+
+    ## Fix
+    None: export the data as PubMed, JATS, Crossref or DataCite XML, BibTeX, RIS or JSON, or
+    exclude the file in the configuration.
+    """
+    return iter(())

@@ -177,6 +177,8 @@ def page_range_elided(record: Record, ctx: Context) -> Iterator[Violation]:
     elided pagination (NLM: `123-45` is 123-145, `1199-205` is 1199-1205, `12-9` is 12-19).
     Also a separate last page field shorter than the first page field (`1475` / `86`).
     A prefix is kept (`S12-9` is S12-S19 written as `S12-19`).
+    MEDLINE's own `MedlinePgn` (PubMed/MEDLINE XML, `elided-page-ranges`) is not reported:
+    there elision is the format's rule; records copied from it should write ranges out.
 
     ## Why is this bad?
     Elision is a print convention of MEDLINE, not data: Crossref, CSL processors and
@@ -199,6 +201,8 @@ def page_range_elided(record: Record, ctx: Context) -> Iterator[Violation]:
     expansion would still run backwards (`129-5`) is PAGE001's, with no fix.
     """
     found = record.field("pages")
+    if record.profile.has(Convention.ELIDED_PAGE_RANGES):
+        found = None  # MEDLINE's MedlinePgn: elided by NLM's rule, not a defect
     text = _text(found)
     if found is not None and text is not None and isinstance(found.value, str):
         expanded = expand_elided(text)

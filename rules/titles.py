@@ -57,6 +57,8 @@ def title_trailing_period(record: Record, ctx: Context) -> Iterator[Violation]:
     (`Escherichia coli K.`), a token with internal periods (`U.S.`, `U.S.A.`, `Ph.D.`), or a
     word that the title also abbreviates earlier (the botanical author in
     `Riccardia latifrons (Lindb.) Lindb.`).
+    PubMed/MEDLINE XML itself is not reported (`nlm-title-period`): there the period is
+    NLM's rule for `ArticleTitle`, and it is data copied from PubMed that should drop it.
 
     ## Why is this bad?
     Titles are not sentences: Crossref, Semantic Scholar and citation styles give them
@@ -80,6 +82,8 @@ def title_trailing_period(record: Record, ctx: Context) -> Iterator[Violation]:
     found = record.field("title")
     if found is None or not isinstance(found.value, str):
         return
+    if record.profile.has(Convention.NLM_TITLE_PERIOD):
+        return  # PubMed/MEDLINE XML: NLM ends every ArticleTitle with a period
     title = found.value
     if not title.endswith(".") or title[-2:-1] in (".", "…"):
         return

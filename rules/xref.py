@@ -588,3 +588,60 @@ def id_slot_swap(record: Record, ctx: Context) -> Iterator[Violation]:
     pmc = normalise_pmcid(pmcid.value)
     if number is not None and pmc is not None and pmc == f"PMC{number}":
         yield Violation(f"the PMID and the PMCID are the same number ({number})", pmcid.pointer)
+
+
+# -- XREF004: PubMed XML (issue 10) ---------------------------------------------------------
+
+
+def _elocation_doi(record: Record) -> tuple[str, object] | None:
+    """The publisher's ``ELocationID EIdType="doi"`` of a PubMed XML record (an article's
+    or a book's), with its pointer, when the record has one."""
+    data = record.data
+    if not isinstance(data, dict):
+        return None
+    for holder, pointer in ((data.get("Article"), "/Article/ELocationID/doi"),
+                            (data, "/ELocationID/doi")):
+        locations = holder.get("ELocationID") if isinstance(holder, dict) else None
+        if isinstance(locations, dict) and locations.get("doi") is not None:
+            return pointer, locations["doi"]
+    return None
+
+
+@rule("XREF004", "elocation-doi-mismatch", severity="error", reads=("doi",))
+def elocation_doi_mismatch(record: Record, ctx: Context) -> Iterator[Violation]:
+    """PubMed's `ArticleId` DOI and the publisher's `ELocationID` DOI name different DOIs.
+
+    ## What it does
+    In a PubMed/MEDLINE XML record, compares the DOI of `ArticleIdList/ArticleId
+    IdType="doi"` (PubMed's identifier list, the record's DOI) with the DOI of `ELocationID
+    EIdType="doi" ValidYN="Y"` (the electronic location the publisher supplied), as DOIs:
+    without resolver prefixes, case-insensitively. An `ELocationID` marked `ValidYN="N"` is
+    not compared (NLM already says it is wrong).
+
+    ## Why is this bad?
+    Both are meant to be the article's one DOI. When they differ, one of them belongs to
+    another work (a supplement, an erratum, a neighbouring article), and tools that take
+    the DOI from either place link and deduplicate the record differently.
+
+    ## Example
+    ```xml
+    <ELocationID EIdType="doi" ValidYN="Y">10.1177/15266028251361770</ELocationID>
+    ...
+    <ArticleId IdType="doi">10.1177/15266028251361707</ArticleId>
+    ```
+
+    ## Fix
+    None, and report-only in any case: which DOI is right needs the registry, and biblint
+    does not write into XML files (an element's text cannot be replaced byte-minimally in
+    every case).
+    """
+    found = record.field("doi")
+    location = _elocation_doi(record)
+    if found is None or location is None:
+        return
+    pointer, value = location
+    ours, theirs = doi_match_key(found.value), doi_match_key(value)
+    if ours is None or theirs is None or ours == theirs:
+        return
+    yield Violation(f"ELocationID DOI {shown(value)} but ArticleId DOI {shown(found.value)}",
+                    pointer)

@@ -137,10 +137,20 @@ def _json_reader(data: bytes, path: str, lines: bool) -> InMemoryDocument:
     return read_json(data, path, lines=lines)
 
 
+def _xml_reader(data: bytes, path: str, lines: bool) -> InMemoryDocument:
+    """PubMed/MEDLINE, JATS, Crossref and DataCite XML (:mod:`biblint.readers.xml`); a
+    content sniffer routes XML of any suffix here through ``READERS[".xml"]``."""
+    from .xml import read_xml
+
+    return read_xml(data, path, lines)
+
+
 READERS: dict[str, tuple[Reader, bool]] = {
     ".json": (_json_reader, False),
     ".jsonl": (_json_reader, True),
     ".ndjson": (_json_reader, True),
+    ".xml": (_xml_reader, False),
+    ".nxml": (_xml_reader, False),
 }
 """File suffix -> (reader, forces JSON Lines). Folders are walked for these suffixes."""
 
@@ -193,11 +203,29 @@ def open_path(path: Path, display: str | None = None) -> Document:
     if streams_as_lines(path, shown):
         return JsonLinesStream(path, shown)
     reader, _ = reader_for(shown)
+    streamed = _open_streamed(reader, path, shown)
+    if streamed is not None:
+        return streamed
     if reader is _json_reader and _size(path) > STREAM_JSON_ABOVE and streamable(path):
         array = open_array(path, shown)
         if array is not None:
             return array
     return read_path(path, shown)
+
+
+def _open_streamed(reader: Reader, path: Path, shown: str) -> Document | None:
+    """A document streamed record by record by a non-JSON reader that can (XML: a MEDLINE
+    baseline file in bounded memory), for a regular file; None otherwise."""
+    if reader is _xml_reader:
+        try:
+            regular = stat.S_ISREG(path.stat().st_mode)
+        except OSError:
+            return None
+        if regular:
+            from .xml import open_xml
+
+            return open_xml(path, shown)
+    return None
 
 
 def streams_as_lines(path: Path, display: str | None = None) -> bool:
