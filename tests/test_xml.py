@@ -288,8 +288,7 @@ CARRIED = {"ABS001", "ABS002", "ABS003", "ABS004", "TYP002", "TYP003", "PAGE003"
 NOT_CARRIED = {
     "TTL001": "NLM ends every ArticleTitle with a period: the format's rule",
     "AUTH001": "AuthorList is a list of Author elements: no flattened string",
-    "XREF001": "no DOI URL field", "XREF003": "no URL field",
-    "JRN004": "no journal metrics", "REC002": "no search-export fields",
+    "XREF001": "no DOI URL field", "REC002": "no search-export fields",
     "PT001": "PublicationType is PubMed's own vocabulary",
     "TYP001": "XML has no integers", "TYP005": "a list is a list of elements",
     "ID009": "no platform id",
