@@ -70,7 +70,7 @@ TOP_RECORDS = 20
 TOP_FILES = 15
 """Files in the chart of files with most findings (the table lists :data:`TABLE_FILES`)."""
 TABLE_FILES = 100
-HEAT_FILES = 40
+HEAT_FILES = 25
 """Files in the per-file completeness heat map (those with most records)."""
 MAX_FILES = 20_000
 """Files with their own counts; findings of further files are counted under one row."""
