@@ -54,6 +54,7 @@ from ..model import (
     LateFindings,
     RecordChecked,
     Report,
+    Severity,
 )
 from .common import applicable
 from .stream import StreamReporter, replay
@@ -100,6 +101,7 @@ _VIRIDIS = ("#440154", "#482475", "#414487", "#355F8D", "#2A788E", "#21918C", "#
 readers."""
 
 SEVERITIES = ("error", "warning", "info")
+_LABELS = {s: s.label for s in Severity}
 
 
 # -- the summary of a run -------------------------------------------------------------------
@@ -208,7 +210,9 @@ class Fill:
 
     def add(self, census: Census) -> None:
         self.profiles[census.profile] += 1
-        self.filled.update(census.filled)
+        filled = self.filled
+        for name in census.filled:
+            filled[name] += 1
 
     @property
     def records(self) -> int:
@@ -319,7 +323,7 @@ def _sample(kept: list[Example], seen: Counter[str], code: str, make: Any,
     if len(kept) < EXAMPLES:
         kept.append(make())
     else:
-        slot = rng.randrange(n)
+        slot = int(rng.random() * n)
         if slot < EXAMPLES:
             kept[slot] = make()
 
@@ -411,7 +415,8 @@ class HtmlSummary:
         if counts is None:
             counts = self.by_profile[census.profile] = Counter()
         counts[""] += 1
-        counts.update(census.filled)
+        for name in census.filled:
+            counts[name] += 1
         fill = self.by_file.get(path)
         if fill is None:
             if len(self.by_file) >= MAX_FILES:
@@ -442,7 +447,7 @@ class HtmlSummary:
                 if applicable(finding, options):
                     tally.fixable += 1
                     fixable = True
-            tally.severity[finding.severity.label] += 1
+            tally.severity[_LABELS[finding.severity]] += 1
             _sample(code.examples, self.seen, finding.code,
                     lambda f=finding: Example.of(f, values.get(f.fingerprint)), self.rng)
             if self.compare is not None:
@@ -605,6 +610,7 @@ class HtmlSummary:
 
         by_code = rows(compare.before_code, now_code, fixed_code, compare.new_code)
         by_file = rows(compare.before_file, now_file, fixed_file, compare.new_file)
+        more_files = max(0, len(by_file) - TABLE_FILES)
         return {
             "source": compare.source,
             "before": sum(compare.before_code.values()),
@@ -613,7 +619,8 @@ class HtmlSummary:
             "new": sum(compare.new_code.values()),
             "before_records": compare.before_records,
             "by_code": by_code,
-            "by_file": by_file,
+            "by_file": by_file[:TABLE_FILES],
+            "more_files": more_files,
             "improved": [r for r in by_code if r["change"] < 0],
             "worse": [r for r in by_code if r["change"] > 0],
             "chart": diverging_chart("chart-compare", "Fixed and new findings per code",
