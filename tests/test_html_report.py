@@ -525,3 +525,31 @@ def test_corpus_report_renders_in_headless_chromium(tmp_path: Path) -> None:
     assert done.returncode == 0 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     if os.environ.get("BIBLINT_UPDATE_SCREENSHOT"):
         shutil.copyfile(shot, ROOT / "docs" / "report.png")
+
+
+def test_report_to_stdout_and_to_an_unwritable_place(tmp_path: Path, capsys: Any) -> None:
+    data = write_jsonl(tmp_path / "a.jsonl", [seedlike("10.5555/a")])
+    assert main(["report", str(data), "-o", "-", "--isolated", "-j", "1"]) == 0
+    assert capsys.readouterr().out.startswith("<!DOCTYPE html>")
+    missing = tmp_path / "no" / "such" / "folder" / "r.html"
+    assert main(["report", str(data), "-o", str(missing), "--isolated", "-j", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot write the html report" in err and str(missing) in err
+
+
+def test_check_with_a_baseline_still_writes_the_html_report(tmp_path: Path) -> None:
+    """A baseline run collects findings, not records: the page says completeness was not
+    measured, and shows only the findings that are not in the baseline."""
+    data = write_jsonl(tmp_path / "a.jsonl", [seedlike("10.5555/a", DOIUrl=None,
+                                                       title="A plain title")])
+    baseline = tmp_path / "baseline.json"
+    assert main(["check", str(data), "--isolated", "-j", "1",
+                 "--write-baseline", str(baseline)]) == 0
+    write_jsonl(data, [seedlike("10.5555/a", DOIUrl=None, title="A  plain title")])
+    out = tmp_path / "r.html"
+    main(["check", str(data), "--isolated", "-j", "1", "--baseline", str(baseline),
+          "--output-format", f"html:{out}", "--output-format", "concise"])
+    page = page_of(out.read_text())
+    assert page.xpath('//article[@id="rule-TXT006"]')
+    assert not page.xpath('//article[@id="rule-XREF001"]')
+    assert "not measured" in page.xpath('//section[@id="completeness"]')[0].text_content()

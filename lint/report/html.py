@@ -758,6 +758,11 @@ def nice_ticks(maximum: int, count: int = 5) -> list[int]:
     return list(range(0, top + 1, step))
 
 
+def _clip(text: str, limit: int) -> str:
+    """``text`` cut at its end to ``limit`` characters (the whole text is in the tooltip)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _shorten(text: str, limit: int) -> str:
     """A long path cut in the middle, keeping its file name."""
     if len(text) <= limit:
@@ -829,7 +834,7 @@ def stacked_chart(chart_id: str, title: str,
 
 
 def code_chart(codes: Sequence[CodeTally], total: int) -> Chart:
-    bars = [(f"{c.code} {c.name}", f"{c.code} {c.name} ({c.severity})",
+    bars = [(_clip(f"{c.code} {c.name}", 36), f"{c.code} {c.name} ({c.severity})",
              [(c.severity, c.count)], "") for c in codes]
     shown = f"the {len(codes)} most frequent of {total} codes" if total > len(codes) \
         else f"{total} codes"
@@ -962,7 +967,7 @@ def diverging_chart(chart_id: str, title: str, rows: Sequence[Mapping[str, Any]]
     center = label_w + half + 40
     out: list[tuple[float, str, str, float, int, float, int]] = []
     for i, r in enumerate(rows):
-        out.append((top + i * row, f"{r['key']} {r['name']}".strip(),
+        out.append((top + i * row, _clip(f"{r['key']} {r['name']}".strip(), 36),
                     f"{r['key']} {r['name']}".strip(), round(half * r["fixed"] / maximum, 1),
                     r["fixed"], round(half * r["new"] / maximum, 1), r["new"]))
     fixed = sum(r["fixed"] for r in rows)
