@@ -108,9 +108,19 @@ def test_census_rides_on_record_events_only_when_asked(tmp_path: Path) -> None:
             assert census.values[f.fingerprint] == json.dumps(record["citationCount"])
 
 
-def test_census_crosses_worker_processes(tmp_path: Path) -> None:
+def test_census_crosses_worker_processes(tmp_path: Path, monkeypatch: Any) -> None:
     """--jobs workers build their linter from the config: the census comes back with the
     events, the same as in one process."""
+    from biblint import parallel
+
+    calls: list[int] = []
+    run = parallel.run
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return run(*args, **kwargs)
+
+    monkeypatch.setattr(parallel, "run", spy)
     records = [seedlike(f"10.5555/{i}", title="" if i % 3 else "T") for i in range(60)]
     for name in ("a.jsonl", "b.jsonl"):
         write_jsonl(tmp_path / name, records)
@@ -123,8 +133,9 @@ def test_census_crosses_worker_processes(tmp_path: Path) -> None:
                 if isinstance(e, RecordChecked) and e.census is not None]
 
     one = censuses(1)
-    assert len(one) == 120
+    assert len(one) == 120 and not calls
     assert censuses(2) == one
+    assert calls  # the second run went through worker processes
 
 
 def test_census_of_records_fixed_in_a_stream(tmp_path: Path) -> None:

@@ -502,8 +502,7 @@ class HtmlSummary:
             "inputs": self.inputs,
             "palette": PALETTE,
             "totals": {
-                "files": sum(1 for t in self.files.values() if t.path != OTHER_FILES)
-                + (0 if OTHER_FILES not in self.files else 1),
+                "files": len(self.files),
                 "records": self.records,
                 "findings": self.findings,
                 "codes": len(codes),
