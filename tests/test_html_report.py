@@ -225,6 +225,9 @@ def test_charts_have_text_alternatives_and_tables(tmp_path: Path) -> None:
         following = figure.xpath("following-sibling::details[1]//table | .//details//table")
         assert following, chart
     assert page.xpath("//html/@lang") == ["en"]
+    ids = page.xpath("//@id")
+    assert len(ids) == len(set(ids))  # every reference (aria, url(#...), #anchor) is unique
+    assert {href[1:] for href in page.xpath("//a/@href")} <= set(ids)
     assert "@media print" in out.read_text()
 
 
@@ -413,6 +416,8 @@ def test_compare_shows_a_fixed_and_a_new_defect_in_the_right_columns(tmp_path: P
     assert "XREF001" in page.xpath('//table[@id="compare-fixed"]')[0].text_content()
     assert page.xpath('//svg[@data-chart="chart-compare"]//rect[contains(@class, "seg-fixed")]')
     assert page.xpath('//svg[@data-chart="chart-compare"]//rect[contains(@class, "seg-new")]')
+    ids = set(page.xpath("//@id"))
+    assert {href[1:] for href in page.xpath("//a/@href")} <= ids
 
 
 def test_comparison_matches_by_file_and_fingerprint_up_to_a_count() -> None:
