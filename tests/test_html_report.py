@@ -569,3 +569,39 @@ def test_check_with_a_baseline_still_writes_the_html_report(tmp_path: Path) -> N
     assert page.xpath('//article[@id="rule-TXT006"]')
     assert not page.xpath('//article[@id="rule-XREF001"]')
     assert "not measured" in page.xpath('//section[@id="completeness"]')[0].text_content()
+
+
+@pytest.mark.parametrize("name", ["github-actions-report.yml", "gitlab-ci-report.yml"])
+def test_ci_examples_publish_the_report_they_write(name: str, tmp_path: Path,
+                                                   monkeypatch: Any, capsys: Any) -> None:
+    """The README's CI examples (examples/ci/, shown verbatim): their biblint command runs
+    and writes the page that their artifact step publishes, whatever the gate says."""
+    import shlex
+
+    import yaml
+
+    example = ROOT / "examples" / "ci" / name
+    assert example.read_text().strip() in (ROOT / "README.md").read_text()
+    config = yaml.safe_load(example.read_text())
+    if "github" in name:
+        steps = config["jobs"]["biblint"]["steps"]
+        lines = [s["run"] for s in steps if str(s.get("run", "")).startswith("biblint ")]
+        [upload] = [s for s in steps if str(s.get("uses", "")).startswith(
+            "actions/upload-artifact@")]
+        assert upload["if"] == "always()"
+        published = [upload["with"]["path"]]
+    else:
+        job = config["biblint-report"]
+        lines = [line for line in job["script"] if line.startswith("biblint ")]
+        assert job["artifacts"]["when"] == "always"
+        published = job["artifacts"]["paths"]
+    [line] = lines
+    (tmp_path / "data").mkdir()
+    shutil.copy(SEED, tmp_path / "data" / "seed.json")
+    monkeypatch.chdir(tmp_path)
+    assert main(shlex.split(line)[1:]) == 1  # the seed record's defects fail the gate
+    capsys.readouterr()
+    [page_file] = published
+    page = page_of((tmp_path / page_file).read_text())
+    assert page.xpath('//article[@id="rule-XREF001"]')
+    assert page.xpath('//svg[@data-chart="heat-profiles"]')
