@@ -355,7 +355,6 @@ class HtmlSummary:
         """A min-heap of (findings, -order, file, record, line, codes): the records with
         most findings (earlier records win ties)."""
         self._order = 0
-        self._late: dict[tuple[str, int | None], int] = {}
 
     # -- feeding --------------------------------------------------------------------------
     def add(self, event: Event) -> None:
