@@ -158,6 +158,7 @@ def _parser() -> argparse.ArgumentParser:
     rules = commands.add_parser("rules", help="list every rule",
                                 description="List every rule: code, name, severity, fix.")
     rules.add_argument("--format", choices=("text", "json"), default="text")
+    _report_parser(commands)
     return parser
 
 
@@ -170,6 +171,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _rule(args)
         if args.command == "rules":
             return _rules(args)
+        if args.command == "report":
+            return _report(args)
     except (ConfigError, RegistryError) as exc:
         print(f"biblint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -352,6 +355,8 @@ def _check(args: argparse.Namespace) -> int:
                           "others a file (FORMAT:FILE)")
     first = Path(args.stdin_filename or ".") if stdin else Path(paths[0])
     config = _config(args, first)
+    if any(fmt == "html" for fmt, _ in outputs):  # the HTML report's completeness
+        config = replace(config, census=True)
     linter = Linter(config)
     unsafe = config.unsafe_fixes
     fixing = args.fix or args.diff
@@ -729,3 +734,121 @@ def _rules(args: argparse.Namespace) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
+
+
+# -- biblint report: the HTML data-quality report -------------------------------------------
+
+
+def _report_parser(commands: Any) -> None:
+    """The ``report`` command's arguments (the rule selection and configuration of
+    ``check``; no fixing, no gating: it describes the data)."""
+    report = commands.add_parser(
+        "report", help="write an HTML data-quality report",
+        description="Check files and write one self-contained HTML page: completeness of "
+                    "each canonical field per profile and per file, findings by severity, "
+                    "family and code, what --fix would change, the files and records with "
+                    "most findings, sampled examples per code, and with --compare what "
+                    "changed since an earlier run's JSON report.")
+    report.add_argument("paths", nargs="*", metavar="PATH", help="files, folders, or - (stdin)")
+    report.add_argument("-o", "--output", default="biblint-report.html", metavar="FILE",
+                        help="the HTML file to write (default: biblint-report.html; - for "
+                             "stdout)")
+    report.add_argument("--compare", metavar="PREVIOUS.json",
+                        help="a JSON report of an earlier run (check --output-format "
+                             "json:PREVIOUS.json): show what was fixed and what is new, per "
+                             "code and per file")
+    report.add_argument("--title", help="the page's title")
+    report.add_argument("--select", type=_csv, metavar="CODES",
+                        help="rules to run: codes, prefixes, names or ALL (comma-separated)")
+    report.add_argument("--ignore", type=_csv, default=[], metavar="CODES",
+                        help="rules not to run (added to the config's ignore)")
+    report.add_argument("--extend-select", type=_csv, default=[], metavar="CODES",
+                        help="rules to run in addition to select")
+    report.add_argument("--unsafe-fixes", action="store_true", default=None,
+                        help="count unsafe fixes as fixable (what --fix --unsafe-fixes would do)")
+    report.add_argument("--profile", metavar="NAME", help="force a record profile")
+    report.add_argument("--config", metavar="FILE", type=Path,
+                        help="use this biblint.toml / pyproject.toml instead of discovering one")
+    report.add_argument("--isolated", action="store_true", help="ignore all configuration files")
+    report.add_argument("--stdin-filename", metavar="NAME",
+                        help="the name of the data read from stdin")
+    report.add_argument("--jobs", "-j", type=_jobs, metavar="N",
+                        help="worker processes (as for check)")
+    report.add_argument("--force-exclude", action="store_true",
+                        help="apply the config's exclude patterns to files named explicitly")
+    report.set_defaults(fail_on=None)
+
+
+def _report(args: argparse.Namespace) -> int:
+    """``biblint report``: the run's events go into the HTML report's bounded summaries (the
+    engine takes each record's census on the way), and the page is written atomically at the
+    end. Exit 0 when written, 2 on a usage or internal error; findings do not fail it."""
+    from .readers import read_bytes
+    from .report.html import CompareError, Comparison, HtmlReporter
+
+    paths = args.paths or ["."]
+    stdin = paths == ["-"]
+    if "-" in paths and not stdin:
+        raise ConfigError("'-' (stdin) cannot be combined with other paths")
+    first = Path(args.stdin_filename or ".") if stdin else Path(paths[0])
+    config = replace(_config(args, first), census=True)
+    linter = Linter(config)
+    try:
+        compare = Comparison.load(args.compare) if args.compare else None
+    except CompareError as exc:
+        raise ConfigError(f"--compare {exc}") from None
+    options = RenderOptions(unsafe_fixes=config.unsafe_fixes)
+    errors: list[str] = []
+    with contextlib.ExitStack() as stack:
+        atomic: AtomicFile | None = None
+        if args.output == "-":
+            stream: TextIO = sys.stdout
+        else:
+            stream, atomic = _open_report("html", args.output, stack)
+        sink = HtmlReporter(stream, options, compare=compare, title=args.title,
+                            inputs=[args.stdin_filename or "-"] if stdin else paths)
+        if stdin:
+            name = args.stdin_filename or "-"
+            events = _document_events(linter, read_bytes(sys.stdin.buffer.read(), name))
+            progress = None
+        else:
+            files = _files(paths, args, linter)
+            events = linter.iter_check([shown for _, shown in files])
+            progress = Progress.start(files, sys.stderr, stdout=None)
+        try:
+            for event in progress.track(events) if progress is not None else events:
+                sink.event(event)
+                if isinstance(event, FileFinished):
+                    errors.extend(event.result.errors)
+        finally:
+            if progress is not None:
+                progress.close()
+        sink.close()
+        if atomic is not None:
+            try:  # a CI step publishing the page never sees half of it
+                stream.flush()
+                atomic.commit()
+            except OSError as exc:
+                raise ConfigError(f"cannot write the html report to {args.output}: "
+                                  f"{exc.strerror or exc}") from None
+    for error in errors:
+        print(f"biblint: error: {error}", file=sys.stderr)
+    summary = sink.summary
+    if args.output != "-":
+        print(f"biblint: wrote {args.output}: {plural(summary.findings, 'finding')} in "
+              f"{plural(summary.records, 'record')} of {plural(len(summary.files), 'file')}",
+              file=sys.stderr)
+    return EXIT_ERROR if errors else EXIT_OK
+
+
+def _document_events(linter: Linter, document: Any) -> Iterator[Event]:
+    """The events of one document read in memory (stdin), as ``iter_check`` gives a file's."""
+    from .engine import document_positions
+
+    state = linter.new_run()
+    result = FileResult(document.path)
+    yield FileStarted(document.path)
+    yield from linter.iter_document(document, state, result)
+    yield FileFinished(result)
+    for shown, found in linter.late_findings(state, lambda path: document_positions(document)):
+        yield LateFindings(shown, found)

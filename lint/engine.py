@@ -14,11 +14,13 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from .census import take as take_census
 from .config import Config, ConfigError
 from .discovery import discover as discover_files
 from .discovery import walk
 from .fixer import AtomicFile, FixError, converge, unified_diff, write_atomic
 from .model import (
+    Census,
     Event,
     FileFinished,
     FileResult,
@@ -412,6 +414,7 @@ class Linter:
                 seen = len(problems)
             index = raw.origin.index
             found = self._due(path, pending, index) if pending else []
+            census = None
             if raw.data is not None:
                 result.records += 1
                 record = self.make_record(raw.data, origin=raw.origin, profile=raw.profile,
@@ -420,10 +423,12 @@ class Linter:
                     found.extend(self.lint_record(record, state, ignored))
                 except RuleCrash as crash:
                     result.errors.append(f"{path}: record {index}: {crash}")
+                if self.config.census:
+                    census = take_census(record, found)
             if len(found) > 1:
                 found.sort(key=Finding.sort_key)
             yield RecordChecked(path, index, found, raw.span[1] if raw.span else None,
-                                raw.data is not None)
+                                raw.data is not None, census)
         pending.extend(document.problems[seen:])
         if pending:
             rest = [self.problem_finding(path, p) for p in pending]
@@ -643,12 +648,14 @@ class Linter:
                     pending.extend(document.problems[seen:])
                     seen = len(document.problems)
                 found = self._due(shown, pending, index) if pending else []
+                census = None
                 if raw.data is not None:
-                    found.extend(self._fix_record(document, raw, state, ignored, unsafe,
-                                                  result, fixed))
+                    remaining, census = self._fix_record(document, raw, state, ignored,
+                                                         unsafe, result, fixed)
+                    found.extend(remaining)
                 found.sort(key=Finding.sort_key)
                 yield RecordChecked(shown, index, found, raw.span[1] if raw.span else None,
-                                    raw.data is not None)
+                                    raw.data is not None, census)
             if pending:
                 yield RecordChecked(shown, None, [self.problem_finding(shown, p)
                                                   for p in pending], None, False)
@@ -669,9 +676,10 @@ class Linter:
 
     def _fix_record(self, document: JsonLinesStream, raw: RawRecord, state: RunState,
                     ignored: frozenset[str], unsafe: bool, result: FileResult,
-                    fixed: list[Finding]) -> list[Finding]:
+                    fixed: list[Finding]) -> tuple[list[Finding], Census | None]:
         """Fix one streamed record, write its line, and return the findings that remain
-        (located in the line as written)."""
+        (located in the line as written), with the fixed record's census if the run takes
+        one."""
         index = raw.origin.index
         original = raw.data
 
@@ -702,10 +710,11 @@ class Linter:
         record = self.make_record(final, origin=raw.origin, profile=raw.profile,
                                   locate=locate)
         try:
-            return self.lint_record(record, state, ignored)
+            remaining = self.lint_record(record, state, ignored)
         except RuleCrash as crash:
             result.errors.append(f"{document.path}: record {index}: {crash}")
-            return []
+            remaining = []
+        return remaining, take_census(record, remaining) if self.config.census else None
 
     def discover(self, paths: Iterable[str | Path], *, force_exclude: bool = False
                  ) -> Iterator[tuple[Path, str]]:

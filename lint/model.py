@@ -11,7 +11,7 @@ import dataclasses
 import enum
 import functools
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -257,6 +257,21 @@ class FileStarted:
 
 
 @dataclass(frozen=True)
+class Census:
+    """What the HTML report needs of a record besides its findings, taken as the record goes
+    by (only when ``Config.census`` asks for it; see :mod:`biblint.census`)."""
+
+    profile: str
+    fields: tuple[str, ...]
+    """The canonical fields the record's profile maps (the denominator of completeness)."""
+    filled: frozenset[str]
+    """The canonical fields the record fills: a value that is not null, blank or empty."""
+    values: Mapping[str, str] = field(default_factory=dict)
+    """A short excerpt of the value at each finding's pointer, by the finding's fingerprint
+    (the report's examples show it; records are never kept)."""
+
+
+@dataclass(frozen=True)
 class RecordChecked:
     """The findings of one record (its read problems included), sorted, in file order.
 
@@ -270,6 +285,8 @@ class RecordChecked:
     offset: int | None = None
     counted: bool = True
     """Whether a record was checked (False for a problem that is not a record)."""
+    census: Census | None = None
+    """The record's :class:`Census`, when the run takes one (the HTML report)."""
 
 
 @dataclass(frozen=True)
