@@ -345,6 +345,7 @@ def _check(args: argparse.Namespace) -> int:
     if args.write_baseline and args.baseline:
         raise ConfigError("--write-baseline cannot be combined with --baseline "
                           "(--write-baseline FILE updates FILE from this run)")
+    _paths_exist(paths)
     outputs: list[Output] = args.format or [("text", None)]
     if sum(1 for _, path in outputs if path is None) > 1:
         raise ConfigError("only one --output-format can go to "
@@ -437,6 +438,16 @@ def _check(args: argparse.Namespace) -> int:
         return EXIT_FINDINGS
     failing = any(f.severity >= config.fail_on for f in report.findings)
     return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _paths_exist(paths: Sequence[str]) -> None:
+    """A path that does not exist is a usage error (exit 2), not a finding: a typo in a CI
+    command must not look like a data problem (a broken symlink exists, and is read as an
+    unreadable file)."""
+    missing = [p for p in paths if p != "-" and not os.path.lexists(p)]
+    if missing:
+        shown = ", ".join(repr(p) for p in missing)
+        raise ConfigError(f"no such file or folder: {shown}")
 
 
 def _check_stdin(args: argparse.Namespace, linter: Linter) -> tuple[Report, bool]:

@@ -127,6 +127,13 @@ def git_files(folder: Path) -> list[str] | None:
     return names
 
 
+def git_toplevel(folder: Path) -> Path | None:
+    """The top folder of the git work tree holding ``folder``, or None outside one."""
+    out = _git(folder, "rev-parse", "--show-toplevel")
+    text = os.fsdecode(out).strip() if out else ""
+    return Path(text) if text else None
+
+
 def _git(folder: Path, *args: str) -> bytes | None:
     """stdout of ``git args`` run in ``folder``, or None if it cannot run or fails."""
     env = {k: v for k, v in os.environ.items()
@@ -153,4 +160,5 @@ def _walk_order(parts: tuple[str, ...]) -> tuple[tuple[int, str], ...]:
     return (*((1, part) for part in parts[:-1]), (0, parts[-1]))
 
 
-__all__ = ["Discovered", "discover", "excluded_with_parents", "git_files", "walk", "walk_disk"]
+__all__ = ["Discovered", "discover", "excluded_with_parents", "git_files", "git_toplevel", "walk",
+           "walk_disk"]

@@ -24,6 +24,14 @@ def location(finding: Finding) -> str:
     return where
 
 
+def pointed(finding: Finding) -> str:
+    """The message with the JSON Pointer of the offending value: on minified JSON or a long
+    JSON Lines line, the line and column alone do not say which field is meant."""
+    if not finding.pointer:
+        return finding.message
+    return f"{finding.message} (at {finding.pointer})"
+
+
 def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
