@@ -199,9 +199,11 @@ def text_for(run: str, length: int) -> str:
     return PREFIX + body + terminator(unit) + SUFFIX
 
 
-def record_for(case: Case, length: int) -> dict[str, Any]:
+def record_for(case: Case, length: int, salt: int = 0) -> dict[str, Any]:
     """The case's record with every empty string field set to the case's text; each field
-    gets a prefix of its own (its position), so that no two fields are equal."""
+    gets a prefix of its own (its position, and ``salt``), so that no two fields are equal
+    and no two timings of a case see the same strings (rules cache analyses by value: a
+    repeated timing would measure a cache hit)."""
     profile = next(p for p in profiles() if p.name == case.profile)
     text = text_for(case.run, length)
     counter = iter(range(1, 1000))
@@ -211,7 +213,7 @@ def record_for(case: Case, length: int) -> dict[str, Any]:
             return {k: fill(v) for k, v in value.items()}
         if isinstance(value, list):
             return [fill(v) for v in value]
-        return f"Part {next(counter)}: {text}" if value == "" else value
+        return f"Part {next(counter)}.{salt}: {text}" if value == "" else value
 
     filled: dict[str, Any] = fill(base_record(profile))
     return filled
@@ -237,11 +239,16 @@ def rule_codes() -> list[str]:
     return [r.code for r in default_registry() if r.scope != "input"]
 
 
-def best_time(linter: Linter, case: Case, record: dict[str, Any], repeat: int) -> float:
-    """The best of ``repeat`` timings of linting ``record`` (garbage collection off while
-    timing, so that a collection triggered by other work is not charged to the rule)."""
+_salts = iter(range(1, 1 << 62))
+
+
+def best_time(linter: Linter, case: Case, length: int, repeat: int) -> float:
+    """The best of ``repeat`` timings of linting the case's record of ``length`` (a fresh
+    record each time, so that no cache answers; garbage collection off while timing, so that
+    a collection triggered by other work is not charged to the rule)."""
     best = float("inf")
     for _ in range(repeat):
+        record = record_for(case, length, next(_salts))
         gc.collect()
         gc.disable()
         try:
@@ -268,7 +275,7 @@ def growth(case: Case, sizes: tuple[int, int], repeat: int, linter: Linter | Non
            ) -> Growth:
     """Time of ``linter`` (every rule) on the case at both sizes."""
     linter = linter or all_rules()
-    small, large = (best_time(linter, case, record_for(case, size), repeat) for size in sizes)
+    small, large = (best_time(linter, case, size, repeat) for size in sizes)
     return Growth(case, small, large)
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -122,12 +123,19 @@ def test_the_suite_fails_on_the_old_title_pattern() -> None:
 
 
 def test_the_issue_title_is_prompt() -> None:
-    """The reported input: a title of 50,000 spaces followed by a letter (7 s before)."""
-    record = {"title": " " * 50_000 + "a", "doi": "10.1000/x", "authors": ["A. Author"]}
-    result = redos.Growth(redos.Case("generic", "spaces"),
-                          *(redos.best_time(redos.all_rules(), redos.Case("generic", "spaces"),
-                                            {**record, "title": " " * n + "a"}, 3)
-                            for n in (5_000, 50_000)))
+    """The reported input: a title of spaces followed by a letter (50,000 took 7 s)."""
+    linter = redos.all_rules()
+    times = []
+    for length in (5_000, 50_000):
+        best = float("inf")
+        for salt in range(3):  # distinct values: no cache answers
+            record = {"title": " " * length + "a", "doi": f"10.1000/{salt}",
+                      "authors": ["A. Author"]}
+            start = time.perf_counter()
+            linter.lint(record)
+            best = min(best, time.perf_counter() - start)
+        times.append(best)
+    result = redos.Growth(redos.Case("generic", "spaces"), times[0], times[1])
     assert not redos.superlinear(result, limit=LIMIT, floor=0.05), result
 
 
