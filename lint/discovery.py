@@ -36,11 +36,15 @@ from __future__ import annotations
 import fnmatch
 import json
 import os
+import stat
 import subprocess
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import orjson
+import regex
 
 from .config import Config
 from .readers import READERS
@@ -105,7 +109,7 @@ RECORD_FIELDS = ("title", "authors", "container", "container_alt", "volume", "is
 """Canonical fields that make an object a bibliographic record (with an identifier, or two
 of these); ``type``, ``url`` and ids are too common in other JSON to count."""
 
-JSONC_MAX = 1024 * 1024
+JSONC_MAX = 256 * 1024
 """Largest file tried as JSON with comments (the JSON5 parser is pure Python)."""
 SNIFF_MAX = 32 * 1024 * 1024
 """Largest ``.json`` file whose content is checked for records; larger ones are data."""
@@ -289,27 +293,45 @@ def not_data(path: Path, config: Config | None = None) -> str | None:
     if path.suffix.lower() != ".json":
         return None
     try:
-        size = path.stat().st_size
-        if size > SNIFF_MAX or size == 0:
+        info = path.stat()
+        # Only regular files: a FIFO or a device would block or never end (the reader
+        # reports them).
+        if not stat.S_ISREG(info.st_mode) or info.st_size > SNIFF_MAX or info.st_size == 0:
             return None
         data = path.read_bytes()
         text = data.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return None
     try:
-        parsed: Any = json.loads(text)
-        jsonc = False
-    except (ValueError, RecursionError):
-        if len(data) > JSONC_MAX:
-            return None
-        import json5  # only for the rare file that is not JSON
-
+        parsed: Any = orjson.loads(text)
+    except orjson.JSONDecodeError:  # also what orjson refuses and json reads (huge ints)
         try:
-            parsed = json5.loads(text)
-        except Exception:  # json5 raises ValueError, and others on odd input: broken JSON
-            return None
-        jsonc = True
-    return _why_not_records(parsed, jsonc, config or Config())
+            parsed = json.loads(text)
+        except (ValueError, RecursionError):
+            parsed = _jsonc(text)
+            if parsed is _BROKEN:
+                return None
+            return _why_not_records(parsed, True, config or Config())
+    except RecursionError:
+        return None
+    return _why_not_records(parsed, False, config or Config())
+
+
+_BROKEN = object()
+_JSONC_HINT_RE = regex.compile(r"//|/\*|,\s*+[\]}]")
+
+
+def _jsonc(text: str) -> Any:
+    """``text`` parsed as JSON with comments (or JSON5), or ``_BROKEN``. Tried only on a
+    small text with a comment or a trailing comma in it: broken data is the reader's."""
+    if len(text) > JSONC_MAX or not _JSONC_HINT_RE.search(text):
+        return _BROKEN
+    import json5  # only for the rare file that is not JSON
+
+    try:
+        return json5.loads(text)
+    except Exception:  # json5 raises ValueError, and others on odd input: broken JSON
+        return _BROKEN
 
 
 def _why_not_records(parsed: Any, jsonc: bool, config: Config) -> str | None:

@@ -190,10 +190,11 @@ def fingerprint(code: str, record_key: str, pointer: str, occurrence: int = 0) -
     ordinal); never from line numbers or paths. Baselines, SARIF and GitLab reports use it.
     """
     tail = f"{pointer}" + (f"\x1f{occurrence}" if occurrence else "")
-    digest = _prefix_hash(code, record_key).copy()
+    digest = _prefix_hash(code, record_key).copy()  # hashlib's HASH has no public type
     # surrogatepass: a lone surrogate (from a \\ud800 escape in a DOI) is still an identity.
     digest.update(tail.encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()[:20]
+    text: str = digest.hexdigest()
+    return text[:20]
 
 
 @functools.lru_cache(maxsize=256)

@@ -130,3 +130,51 @@ def test_gitlab_report_with_absolute_inputs(capsys, tmp_path, monkeypatch):
     _, out, _ = run(capsys, "check", "--isolated", "--format", "gitlab",
                     str(root / "data" / "seed.json"))
     assert {i["location"]["path"] for i in json.loads(out)} == {"data/seed.json"}
+
+
+# -- 26: --diff shows the diff and what it would change -----------------------------------
+def test_diff_prints_the_diff_and_what_fixing_would_change(capsys, tmp_path):
+    path = tmp_path / "seed.json"
+    shutil.copy(SEED, path)
+    before = path.read_bytes()
+    code, out, _ = run(capsys, "check", "--isolated", "--diff", str(path))
+    assert code == 1 and path.read_bytes() == before  # a change to make; nothing written
+    assert out.startswith("--- ") and '+  "DOIUrl": "https://doi.org/' in out
+    assert "XREF001" not in out and "record 0 at" not in out  # no finding listed
+    assert "fixed" not in out.lower().replace("would fix", "")
+    last = out.rstrip().splitlines()[-1]
+    assert "nothing was written" in last and "--fix would fix 11 of them" in last, last
+    assert "13 would remain" in last, last
+
+
+def test_diff_of_a_clean_file_says_nothing_would_change(capsys, tmp_path):
+    path = tmp_path / "good.json"
+    path.write_text(json.dumps({"title": "A title", "doi": "10.1000/182"}))
+    code, out, _ = run(capsys, "check", "--isolated", "--select", "XREF001", "--diff", str(path))
+    assert code == 0 and out.strip() == "0 findings in 1 file (1 record); --fix would change " \
+                                        "nothing."
+
+
+def test_diff_from_stdin(capsys, monkeypatch):
+    import io
+
+    data = SEED.read_bytes()
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data)))
+    code, out, _ = run(capsys, "check", "--isolated", "--diff", "-")
+    assert code == 1 and "--fix would fix 11 of them" in out and "XREF001" not in out
+
+
+# -- 23: --fix-only, the fix hook's mode ---------------------------------------------------
+def test_fix_only_fails_only_when_it_changed_a_file(capsys, tmp_path):
+    path = tmp_path / "seed.json"
+    shutil.copy(SEED, path)
+    code, out, _ = run(capsys, "check", "--isolated", "--fix-only", "--exit-non-zero-on-fix",
+                       str(path))
+    assert code == 1 and "Fixed 11 findings in 1 file." in out
+    assert "AUTH001" not in out and "XREF001 (doi-url-missing)" in out
+    # Findings remain that it cannot fix (AUTH001...): it passes, and prints no finding.
+    code, out, _ = run(capsys, "check", "--isolated", "--fix-only", "--exit-non-zero-on-fix",
+                       str(path))
+    assert code == 0 and out == "Nothing to fix.\n"
+    code, _, err = run(capsys, "check", "--isolated", "--fix-only", "--diff", str(path))
+    assert code == 2 and "--fix-only cannot be combined" in err
