@@ -97,7 +97,7 @@ STRUCTURE_KEYS = frozenset({
     "require-dev", "compilerOptions", "extends", "include", "exclude", "lockfileVersion",
     "packages", "workspaces", "main", "module", "bin", "engines", "private", "properties",
     "definitions", "$defs", "$ref", "allOf", "anyOf", "oneOf", "items", "openapi", "swagger",
-    "paths", "components", "runs", "version", "files", "settings", "rules", "plugins",
+    "paths", "components", "runs", "files", "settings", "rules", "plugins",
 })
 """Keys of configuration, manifests and schemas: an object that has one of them and at most
 one field of a record is not a record."""
@@ -340,7 +340,10 @@ def _why_not_records(parsed: Any, jsonc: bool, config: Config) -> str | None:
 
     profiles = installed_profiles().with_user(config.profiles) if config.profiles \
         else installed_profiles()
-    values = [value for _, value in _unwrap(parsed)]
+    unwrapped = _unwrap(parsed)
+    if not jsonc and isinstance(parsed, dict) and (not unwrapped or unwrapped[0][0]):
+        return None  # a known wrapper (Crossref, OpenAlex, DataCite), even an empty list
+    values = [value for _, value in unwrapped]
     objects = [value for value in values if isinstance(value, dict)]
     if not jsonc and len(objects) < len(values):
         return None  # values that are not records: the reader reports each one (IO004)
@@ -349,7 +352,10 @@ def _why_not_records(parsed: Any, jsonc: bool, config: Config) -> str | None:
         if _is_schema(value):
             schema = True
             continue
-        if _is_record(value, profiles):
+        # A record, or an envelope around one (Zotero's {"key", "links", "data": {...}}).
+        if _is_record(value, profiles) or any(
+                _is_record(child, profiles) for child in value.values()
+                if isinstance(child, dict) and not _is_schema(child)):
             return None
     if jsonc:
         return "JSON with comments (editor or tool settings), not records"
@@ -360,14 +366,33 @@ def _why_not_records(parsed: Any, jsonc: bool, config: Config) -> str | None:
     return "no object in it has the fields of a bibliographic record"
 
 
+def _has_value(found: Any) -> bool:
+    """A field holds a value of a record: a non-empty string, a number or a non-empty list
+    (an object does not count: in a schema, ``"title": {"type": "string"}``)."""
+    if isinstance(found, str):
+        return bool(found.strip())
+    if isinstance(found, list):
+        return bool(found)
+    return isinstance(found, (int, float)) and not isinstance(found, bool)
+
+
 def _is_schema(value: dict[str, Any]) -> bool:
     marker = value.get("$schema")
     return isinstance(marker, str) and "json-schema" in marker
 
 
+_DOI_VALUE_RE = regex.compile(r"(?:https?://(?:dx\.)?doi\.org/|doi:\s*+)?10\.[0-9]{4,9}/\S",
+                              regex.IGNORECASE)
+
+
 def _is_record(value: dict[str, Any], profiles: Any) -> bool:
     from .model import lookup
 
+    context = value.get("@context")
+    if isinstance(context, str) and "schema.org" in context:
+        return True  # schema.org JSON-LD (ScholarlyArticle, Dataset...)
+    if any(isinstance(item, str) and _DOI_VALUE_RE.match(item) for item in value.values()):
+        return True  # a DOI as a value, under whatever key
     for profile in profiles:
         if profile is not profiles.fallback and profile.detect(value):
             return True
@@ -376,7 +401,7 @@ def _is_record(value: dict[str, Any], profiles: Any) -> bool:
         for name in (*IDENTIFIER_FIELDS, *RECORD_FIELDS):
             if name in found:
                 continue
-            if any(lookup(value, pointer) not in (None, "", [], {})
+            if any(_has_value(lookup(value, pointer))
                    for pointer in profile.fields.get(name, ())):
                 if name in IDENTIFIER_FIELDS:
                     return True

@@ -204,6 +204,11 @@ def test_registering_a_reader_makes_the_files_read(tmp_path, monkeypatch):
     ({"message": {"items": [{"DOI": "10.1/x", "title": ["A"]}]}}, True),  # Crossref
     ({"results": [{"id": "https://openalex.org/W1", "display_name": "A"}]}, True),
     ({"paperId": "abc", "externalIds": {}, "title": "A"}, True),  # Semantic Scholar
+    ({"message-type": "work-list", "message": {"items": []}}, True),  # empty, but data
+    ({"key": "X", "links": {}, "data": {"title": "A", "creators": [{"name": "B"}]}}, True),
+    ({"@context": "http://schema.org", "@type": "Dataset", "name": "A"}, True),
+    ({"identifier": "https://doi.org/10.5061/dryad.8515"}, True),
+    ({"title": "A", "version": 3}, True),                    # CSL and Zotero have versions
     ([1, 2], None),                                          # not records: the reader says
     ({"name": "pkg", "version": "1.0.0", "author": "Me", "scripts": {}}, False),
     ({"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "Record",
