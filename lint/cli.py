@@ -27,7 +27,14 @@ from typing import Any, TextIO
 from . import __version__
 from .baseline import Baseline, CodesRun, Outcome
 from .config import Config, ConfigError, discover, load_file
-from .discovery import DATA_SUFFIXES, Discovered, Skipped, excluded_with_parents, not_data
+from .discovery import (
+    DATA_SUFFIXES,
+    Discovered,
+    Skipped,
+    default_excluded,
+    excluded_with_parents,
+    not_data,
+)
 from .discovery import discover as discover_files
 from .engine import Linter
 from .fixer import AtomicFile, replace_atomic, unified_diff
@@ -476,7 +483,8 @@ def _check_stdin(args: argparse.Namespace, linter: Linter) -> tuple[Report, bool
     data = sys.stdin.buffer.read()
     name = args.stdin_filename or "-"
     if (args.force_exclude and args.stdin_filename
-            and excluded_with_parents(linter.config, Path(args.stdin_filename))):
+            and (excluded_with_parents(linter.config, Path(args.stdin_filename))
+                 or default_excluded(Path(args.stdin_filename)))):
         if args.fix and not args.diff:  # an editor piping through biblint gets its data back
             sys.stdout.buffer.write(data)
             sys.stdout.flush()

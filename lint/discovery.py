@@ -165,7 +165,7 @@ def discover(paths: Iterable[str | Path], config: Config, *, force_exclude: bool
                                 or default_excluded(path)):
             continue
         elif force_exclude:
-            found = _data_only([(path, str(given))], config, skipped)
+            found = _data_only([(path, str(given))], config, skipped, named=True)
         else:
             found = [(path, str(given))]
         for item in found:
@@ -175,16 +175,21 @@ def discover(paths: Iterable[str | Path], config: Config, *, force_exclude: bool
                 yield item
 
 
-def _data_only(found: Iterable[Discovered], config: Config, skipped: Skipped | None
-               ) -> Iterator[Discovered]:
-    """``found`` less the files that are not data: those without a reader are named in
-    ``skipped.unread``, ``.json`` files without records in ``skipped.no_records``."""
+def _data_only(found: Iterable[Discovered], config: Config, skipped: Skipped | None, *,
+               named: bool = False) -> Iterator[Discovered]:
+    """``found`` less the files that are not data: those in a data format without a reader
+    are named in ``skipped.unread``, ``.json`` files without records in
+    ``skipped.no_records``. A file ``named`` on the command line with a suffix that is
+    neither is kept (it is read as JSON, sniffed, as before)."""
     for path, shown in found:
         suffix = path.suffix.lower()
         if suffix not in READERS:
-            if skipped is not None and suffix in DATA_SUFFIXES:
-                skipped.unread.append(shown)
-            continue
+            if suffix in DATA_SUFFIXES:
+                if skipped is not None:
+                    skipped.unread.append(shown)
+                continue
+            if not named:
+                continue
         if not_data(path, config) is not None:
             if skipped is not None:
                 skipped.no_records.append(shown)

@@ -242,3 +242,27 @@ def test_broken_json_is_still_reported(capsys, tmp_path):
     (tmp_path / "broken.json").write_text('{"title": "A", "doi": ')
     code, out, _ = run(capsys, "check", "--isolated", "--format", "concise", str(tmp_path))
     assert code == 1 and "broken.json:1:" in out and "IO003" in out
+
+
+def test_force_exclude_keeps_named_files_of_other_suffixes(tmp_path):
+    """A named file whose suffix is neither read nor a data format is still read (sniffed as
+    JSON, as before): --force-exclude only skips what a walk would skip."""
+    (tmp_path / "records.txt").write_text(json.dumps({"title": "A", "doi": "10.1000/1"}))
+    (tmp_path / "a.ris").write_text("TY  - JOUR\n")
+    skipped = Skipped()
+    names = [tmp_path / "records.txt", tmp_path / "a.ris"]
+    found = [p.name for p, _ in discover(names, Config(), force_exclude=True, skipped=skipped)]
+    assert "records.txt" in found
+    assert ("a.ris" in found) is (".ris" in READERS)
+
+
+def test_stdin_named_as_a_non_data_file_is_passed_through(capsysbinary, monkeypatch):
+    import io
+    import sys
+
+    data = b'{"name": "site", "description": "A site ", "scripts": {}}\n'
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    code = main(["check", "--isolated", "--fix", "--force-exclude", "--stdin-filename",
+                 "package.json", "-"])
+    out, _ = capsysbinary.readouterr()
+    assert code == 0 and out == data  # an editor piping through biblint gets it back as is
