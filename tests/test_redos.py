@@ -5,8 +5,9 @@ is not part of the run, inside ordinary text (so that neither trimming nor ancho
 the run before a pattern searches it), in every text field of every installed profile. Each
 record is linted with every rule at two lengths ten times apart; linear work grows about
 10x, a quadratic pattern 100x. A case fails when the growth is beyond ``LIMIT`` with the
-larger time above a floor; a suspect is timed again (best of three at both lengths) before it
-fails, so that a busy machine's noise does not fail the run.
+larger time above a floor; a suspect is timed again (best of five at both lengths, the two
+lengths interleaved so that a change of load hits both) before it fails, so that a busy
+machine's noise does not fail the run.
 
 The default run uses the runs that whitespace- and word-based patterns react to at 2,000 and
 10,000 characters (a few seconds). ``tox -e fuzz`` (``BIBLINT_REDOS_FULL=1``) runs every
@@ -59,12 +60,12 @@ FLOOR = {QUICK: 0.05, FULL_SIZES: 0.5}
 
 def judged(case: object, sizes: tuple[int, int], linter: Linter | None = None
            ) -> redos.Growth | None:
-    """The case's growth if it is superlinear even at its best of three, else None."""
+    """The case's growth if it is superlinear even at its best of five, else None."""
     floor = FLOOR.get(sizes, 0.05)
     result = redos.growth(case, sizes, 1, linter)
     if not redos.superlinear(result, limit=LIMIT, floor=floor):
         return None
-    result = redos.growth(case, sizes, 3, linter)
+    result = redos.growth(case, sizes, 5, linter)
     return result if redos.superlinear(result, limit=LIMIT, floor=floor) else None
 
 
