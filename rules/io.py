@@ -78,7 +78,10 @@ def not_a_record(record: Record, ctx: Context) -> Iterator[Violation]:
     """A value where a record (a JSON object) belongs is a string, number, array or null.
 
     ## What it does
-    Reports items of a record array, or JSON Lines lines, that are not objects.
+    Reports items of a record array, or JSON Lines lines, that are not objects; and a `.json`
+    file named on the command line that holds no bibliographic record at all (a JSON Schema,
+    a package manifest, editor settings), which is then not checked further. (A folder walk,
+    or `--force-exclude`, skips such files and counts them in the summary instead.)
 
     ## Why is this bad?
     Ingestion code expecting records will crash or silently drop the item.

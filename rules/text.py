@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import unicodedata
 from collections.abc import Iterator, Mapping
 
@@ -18,7 +17,7 @@ from biblint.domain.entities import (
 )
 from biblint.domain.markup import has_markup
 from biblint.domain.mojibake import MARC_NONSORT_RE, fix_mojibake
-from biblint.domain.show import excerpt, shown
+from biblint.domain.show import excerpt, quoted, shown
 from biblint.domain.tex import leaves_tex, tex_construct_text, tex_spans
 from biblint.model import Fix, Violation, join_pointer
 from biblint.profiles import Convention
@@ -155,9 +154,10 @@ def _first_difference(one: str, other: str) -> int:
     return min(len(one), len(other))
 
 
-def _escaped(text: str) -> str:
-    """A short piece of text quoted with invisible characters escaped (`"e\\u0301"`)."""
-    return json.dumps(text, ensure_ascii=True)
+def _escaped(text: str, *, combining: bool = False) -> str:
+    """A short piece of text quoted as it is, invisible characters escaped (the one helper,
+    biblint.domain.show.quoted); with ``combining``, combining marks too (`"e\\u0301"`)."""
+    return quoted(text, combining=combining)
 
 
 def _codepoint(char: str) -> str:
@@ -278,7 +278,7 @@ def not_nfc(record: Record, ctx: Context) -> Iterator[Violation]:
         start = _first_difference(value, nfc)
         unsafe = _CJK_COMPATIBILITY_RE.search(value) is not None
         fix = Fix.replace(pointer, nfc, "Normalise to NFC", unsafe=unsafe)
-        shown = _escaped(value[max(0, start - 1): start + 2])
+        shown = _escaped(value[max(0, start - 1): start + 2], combining=True)
         yield Violation(f"text is not NFC-normalised: {shown}", pointer, fix)
 
 
@@ -736,7 +736,7 @@ def _inverted_index_entities(record: Record) -> Iterator[Violation]:
         merged = {key: sorted(positions) for key, positions in rebuilt.items()}
         fix = Fix.replace(base, merged, "Decode the entities in the tokens")
     for token in tokens:
-        shown = json.dumps(token[:30], ensure_ascii=False)
+        shown = quoted(token[:30])
         yield Violation(f"HTML entity in an abstract token ({shown})",
                         join_pointer(base, token), fix)
 
@@ -811,7 +811,7 @@ def latex_markup(record: Record, ctx: Context) -> Iterator[Violation]:
         if convertible:
             parts.append(value[pos:])
             fix = Fix.replace(pointer, "".join(parts), "Replace the TeX with text", unsafe=True)
-        shown = _listed([json.dumps(m.group()[:20], ensure_ascii=False) for m in spans])
+        shown = _listed([quoted(m.group()[:20]) for m in spans])
         yield Violation(f"TeX markup ({shown})", pointer, fix)
 
 

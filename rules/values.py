@@ -10,6 +10,7 @@ from typing import Any
 
 import regex
 
+from biblint.domain.show import quoted
 from biblint.domain.show import shown as _shown
 from biblint.model import Applicability, Fix, PatchOp, Violation
 from biblint.profiles import COUNT_FIELDS, PROFILES, Convention
@@ -247,7 +248,7 @@ def whitespace_only(record: Record, ctx: Context) -> Iterator[Violation]:
         if not value or not value.isspace() or not _WHITESPACE_RE.fullmatch(value):
             continue
         fix = _blank_fix(record, pointer, "blank")
-        shown = json.dumps(value if len(value) <= 8 else value[:8], ensure_ascii=True)
+        shown = quoted(value if len(value) <= 8 else value[:8])
         more = "" if len(value) <= 8 else f"… ({len(value)} characters)"
         yield Violation(f"whitespace-only string ({shown}{more}) {_instead(record, pointer, fix)}",
                         pointer, fix)
@@ -390,7 +391,7 @@ def sentinel_string(record: Record, ctx: Context) -> Iterator[Violation]:
         fix = _one_name_fix(record, pointer) or _blank_fix(record, pointer, "placeholder")
         if fix is not None:
             fix = Fix(fix.title, fix.ops, Applicability.UNSAFE)
-        yield Violation(f"placeholder string {json.dumps(value)} {_instead(record, pointer, fix)}",
+        yield Violation(f"placeholder string {quoted(value)} {_instead(record, pointer, fix)}",
                         pointer, fix)
 
 

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ..model import Report
 from . import concise, github, gitlab, html, json, jsonl, junit, sarif, text
 from .stream import HeldReporter, StreamReporter
+
+if TYPE_CHECKING:
+    from ..discovery import Skipped
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,12 @@ class RenderOptions:
     show_fixes: bool = False
     fixing: bool = False
     """The run applied fixes: the report shows what remains."""
+    diff: bool = False
+    """``--diff``: nothing was written; the text report shows the diffs and what they would
+    fix, not the findings."""
+    skipped: Skipped | None = None
+    """Files the run walked past without reading them (no reader for their format, or no
+    records in them), for the summary: a gate must not pass silently on data it never read."""
 
 
 Reporter = Callable[[Report, RenderOptions], str]
