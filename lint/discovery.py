@@ -3,9 +3,9 @@
 * A file named on the command line is always read, whatever .gitignore says; the config's
   ``exclude`` patterns apply to it only with ``force_exclude`` (``--force-exclude``: pre-commit
   passes every staged file explicitly, and ``exclude`` must still hold there).
-* A folder is walked for the suffixes that have a reader (.json, .jsonl, .ndjson), skipping
-  hidden folders and anything matched by ``exclude``. Inside a git work tree the walk honours
-  .gitignore (and .git/info/exclude, and the global excludes file): the candidates are the
+* A folder is walked for the files that have a reader (:func:`biblint.readers.walkable`:
+  by suffix, and for ``.txt`` by content), skipping hidden folders and anything matched by
+  ``exclude``. Inside a git work tree the walk honours .gitignore (and .git/info/exclude, and the global excludes file): the candidates are the
   files that ``git ls-files --cached --others --exclude-standard`` lists, so tracked files are
   read even when a pattern would ignore them, as git itself does. Without git, outside a work
   tree, or when git fails, the folder is walked on disk instead. A folder that git ignores
@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .config import Config
-from .readers import READERS
+from .readers import walkable
 
 Discovered = tuple[Path, str]
 """A file to check and the name it is shown under (the path as given or as walked)."""
@@ -77,9 +77,9 @@ def walk(folder: Path, config: Config, *, use_git: bool = True) -> Iterator[Disc
     chosen: list[tuple[tuple[str, ...], Path]] = []
     for name in listed:
         relative = Path(name)
-        if relative.suffix.lower() not in READERS or dir_excluded(relative.parts[:-1]):
-            continue
         candidate = folder / relative
+        if dir_excluded(relative.parts[:-1]) or not walkable(candidate):
+            continue
         if not os.path.lexists(candidate) or candidate.is_dir():
             continue  # deleted but still in the index, or a symlink to a folder
         if config.excluded(str(candidate)):
@@ -107,7 +107,7 @@ def walk_disk(folder: Path, config: Config) -> Iterator[Discovered]:
                          and not config.excluded(str(here / d)))
         for name in sorted(files):
             candidate = here / name
-            if candidate.suffix.lower() in READERS and not config.excluded(str(candidate)):
+            if walkable(candidate) and not config.excluded(str(candidate)):
                 yield candidate, str(candidate)
 
 
