@@ -3,9 +3,9 @@
 * A file named on the command line is always read, whatever .gitignore says; the config's
   ``exclude`` patterns apply to it only with ``force_exclude`` (``--force-exclude``: pre-commit
   passes every staged file explicitly, and ``exclude`` must still hold there).
-* A folder is walked for the files that have a reader (:func:`biblint.readers.walkable`:
-  by suffix, and for ``.txt`` by content), skipping hidden folders and anything matched by
-  ``exclude``. Inside a git work tree the walk honours .gitignore (and .git/info/exclude, and the global excludes file): the candidates are the
+* A folder is walked for the files that have a reader (see ``readers.walkable``), skipping
+  hidden folders and anything matched by ``exclude``. Inside a git work tree the walk honours
+  .gitignore (and .git/info/exclude, and the global excludes file): the candidates are the
   files that ``git ls-files --cached --others --exclude-standard`` lists, so tracked files are
   read even when a pattern would ignore them, as git itself does. Without git, outside a work
   tree, or when git fails, the folder is walked on disk instead. A folder that git ignores
