@@ -164,6 +164,13 @@ class Convention(str, Enum):
     """Records that still carry ``host_venue`` predate mid-2023 and use Crossref's types
     beside the shape's own (OpenAlex): PT001."""
 
+    # -- text formats (issue 10): records of a tagged or braced file format ---------------
+    BIBTEX_ENTRIES = "bibtex-entries"
+    """Records are BibTeX entries as biblint.readers.bibtex reads them (``ENTRYTYPE``,
+    ``ID``, lower-cased fields): the BIB rules."""
+    RIS_TAGS = "ris-tags"
+    """Records are RIS records, keyed by their two-character tags: the RIS rules."""
+
     @classmethod
     def parse(cls, value: object) -> Convention:
         """The member named ``value``; ValueError naming the known ones otherwise."""

@@ -12,6 +12,7 @@ from . import (
     abstracts,
     access,
     authors,
+    bibtex,
     dates,
     doi,
     duplicates,
@@ -21,6 +22,7 @@ from . import (
     pages,
     pubtypes,
     records,
+    ris,
     text,
     titles,
     values,
@@ -30,5 +32,7 @@ from . import (
 RULES = collect(
     io, doi, xref, ids, text, values, records, titles, abstracts, authors, dates, pages,
     pubtypes, journals, access, duplicates,
+    # Formats beyond JSON (issue 10, text half).
+    bibtex, ris,
 )
 """Every built-in rule, in family order."""

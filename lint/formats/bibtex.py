@@ -45,7 +45,7 @@ BIBTEX = Profile(
     detect=_detect,
     absent="omit",
     # Every value of a BibTeX file is text: a year is "2025".
-    conventions=frozenset({Convention.YEAR_AS_STRING}),
+    conventions=frozenset({Convention.YEAR_AS_STRING, Convention.BIBTEX_ENTRIES}),
     author_style=AuthorStyle.STRING,
     research_types=frozenset({"article", "inproceedings", "conference"}),
     journal_types=frozenset({"article"}),

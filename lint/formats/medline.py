@@ -34,7 +34,6 @@ MEDLINE = Profile(
         "abstract": ("/AB",),
         "authors": ("/FAU", "/AU"),
         "container": ("/JT",),
-        "container_alt": ("/TA",),
         "volume": ("/VI",),
         "issue": ("/IP",),
         "issn": ("/IS/Electronic", "/IS/Print", "/IS/Linking"),

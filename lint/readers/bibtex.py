@@ -23,6 +23,7 @@ construct or a macro.
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -35,6 +36,7 @@ from . import RawRecord, ReadProblem, WriteBackError
 from .textbase import Spans, TextDocument, apply_edits, common_edit, decode_text
 
 INVALID_BIBTEX = "IO010"
+UNBALANCED = "BIB003"
 
 VERBATIM = frozenset({"doi", "url", "eprint", "file", "pdf", "urldate", "isbn", "issn",
                       "pmid", "pmcid", "arxiv", "archiveprefix", "howpublished_url",
@@ -307,6 +309,7 @@ class _Scan:
             elif char == '"':
                 self.pos += 1
                 depth = 0
+                inner_quote = -1  # a quote inside braces: the end if the braces never close
                 while self.pos < self.end:
                     c = text[self.pos]
                     if c == "\\":
@@ -318,9 +321,13 @@ class _Scan:
                         depth -= 1
                     elif c == '"' and depth <= 0:
                         break
+                    elif c == '"' and inner_quote < 0:
+                        inner_quote = self.pos
                     self.pos += 1
                 if self.pos >= self.end:
-                    return None
+                    if inner_quote < 0:
+                        return None
+                    self.pos = inner_quote  # as bibtexparser reads it: BIB003 reports it
                 self.pos += 1
                 parts.append(("quote", start, self.pos))
             else:
@@ -552,12 +559,17 @@ def read_bibtex_text(path: str, text: str, encoding: str, bom: bytes) -> BibtexD
     from bibtexparser.splitter import Splitter
 
     document = BibtexDocument(path, text, encoding, bom)
+    log = logging.getLogger("bibtexparser")
+    level = log.level
+    log.setLevel(logging.CRITICAL + 1)  # its failed blocks are findings, not log lines
     try:
         library = Splitter(text).split()
     except Exception as exc:  # bibtexparser's own bug: the file is reported, not a crash
         document.problems.append(ReadProblem(
             INVALID_BIBTEX, f"BibTeX parser failed: {exc.__class__.__name__}", 1, 1))
         return document
+    finally:
+        log.setLevel(level)
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
     entries: list[tuple[Any, list[str]]] = []
     block: Any
@@ -577,7 +589,14 @@ def read_bibtex_text(path: str, text: str, encoding: str, bom: bytes) -> BibtexD
             entries.append((duplicate.ignore_error_block, sorted(duplicate.duplicate_keys)))
         elif isinstance(block, model.ParsingFailedBlock):
             line = (block.start_line or 0) + 1
-            reason = str(block.error).split("\n")[0][:120] if block.error else "syntax error"
+            balance = brace_balance(block.raw or "")
+            if balance:
+                document.problems.append(ReadProblem(
+                    UNBALANCED, f"BibTeX entry does not parse: {abs(balance)} more "
+                    f"{'{' if balance > 0 else '}'} than {'}' if balance > 0 else '{'}",
+                    line, 1))
+                continue
+            reason = str(block.error).strip().split("\n")[-1].strip()[:120] or "syntax error"
             document.problems.append(ReadProblem(
                 INVALID_BIBTEX, f"BibTeX block does not parse: {reason}", line, 1))
         elif isinstance(block, model.Entry):
@@ -586,6 +605,11 @@ def read_bibtex_text(path: str, text: str, encoding: str, bom: bytes) -> BibtexD
     for entry, repeated in entries:
         _add_entry(document, entry, repeated, line_starts)
     return document
+
+
+def brace_balance(raw: str) -> int:
+    """Unescaped ``{`` minus unescaped ``}`` in ``raw``."""
+    return (len(re.findall(r"(?<!\\)\{", raw)) - len(re.findall(r"(?<!\\)\}", raw)))
 
 
 def _block_fields(document: BibtexDocument, block: Any, line_starts: list[int],
@@ -622,6 +646,14 @@ def _add_entry(document: BibtexDocument, entry: Any, repeated: list[str],
                 continue
             decoded = document.value_of(item, kind_of(key))
             fields[key] = (item, decoded)
+            for part, begin, finish in item.parts:
+                balance = brace_balance(text[begin + 1:finish - 1]) if part == "quote" else 0
+                if balance:
+                    line_no, column = document.position(item.key_start)
+                    document.problems.append(ReadProblem(
+                        UNBALANCED, f"the braces of field {key!r} do not balance "
+                        f"({abs(balance)} more {'{' if balance > 0 else '}'})", line_no,
+                        column, index, join_pointer("", key)))
             data[key] = document.record_value(key, decoded)
             pointer = join_pointer("", key)
             spans.values[pointer] = item.key_start

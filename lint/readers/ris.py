@@ -34,6 +34,7 @@ WARNINGS = frozenset({MISSING_TY, MISSING_ER})
 TAG_LINE = re.compile(r"^(?P<tag>[A-Z][A-Z0-9])(?P<sep> {1,2}- ?| {0,2}-$)(?P<value>.*)$")
 """``TAG  - value``: two spaces by the specification, one space by many exporters."""
 _NUMBERED = re.compile(r"^\s*\d+\.\s*$")
+_WOS = re.compile(r"^(?:FN|PT|VR) \S")
 
 LIST_TAGS = frozenset({"AU", "A1", "A2", "A3", "A4", "ED", "KW", "UR", "L1", "L2", "L3",
                        "L4", "N1", "AD", "C1"})
@@ -199,6 +200,16 @@ class _Builder:
         document = self.document
         if self.data is None or self.spans is None:
             return
+        if "TY" not in self.data and not ended:
+            # Tag lines after an ER (or at the start) that no ER closes: no record (Ovid
+            # writes its NL tag and links after the ER).
+            line, column = document.position(self.spans.start)
+            tags = ", ".join(list(self.data)[:3])
+            document.problems.append(ReadProblem(
+                MISSING_TY, f"tag lines ({tags}) outside any record: no TY opens them and no "
+                "ER closes them; RIS readers drop them", line, column))
+            self.data, self.spans, self.last = None, None, None
+            return
         index = len(document.records)
         if not ended:
             line, column = document.position(self.spans.start)
@@ -252,6 +263,10 @@ def read_ris_text(path: str, text: str, encoding: str, bom: bytes) -> RisDocumen
         document.problems.append(ReadProblem(
             INVALID_RIS, f"line {stray[0]} is not a RIS tag line (TAG  - value) and continues "
             "no record", stray[0], stray[1]))
+    if stray is not None and stray[0] == 1 and _WOS.match(text):
+        document.problems[-1] = ReadProblem(
+            INVALID_RIS, "a Web of Science tagged export (FN, PT, AU... without RIS's "
+            "'  - '), not RIS: not read", 1, 1)
     if not document.records and text.strip() and stray is None:
         document.problems.append(ReadProblem(INVALID_RIS, "no RIS record in the file", 1, 1))
     return document
