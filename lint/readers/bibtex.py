@@ -23,6 +23,7 @@ construct or a macro.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 import unicodedata
@@ -572,6 +573,8 @@ def read_bibtex_text(path: str, text: str, encoding: str, bom: bytes) -> BibtexD
         log.setLevel(level)
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
     entries: list[tuple[Any, list[str]]] = []
+    block_lines = sorted({b.start_line or 0 for b in library.blocks
+                          if not isinstance(b, model.ImplicitComment)})
     block: Any
     for block in library.blocks:
         if isinstance(block, model.DuplicateBlockKeyBlock):
@@ -589,7 +592,12 @@ def read_bibtex_text(path: str, text: str, encoding: str, bom: bytes) -> BibtexD
             entries.append((duplicate.ignore_error_block, sorted(duplicate.duplicate_keys)))
         elif isinstance(block, model.ParsingFailedBlock):
             line = (block.start_line or 0) + 1
-            balance = brace_balance(block.raw or "")
+            # The block's text runs to the next block (its raw stops where parsing did).
+            after = bisect.bisect_right(block_lines, line - 1)
+            stop = (line_starts[block_lines[after]] if after < len(block_lines)
+                    and block_lines[after] < len(line_starts) else None)
+            begin = line_starts[line - 1] if line - 1 < len(line_starts) else len(text)
+            balance = brace_balance(text[begin:stop])
             if balance:
                 document.problems.append(ReadProblem(
                     UNBALANCED, f"BibTeX entry does not parse: {abs(balance)} more "
