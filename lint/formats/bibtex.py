@@ -34,6 +34,8 @@ BIBTEX = Profile(
         "volume": ("/volume",),
         "issue": ("/number", "/issue"),
         "pages": ("/pages",),
+        # biblatex's electronic identifier: where an article number belongs (PAGE003).
+        "article_number": ("/eid",),
         "pmid": ("/pmid",),
         "pmcid": ("/pmcid",),
         "issn": ("/issn",),

@@ -1,7 +1,8 @@
 """The RIS profile: records as :mod:`biblint.readers.ris` reads them (a dict of tags).
 
 Repeated tags (``AU``, ``KW``, ``UR``) are lists, so the author rules see one item per
-``AU`` line, as RIS writes authors. Pages are ``SP`` and ``EP``; dates keep RIS's
+``AU`` line, as RIS writes authors. The pages are ``SP``, which many exporters fill with
+the whole range; dates keep RIS's
 ``YYYY/MM/DD/other`` form, which the date rules do not read (only ``PY`` as the year).
 What only RIS has (``TY`` and ``ER`` lines, the tag vocabulary) is checked by the RIS rules
 (``biblint.rules.ris``).
@@ -35,8 +36,11 @@ RIS = Profile(
         "container": ("/JF", "/JO", "/T2"),
         "volume": ("/VL",),
         "issue": ("/IS",),
-        "first_page": ("/SP",),
-        "last_page": ("/EP",),
+        # SP is "start page" by the specification but holds the whole range in many
+        # exports (EndNote's "123-145"): read as the pages; EP alone is no range to check.
+        "pages": ("/SP",),
+        # C7 is the specification's "Article Number" (PAGE003 moves one there).
+        "article_number": ("/C7",),
         "type": ("/TY",),
         "publisher": ("/PB",),
     },

@@ -403,7 +403,9 @@ class BibtexDocument(TextDocument):
             edits.extend(self._record_edits(index, new))
         new_text = apply_edits(self.text, edits)
         again = read_bibtex_text(self.path, new_text, self.encoding, self.bom)
-        expected = [fixed.get(i, r.data) for i, r in enumerate(self.records)]
+        # BibTeX reads a whitespace run as one space: a fix's line break (ABS003's paragraph)
+        # is a space in the file, the same value to every BibTeX reader.
+        expected = [_squeeze(fixed.get(i, r.data)) for i, r in enumerate(self.records)]
         if again.problems or [r.data for r in again.records] != expected:
             raise WriteBackError(f"{self.path}: the edited text would not read back as the fix")
         return self.encode(new_text)
@@ -501,10 +503,24 @@ def _after_key(text: str, key_start: int) -> int:
     return text.rfind(",", 0, key_start) + 1
 
 
+def _squeeze(value: JSONValue) -> JSONValue:
+    """``value`` as BibTeX reads it back: whitespace runs in strings as one space, none at
+    the ends."""
+    if isinstance(value, str):
+        return " ".join(value.split())
+    if isinstance(value, list):
+        return [_squeeze(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _squeeze(item) for key, item in value.items()}
+    return value
+
+
 def encode_text(text: str, kind: str) -> str:
-    """``text`` as BibTeX writes it in a field of ``kind``."""
+    """``text`` as BibTeX writes it in a field of ``kind`` (a whitespace run as a space,
+    which is how BibTeX reads it anyway)."""
     if text.count("{") != text.count("}"):
         raise WriteBackError("a fix would leave unbalanced braces")
+    text = re.sub(r"\s+", " ", text)
     if kind == "verbatim":
         return text
     if kind == "pages":

@@ -38,7 +38,10 @@ _WOS = re.compile(r"^(?:FN|PT|VR) \S")
 
 LIST_TAGS = frozenset({"AU", "A1", "A2", "A3", "A4", "ED", "KW", "UR", "L1", "L2", "L3",
                        "L4", "N1", "AD", "C1"})
-"""Tags that RIS repeats by design, one value per line: always a list."""
+"""Tags that RIS repeats by design, one value per line: a list (but see NAME_TAGS)."""
+NAME_TAGS = frozenset({"AU", "A1", "A2", "A3", "A4", "ED"})
+"""Name tags: a single line with more than two commas is a flattened list of names (a RIS
+name is ``Last, First, Suffix``) and reads as that one string, which AUTH001 reports."""
 
 
 @dataclass
@@ -73,7 +76,7 @@ class RisDocument(TextDocument):
             edits.extend(self._record_edits(index, new))
         new_text = apply_edits(self.text, edits)
         again = read_ris_text(self.path, new_text, self.encoding, self.bom)
-        expected = [fixed.get(i, r.data) for i, r in enumerate(self.records)]
+        expected = [_as_written(fixed.get(i, r.data)) for i, r in enumerate(self.records)]
         if not again.writable or [r.data for r in again.records] != expected:
             raise WriteBackError(f"{self.path}: the edited text would not read back as the fix")
         return self.encode(new_text)
@@ -94,7 +97,7 @@ class RisDocument(TextDocument):
                 continue
             olds = value if isinstance(value, list) else [value]
             news = target if isinstance(target, list) else [target]
-            if isinstance(value, list) != isinstance(target, list) and len(news) != 1:
+            if isinstance(value, list) != isinstance(target, list) and len(places) != 1:
                 raise WriteBackError(f"{self.path}: tag {tag} cannot change its shape")
             for n, place in enumerate(places):
                 if n >= len(news):
@@ -117,8 +120,7 @@ class RisDocument(TextDocument):
         return edits
 
     def _value_edit(self, place: TagText, old: str, new: str) -> tuple[int, int, str]:
-        if "\n" in new:
-            raise WriteBackError(f"{self.path}: a RIS value cannot hold a line break")
+        new = _one_line(new)
         if place.continued:
             return place.start, place.end, new
         start, end, middle = common_edit(old, new)
@@ -133,7 +135,27 @@ class RisDocument(TextDocument):
 def _text(value: JSONValue) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise WriteBackError("a RIS value is text")
-    return str(value)
+    return _one_line(str(value))
+
+
+_BREAK = re.compile(r"\s*[\r\n]\s*")
+
+
+def _one_line(text: str) -> str:
+    """A RIS value is one line: a line break a fix puts in (ABS003's paragraph) is written
+    as a space, which is what a continuation line reads as."""
+    return _BREAK.sub(" ", text).strip() if "\n" in text or "\r" in text else text
+
+
+def _as_written(value: JSONValue) -> JSONValue:
+    """``value`` as it reads back from a RIS file (see :func:`_one_line`)."""
+    if isinstance(value, str):
+        return _one_line(value)
+    if isinstance(value, list):
+        return [_as_written(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _as_written(item) for key, item in value.items()}
+    return value
 
 
 def read_ris(data: bytes, path: str, lines: bool = False) -> RisDocument:
@@ -210,6 +232,13 @@ class _Builder:
                 "ER closes them; RIS readers drop them", line, column))
             self.data, self.spans, self.last = None, None, None
             return
+        for tag in NAME_TAGS.intersection(self.data):
+            items = self.data[tag]
+            if isinstance(items, list) and len(items) == 1 and str(items[0]).count(",") > 2:
+                # One AU line holding several names ("Liang, Hao, Zhao, Bin..."): a RIS
+                # name has at most two commas, so this is a flattened list, as a string.
+                self.data[tag] = items[0]
+                self.spans.values[f"/{tag}"] = self.spans.values[f"/{tag}/0"]
         index = len(document.records)
         if not ended:
             line, column = document.position(self.spans.start)
