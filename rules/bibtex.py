@@ -57,7 +57,8 @@ def required_field_missing(record: Record, ctx: Context) -> Iterator[Violation]:
     `@inproceedings`: `author`, `title`, `booktitle`, `year`; and so on, after Patashnik's
     *BibTeXing*), accepting biblatex's `journaltitle` and `date`. An empty value counts as
     missing. Types outside the standard set (`@misc`, `@online`) require nothing. A
-    research article without authors is AUTH008's finding, not this rule's.
+    research article without authors is AUTH008's finding, not this rule's. An entry
+    without a citation key (`@article{,`) is reported too.
 
     ## Why is this bad?
     BibTeX warns (`empty journal in ...`) and the standard styles print the reference with
@@ -76,6 +77,8 @@ def required_field_missing(record: Record, ctx: Context) -> Iterator[Violation]:
     if BIBTEX not in record.profile.conventions or not isinstance(data, dict):
         return
     kind = data.get("ENTRYTYPE")
+    if not data.get("ID"):
+        yield Violation(f"@{kind} without a citation key: it cannot be cited", "/ENTRYTYPE")
     groups = REQUIRED.get(kind.lower(), ()) if isinstance(kind, str) else ()
     for group in groups:
         if group == ("author",) and kind in record.profile.research_types:

@@ -764,6 +764,8 @@ def latex_markup(record: Record, ctx: Context) -> Iterator[Violation]:
     Reported without a fix when any construct in the string has no certain plain form
     (`$\\mathcal{O}(n)$`, `$T_{eff}$`).
     """
+    if record.profile.has(Convention.BIBTEX_ENTRIES):
+        return  # BibTeX's text is TeX (its reader decodes what it can; the rest is math)
     everything = _all_text(record)
     if "\\" not in everything and "$" not in everything:
         return  # no string of the record holds TeX

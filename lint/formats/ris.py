@@ -51,6 +51,8 @@ RIS = Profile(
     research_types=frozenset({"JOUR", "CONF", "CPAPER", "EJOUR"}),
     journal_types=frozenset({"JOUR", "EJOUR", "JFULL"}),
     known_shape=False,
+    # An empty TY is RIS001's (a record without a type), not an empty string to drop.
+    empty_ok=frozenset({"/TY"}),
 )
 
 PROFILES: tuple[Profile, ...] = (RIS,)

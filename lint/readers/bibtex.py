@@ -129,9 +129,9 @@ class Decoded:
 def decode_literal(raw: str, base: int, kind: str, out: Decoded) -> None:
     """Decode the inside of one ``{...}`` or ``"..."`` part (its text ``raw`` at offset
     ``base``) into ``out``."""
-    if kind == "verbatim":
+    if kind == "verbatim":  # as written, without its grouping braces (`\{` is kept)
         for i, char in enumerate(raw):
-            if char not in "{}":
+            if char not in "{}" or (i and raw[i - 1] == "\\"):
                 out.add(char, base + i, base + i + 1, 0)
         return
     i, n, depth = 0, len(raw), 0
@@ -405,7 +405,7 @@ class BibtexDocument(TextDocument):
         again = read_bibtex_text(self.path, new_text, self.encoding, self.bom)
         # BibTeX reads a whitespace run as one space: a fix's line break (ABS003's paragraph)
         # is a space in the file, the same value to every BibTeX reader.
-        expected = [_squeeze(fixed.get(i, r.data)) for i, r in enumerate(self.records)]
+        expected = [_squeeze(_present(fixed.get(i, r.data))) for i, r in enumerate(self.records)]
         if again.problems or [r.data for r in again.records] != expected:
             raise WriteBackError(f"{self.path}: the edited text would not read back as the fix")
         return self.encode(new_text)
@@ -501,6 +501,13 @@ _GONE = object()
 def _after_key(text: str, key_start: int) -> int:
     """The offset just after the comma that ends the citation key before ``key_start``."""
     return text.rfind(",", 0, key_start) + 1
+
+
+def _present(value: JSONValue) -> JSONValue:
+    """A record without its null fields: a null is written as no field."""
+    if isinstance(value, dict):
+        return {key: item for key, item in value.items() if item is not None}
+    return value
 
 
 def _squeeze(value: JSONValue) -> JSONValue:
@@ -655,8 +662,9 @@ def _add_entry(document: BibtexDocument, entry: Any, repeated: list[str],
     text = document.text
     at = text.find("@", start)
     spans = Spans(at if at >= 0 else start)
-    data: dict[str, JSONValue] = {"ENTRYTYPE": str(entry.entry_type).lower(),
-                                  "ID": str(entry.key)}
+    data: dict[str, JSONValue] = {"ENTRYTYPE": str(entry.entry_type).lower()}
+    if str(entry.key).strip():  # an entry without a key has no ID (BIB001 reports it)
+        data["ID"] = str(entry.key)
     scanned = _block_fields(document, entry, line_starts)
     fields: dict[str, tuple[FieldText, Decoded]] = {}
     whole = scanned is not None and not repeated
@@ -688,10 +696,16 @@ def _add_entry(document: BibtexDocument, entry: Any, repeated: list[str],
                         spans.values[f"{pointer}/{n}"] = name.starts[0]
     else:
         document.closers.append("}")
-        for item in entry.fields:  # what bibtexparser read, without offsets
+        for item in entry.fields:  # what bibtexparser read, at its lines; never written
             key = str(item.key).lower()
             if key not in data:
-                data[key] = str(item.value).strip("{}\"")
+                value = str(item.value)
+                if value[:1] in "{\"" and len(value) > 1:
+                    value = value[1:-1]
+                data[key] = " ".join(value.split())
+                line = item.start_line
+                if line is not None and 0 <= line < len(line_starts):
+                    spans.values[join_pointer("", key)] = line_starts[line]
     spans.values["/ID"] = spans.start
     spans.values["/ENTRYTYPE"] = spans.start
     document.records.append(RawRecord(data, Origin(document.path, index), profile="bibtex"))

@@ -9,8 +9,9 @@ type as a key, so the profile can point at the DOI: ``AID - 10.1177/x [doi]`` re
 ``{"AID": {"doi": "10.1177/x"}}``, ``IS - 1526-6028 (Electronic)`` as
 ``{"IS": {"Electronic": "1526-6028"}}``.
 
-Read-only: ``--fix`` does not rewrite MEDLINE files (a PubMed export is regenerated, not
-edited); each finding still gets the line and column of its tag's value. Lines that are
+Read-only: ``--fix`` leaves MEDLINE files alone, as it leaves a file that did not read (a
+PubMed export is regenerated, not edited); each finding still gets the line and column of
+its tag's value. Lines that are
 neither tags nor continuations are IO012 findings, and the file is then never written.
 """
 
@@ -39,6 +40,11 @@ TYPED_TAGS = {"AID": re.compile(r"^(?P<value>.*?)\s*\[(?P<type>[A-Za-z-]+)\]$"),
 
 class MedlineDocument(TextDocument):
     """A read MEDLINE text file (see the module docstring)."""
+
+    @property
+    def writable(self) -> bool:
+        """Never: a PubMed export is regenerated, not edited (``--fix`` leaves it alone)."""
+        return False
 
     def render(self, fixed: Mapping[int, JSONValue]) -> bytes:
         raise WriteBackError(f"{self.path}: MEDLINE text is not rewritten by --fix")

@@ -77,6 +77,8 @@ class RisDocument(TextDocument):
         new_text = apply_edits(self.text, edits)
         again = read_ris_text(self.path, new_text, self.encoding, self.bom)
         expected = [_as_written(fixed.get(i, r.data)) for i, r in enumerate(self.records)]
+        expected = [{k: v for k, v in e.items() if v is not None} if isinstance(e, dict) else e
+                    for e in expected]  # a null is written as no tag
         if not again.writable or [r.data for r in again.records] != expected:
             raise WriteBackError(f"{self.path}: the edited text would not read back as the fix")
         return self.encode(new_text)
@@ -91,6 +93,9 @@ class RisDocument(TextDocument):
             target = new.get(tag)
             if target == value:
                 continue
+            if tag == "TY":
+                raise WriteBackError(f"{self.path}: the TY line of record {index} is not "
+                                     "rewritten")
             places = tags[tag]
             if target is None:
                 edits.extend((p.line, self._line_end(p.end), "") for p in places)
@@ -245,7 +250,12 @@ class _Builder:
             document.problems.append(ReadProblem(
                 MISSING_ER, "record has no ER line: RIS readers may merge it with the next "
                 "record or drop it", line, column, index))
-        if "TY" not in self.data or next(iter(self.data)) != "TY":
+        if self.data.get("TY") == "":
+            line, column = document.position(self.spans.start)
+            document.problems.append(ReadProblem(
+                MISSING_TY, "record's TY line names no type: RIS readers skip or mistype it",
+                line, column, index))
+        elif "TY" not in self.data or next(iter(self.data)) != "TY":
             line, column = document.position(self.spans.start)
             document.problems.append(ReadProblem(
                 MISSING_TY, "record does not start with a TY line: RIS readers skip or "
