@@ -58,7 +58,8 @@ def required_field_missing(record: Record, ctx: Context) -> Iterator[Violation]:
     *BibTeXing*), accepting biblatex's `journaltitle` and `date`. An empty value counts as
     missing. Types outside the standard set (`@misc`, `@online`) require nothing. A
     research article without authors is AUTH008's finding, not this rule's. An entry
-    without a citation key (`@article{,`) is reported too.
+    without a citation key (`@article{,`) is reported too. An entry with a `crossref` (or
+    biblatex `xdata`) field inherits what it lacks from the entry it names: not checked.
 
     ## Why is this bad?
     BibTeX warns (`empty journal in ...`) and the standard styles print the reference with
@@ -80,6 +81,8 @@ def required_field_missing(record: Record, ctx: Context) -> Iterator[Violation]:
     if not data.get("ID"):
         yield Violation(f"@{kind} without a citation key: it cannot be cited", "/ENTRYTYPE")
     groups = REQUIRED.get(kind.lower(), ()) if isinstance(kind, str) else ()
+    if data.get("crossref") or data.get("xdata"):
+        return  # the missing fields may come from the entry it cross-references
     for group in groups:
         if group == ("author",) and kind in record.profile.research_types:
             continue  # AUTH008 reports a research article without authors: one finding

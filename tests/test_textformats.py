@@ -334,3 +334,41 @@ def test_library_lint_of_a_bibtex_dict_detects_the_profile():
     record = {"ENTRYTYPE": "article", "ID": "k", "title": "A title.", "year": "2020"}
     found = {f.code for f in biblint.lint(record)}
     assert "TTL001" in found and "TYP001" not in found
+
+
+def assert_only_text_values_changed(old: bytes, new: bytes, name: str) -> None:
+    """Every line that a fix of a BibTeX or RIS file changed (per difflib) belongs to a
+    field or tag whose value changed, and the records read back one for one."""
+    import difflib
+
+    before, after = read_bytes(old, name), read_bytes(new, name)
+    assert isinstance(before, (BibtexDocument, RisDocument)), type(before)
+    assert before.writable and after.writable
+    assert len(before.records) == len(after.records)
+    allowed: set[int] = set()  # 0-based old line numbers that may change
+    for index, (a, b) in enumerate(zip(before.records, after.records, strict=True)):
+        assert isinstance(a.data, dict) and isinstance(b.data, dict)
+        keys = {k for k in a.data.keys() | b.data.keys() if a.data.get(k) != b.data.get(k)}
+        if not keys:
+            continue
+        if isinstance(before, BibtexDocument):
+            fields = before.fields[index]
+            last = list(fields.values())[-1][0] if fields else None
+            for key in keys:
+                item = fields[key][0] if key in fields else last
+                assert item is not None
+                first = before.text.count("\n", 0, item.key_start)
+                allowed.update(range(first, before.text.count("\n", 0, item.end) + 1))
+                if key not in b.data:  # a removed field takes the separator before it
+                    allowed.add(first - 1)
+        else:
+            tags = before.tags[index]
+            for key in keys:
+                for place in tags.get(key, []):
+                    first = before.text.count("\n", 0, place.line)
+                    allowed.update(range(first, before.text.count("\n", 0, place.end) + 1))
+    old_lines = before.text.split("\n")
+    matcher = difflib.SequenceMatcher(None, old_lines, after.text.split("\n"), autojunk=False)
+    for tag, i1, i2, _j1, _j2 in matcher.get_opcodes():
+        if tag != "equal":
+            assert set(range(i1, i2)) <= allowed, (name, tag, old_lines[i1:i2][:3])

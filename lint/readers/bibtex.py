@@ -627,7 +627,10 @@ def read_bibtex_text(path: str, text: str, encoding: str, bom: bytes) -> BibtexD
                     f"{'{' if balance > 0 else '}'} than {'}' if balance > 0 else '{'}",
                     line, 1))
                 continue
-            reason = str(block.error).strip().split("\n")[-1].strip()[:120] or "syntax error"
+            error = block.error
+            reason = str(getattr(error, "abort_reason", "") or getattr(error, "message", "")
+                         or error)
+            reason = " ".join(reason.split())[:120] or "syntax error"
             document.problems.append(ReadProblem(
                 INVALID_BIBTEX, f"BibTeX block does not parse: {reason}", line, 1))
         elif isinstance(block, model.Entry):
