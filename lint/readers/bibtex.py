@@ -55,6 +55,11 @@ MONTHS = {m: n for m, n in zip(
 """BibTeX's predefined month macros and the text the standard styles give them."""
 
 _COMMAND = re.compile(r"[A-Za-z]+")
+_SPACES = re.compile(r"\s{2,}|[^\S ]|^ | $")
+"""Whitespace that BibTeX reads differently from as written: runs, line breaks and tabs (one
+space), a space at either end (none). A single space inside stays where it is."""
+_PLAIN = re.compile(r"[^{}\\~$\-]+")
+"""Characters that decode to themselves (a hyphen may start ``--``)."""
 _ACCENT_SYMBOLS = "'`^\"~=."
 _ACCENT_LETTERS = "uvHckr"
 _ESCAPES = "&%$#_{} "
@@ -71,11 +76,20 @@ class Decoded:
     depth: list[int] = field(default_factory=list)
 
     def add(self, chars: str, start: int, end: int, depth: int) -> None:
-        for char in chars:
-            self.text.append(char)
-            self.starts.append(start)
-            self.ends.append(end)
-            self.depth.append(depth)
+        """Characters that come from one raw span (a construct, or a macro's text at -1)."""
+        n = len(chars)
+        self.text.extend(chars)
+        self.starts.extend([start] * n)
+        self.ends.extend([end] * n)
+        self.depth.extend([depth] * n)
+
+    def add_run(self, chars: str, start: int, depth: int) -> None:
+        """Characters written as they are, each at its own raw offset (at C speed)."""
+        n = len(chars)
+        self.text.extend(chars)
+        self.starts.extend(range(start, start + n))
+        self.ends.extend(range(start + 1, start + n + 1))
+        self.depth.extend([depth] * n)
 
     def extend(self, other: Decoded, lo: int = 0, hi: int | None = None) -> None:
         hi = len(other.text) if hi is None else hi
@@ -90,18 +104,20 @@ class Decoded:
 
     def squeezed(self) -> Decoded:
         """Whitespace runs as one space, none at the ends (as BibTeX reads a value)."""
+        string = self.string
+        matches = list(_SPACES.finditer(string))
+        if not matches:
+            return self
         out = Decoded()
-        pending: tuple[int, int, int] | None = None
-        for char, start, end, depth in zip(self.text, self.starts, self.ends, self.depth,
-                                           strict=True):
-            if char.isspace():
-                pending = (start, end, depth) if pending is None else (pending[0], end,
-                                                                       pending[2])
-                continue
-            if pending is not None and out.text:
-                out.add(" ", *pending)
-            pending = None
-            out.add(char, start, end, depth)
+        cursor = 0
+        gap: tuple[int, int] | None = None  # the whitespace run before the next segment
+        for match in [*matches, None]:
+            lo, hi = match.span() if match is not None else (len(string), len(string))
+            if lo > cursor:
+                if gap is not None and out.text:
+                    out.add(" ", self.starts[gap[0]], self.ends[gap[1] - 1], self.depth[gap[0]])
+                out.extend(self, cursor, lo)
+            gap, cursor = (lo, hi), hi
         return out
 
     def raw_span(self, lo: int, hi: int) -> tuple[int, int] | None:
@@ -161,8 +177,13 @@ def decode_literal(raw: str, base: int, kind: str, out: Decoded) -> None:
                 out.add(raw[j], base + j, base + j + 1, depth)
             i = end
         else:
-            out.add(char, at, at + 1, depth)
-            i += 1
+            plain = _PLAIN.match(raw, i)
+            if plain is None:  # a single hyphen
+                out.add(char, at, at + 1, depth)
+                i += 1
+            else:
+                out.add_run(plain.group(), at, depth)
+                i = plain.end()
 
 
 def _command(raw: str, i: int, base: int, depth: int, out: Decoded) -> int:
@@ -377,11 +398,9 @@ class BibtexDocument(TextDocument):
                 if word.isdigit():
                     out.add(word, start, end, 0)
                 elif macro is not None:
-                    for char in macro.text:
-                        out.add(char, -1, -1, 0)
+                    out.add(macro.string, -1, -1, 0)
                 elif word.lower() in MONTHS:
-                    for char in MONTHS[word.lower()]:
-                        out.add(char, -1, -1, 0)
+                    out.add(MONTHS[word.lower()], -1, -1, 0)
                 else:  # an undefined macro: BibTeX warns and uses nothing; shown as written
                     out.add(word, start, end, 0)
         return out.squeezed()
