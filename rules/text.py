@@ -740,8 +740,9 @@ def latex_markup(record: Record, ctx: Context) -> Iterator[Violation]:
     and inline math holding a command or a script (`$\\alpha$`, `$x^{2}$`, `Na$^+$`). Not
     reported: `O\\'Brien` (an escaped apostrophe), regular expressions (`\\d{4}`), a literal
     `\\u00e9`, money (`$5 and $10`), PHP's `$_GET`, braces alone (`{DNA}`), Markdown escapes
-    (`\\_`, `\\&`), S2's generated BibTeX (`citationStyles/bibtex`), URLs, and TeX inside JATS
-    `<tex-math>` or a MathML annotation.
+    (`\\_`, `\\&`), S2's generated BibTeX (`citationStyles/bibtex`), URLs, TeX inside JATS
+    `<tex-math>` or a MathML annotation, and BibTeX entries (`bibtex-entries`: TeX is their
+    text; the reader decodes what has a plain form).
 
     ## Why is this bad?
     Outside BibTeX nobody renders the TeX: readers see `Schr{\\"o}dinger` and `$\\alpha$`,
