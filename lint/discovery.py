@@ -3,7 +3,7 @@
 * A file named on the command line is always read, whatever .gitignore says; the config's
   ``exclude`` patterns apply to it only with ``force_exclude`` (``--force-exclude``: pre-commit
   passes every staged file explicitly, and ``exclude`` must still hold there).
-* A folder is walked for the suffixes that have a reader (.json, .jsonl, .ndjson), skipping
+* A folder is walked for the files that have a reader (see ``readers.walkable``), skipping
   hidden folders and anything matched by ``exclude``. Inside a git work tree the walk honours
   .gitignore (and .git/info/exclude, and the global excludes file): the candidates are the
   files that ``git ls-files --cached --others --exclude-standard`` lists, so tracked files are
@@ -38,7 +38,7 @@ import json
 import os
 import stat
 import subprocess
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,7 +47,7 @@ import orjson
 import regex
 
 from .config import Config
-from .readers import READERS
+from .readers import READERS, walkable
 
 Discovered = tuple[Path, str]
 """A file to check and the name it is shown under (the path as given or as walked)."""
@@ -204,12 +204,19 @@ def walk(folder: Path, config: Config, *, use_git: bool = True,
     yield from _data_only(_walk_candidates(folder, config, use_git=use_git), config, skipped)
 
 
+def _candidate(path: Path) -> bool:
+    """Whether a walk looks at ``path``: a reader reads it (by suffix, or for ``.txt`` by
+    content), or it has a data suffix without a reader (to be named as not read)."""
+    suffix = path.suffix.lower()
+    return walkable(path) or (suffix in DATA_SUFFIXES and suffix not in READERS)
+
+
 def _walk_candidates(folder: Path, config: Config, *, use_git: bool = True
                      ) -> Iterator[Discovered]:
     """Files under ``folder`` with a data suffix, less the excluded ones."""
     listed = git_files(folder) if use_git else None
     if listed is None:
-        yield from walk_disk(folder, config, suffixes=DATA_SUFFIXES | set(READERS))
+        yield from walk_disk(folder, config, accept=_candidate)
         return
     excluded_dirs: dict[tuple[str, ...], bool] = {}
 
@@ -227,11 +234,10 @@ def _walk_candidates(folder: Path, config: Config, *, use_git: bool = True
     chosen: list[tuple[tuple[str, ...], Path]] = []
     for name in listed:
         relative = Path(name)
-        suffix = relative.suffix.lower()
-        if (suffix not in READERS and suffix not in DATA_SUFFIXES) \
-                or dir_excluded(relative.parts[:-1]) or default_excluded(relative, parents=False):
-            continue
         candidate = folder / relative
+        if dir_excluded(relative.parts[:-1]) or default_excluded(relative, parents=False) \
+                or not _candidate(candidate):
+            continue
         if not os.path.lexists(candidate) or candidate.is_dir():
             continue  # deleted but still in the index, or a symlink to a folder
         if config.excluded(str(candidate)):
@@ -242,11 +248,12 @@ def _walk_candidates(folder: Path, config: Config, *, use_git: bool = True
         yield candidate, str(candidate)
 
 
-def walk_disk(folder: Path, config: Config, *, suffixes: Iterable[str] | None = None
+def walk_disk(folder: Path, config: Config, *, accept: Callable[[Path], bool] | None = None
               ) -> Iterator[Discovered]:
-    """The plain walk: every file under ``folder`` with one of ``suffixes`` (default: those
-    with a reader) that ``exclude`` and the default exclusions keep."""
-    wanted = frozenset(suffixes) if suffixes is not None else frozenset(READERS)
+    """The plain walk: every file under ``folder`` that ``accept`` takes (default: those a
+    reader reads, :func:`biblint.readers.walkable`) and that ``exclude`` and the default
+    exclusions keep."""
+    accept = accept or walkable
     seen: set[tuple[int, int]] = set()
     for root, dirs, files in os.walk(folder, followlinks=True):
         here = Path(root)
@@ -262,8 +269,7 @@ def walk_disk(folder: Path, config: Config, *, suffixes: Iterable[str] | None = 
                          and not config.excluded(str(here / d)))
         for name in sorted(files):
             candidate = here / name
-            if (candidate.suffix.lower() in wanted and not default_excluded(candidate,
-                                                                           parents=False)
+            if (accept(candidate) and not default_excluded(candidate, parents=False)
                     and not config.excluded(str(candidate))):
                 yield candidate, str(candidate)
 

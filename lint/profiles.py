@@ -186,6 +186,13 @@ class Convention(str, Enum):
     """The shape's journal metrics are the current ones and it has no key for their year
     (the aggregator): JRN004 checks their ranges but does not ask for a year."""
 
+    # -- text formats (issue 10): records of a tagged or braced file format ---------------
+    BIBTEX_ENTRIES = "bibtex-entries"
+    """Records are BibTeX entries as biblint.readers.bibtex reads them (``ENTRYTYPE``,
+    ``ID``, lower-cased fields): the BIB rules."""
+    RIS_TAGS = "ris-tags"
+    """Records are RIS records, keyed by their two-character tags: the RIS rules."""
+
     @classmethod
     def parse(cls, value: object) -> Convention:
         """The member named ``value``; ValueError naming the known ones otherwise."""

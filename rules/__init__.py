@@ -12,6 +12,7 @@ from . import (
     abstracts,
     access,
     authors,
+    bibtex,
     dates,
     doi,
     duplicates,
@@ -23,6 +24,7 @@ from . import (
     pubmed,
     pubtypes,
     records,
+    ris,
     text,
     titles,
     values,
@@ -32,6 +34,7 @@ from . import (
 RULES = collect(
     io, doi, xref, ids, text, values, records, titles, abstracts, authors, dates, pages,
     pubtypes, journals, access, duplicates,
-    pubmed, jats,  # formats (issue 10)
+    # Formats beyond JSON (issue 10).
+    pubmed, jats, bibtex, ris,
 )
 """Every built-in rule, in family order."""

@@ -218,3 +218,95 @@ def xml_not_read(record: Record, ctx: Context) -> Iterator[Violation]:
     exclude the file in the configuration.
     """
     return iter(())
+
+
+# -- text formats and compressed files (issue 10, text half) ------------------------------
+
+
+@rule("IO010", "invalid-bibtex", severity="error", scope="input")
+def invalid_bibtex(record: Record, ctx: Context) -> Iterator[Violation]:
+    """A BibTeX block that does not parse, or an entry that repeats a field.
+
+    ## What it does
+    Reports each block bibtexparser cannot parse (a missing comma after the key, a field
+    without `=`...) at the block's line, and each field name repeated within one entry at
+    the repeat's line. The other entries are still checked; an entry with a repeated field
+    is checked with its first value.
+
+    ## Why is this bad?
+    BibTeX and biber skip a block they cannot parse, so the work is missing from every
+    bibliography built from the file; for a repeated field BibTeX keeps the first value and
+    other tools the last, so two tools print two different references.
+
+    ## Example
+    `@article{key title = {A}}`: no comma after the key.
+
+    ## Fix
+    None: repair the entry by hand. A file with this finding is never written by `--fix`.
+    """
+    return iter(())
+
+
+@rule("IO011", "invalid-ris", severity="error", scope="input")
+def invalid_ris(record: Record, ctx: Context) -> Iterator[Violation]:
+    """Text in a RIS file that is neither a tag line nor the continuation of one.
+
+    ## What it does
+    Reports the first line outside any record that is not a `TAG  - value` line (a
+    header, an export banner), and a file recognised as RIS that holds no record; a Web of
+    Science tagged export saved as `.ris` is named as such.
+
+    ## Why is this bad?
+    RIS readers drop such text, or fail on it: whatever it held is lost on import.
+
+    ## Example
+    `Exported from MyLibrary on 2020-01-01` above the first `TY  - JOUR`.
+
+    ## Fix
+    None. A file with this finding is never written by `--fix`.
+    """
+    return iter(())
+
+
+@rule("IO012", "invalid-medline", severity="error", scope="input")
+def invalid_medline(record: Record, ctx: Context) -> Iterator[Violation]:
+    """A line of a MEDLINE (`.nbib`) file that is neither a tag line nor a continuation.
+
+    ## What it does
+    Reports lines that do not have the form `TAG - value` (a tag of up to four letters,
+    padded to four) and are not indented by six spaces to continue the previous value.
+
+    ## Why is this bad?
+    Reference managers importing `.nbib` drop or misfile the line's content.
+
+    ## Example
+    `Title: Some title` inside a record.
+
+    ## Fix
+    None: MEDLINE files are regenerated from PubMed, not edited.
+    """
+    return iter(())
+
+
+@rule("IO013", "invalid-gzip", severity="error", scope="input")
+def invalid_gzip(record: Record, ctx: Context) -> Iterator[Violation]:
+    """A `.gz` file that does not decompress, or decompresses to more than can be read.
+
+    ## What it does
+    Reports a corrupt or truncated gzip stream (where it fails, as a line of the
+    decompressed text), gzip inside gzip, and a file that is not JSON Lines and inflates
+    to more than 512 MiB (a gzip bomb, or a dump too large to read in memory: JSON Lines
+    inside gzip is streamed whatever its size).
+
+    ## Why is this bad?
+    A truncated download or an interrupted `gzip` leaves a file that looks fine by name:
+    its records from the break on are lost.
+
+    ## Example
+    `snapshot.jsonl.gz` cut off at 1 GB by a failed transfer.
+
+    ## Fix
+    None. `--fix` never rewrites compressed files (it says so when there is something to
+    fix): decompress, fix, and compress again.
+    """
+    return iter(())

@@ -761,8 +761,9 @@ def latex_markup(record: Record, ctx: Context) -> Iterator[Violation]:
     and inline math holding a command or a script (`$\\alpha$`, `$x^{2}$`, `Na$^+$`). Not
     reported: `O\\'Brien` (an escaped apostrophe), regular expressions (`\\d{4}`), a literal
     `\\u00e9`, money (`$5 and $10`), PHP's `$_GET`, braces alone (`{DNA}`), Markdown escapes
-    (`\\_`, `\\&`), S2's generated BibTeX (`citationStyles/bibtex`), URLs, and TeX inside JATS
-    `<tex-math>` or a MathML annotation.
+    (`\\_`, `\\&`), S2's generated BibTeX (`citationStyles/bibtex`), URLs, TeX inside JATS
+    `<tex-math>` or a MathML annotation, and BibTeX entries (`bibtex-entries`: TeX is their
+    text; the reader decodes what has a plain form).
 
     ## Why is this bad?
     Outside BibTeX nobody renders the TeX: readers see `Schr{\\"o}dinger` and `$\\alpha$`,
@@ -787,6 +788,8 @@ def latex_markup(record: Record, ctx: Context) -> Iterator[Violation]:
     command inside math that is not converted as a whole (`$\\mathrm{CO}_2 $`), or one
     followed by a script (`\\textrm{CO}_2`).
     """
+    if record.profile.has(Convention.BIBTEX_ENTRIES):
+        return  # BibTeX's text is TeX (its reader decodes what it can; the rest is math)
     everything = _all_text(record)
     if "\\" not in everything and "$" not in everything:
         return  # no string of the record holds TeX

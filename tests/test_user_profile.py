@@ -212,8 +212,10 @@ def test_unknown_forced_profile_is_a_config_error(project: Path,
 
 def test_builtin_profiles_come_through_the_entry_point_group() -> None:
     installed = installed_profiles()
-    formats = {"pubmed", "pubmed-book", "pubmed-delete", "jats", "crossref-xml", "datacite-xml"}
-    assert {p.name for p in installed} - formats == set(PROFILES)  # + the formats of issue 10
+    # The built-in JSON profiles, and those of the other formats (biblint.formats).
+    formats = {"pubmed", "pubmed-book", "pubmed-delete", "jats", "crossref-xml", "datacite-xml",
+               "bibtex", "ris", "medline"}
+    assert {p.name for p in installed} == set(PROFILES) | formats
     assert all(installed.get(name) is PROFILES[name] for name in PROFILES)
 
 
