@@ -22,6 +22,9 @@ Only bibliographic data is read (:func:`not_data`):
 * A walked ``.json`` file whose content holds no bibliographic record (a JSON Schema, a
   baseline, a report, JSONC settings, any object without the fields of a record) is skipped
   and counted in :class:`Skipped`, so it is neither reported nor ever changed by ``--fix``.
+* A walked XML file whose root element is no kind of bibliographic XML (a Maven ``pom.xml``,
+  IDE settings, an SVG) is skipped and counted the same way; bibliographic XML of a kind
+  biblint does not read (EndNote, MODS, dblp...) is read and reported as such (IO009).
 * A walked file in a bibliographic format biblint has no reader for (:data:`DATA_SUFFIXES`
   less the suffixes of :data:`biblint.readers.READERS`) is named in :class:`Skipped`: a gate
   must not pass silently on data it never read. A reader registered for the suffix makes the
@@ -291,9 +294,10 @@ def git_files(folder: Path) -> list[str] | None:
 
 
 def not_data(path: Path, config: Config | None = None) -> str | None:
-    """Why the ``.json`` file at ``path`` holds no bibliographic record (a short phrase for
-    a message), or None when it may: when it holds a record, is not ``.json``, is too large to
-    sniff, cannot be read or decoded, or is broken JSON (the reader reports those).
+    """Why the ``.json`` or XML file at ``path`` holds no bibliographic record (a short phrase
+    for a message), or None when it may: when it holds a record, is neither, is too large to
+    sniff, cannot be read or decoded, or is broken JSON (the reader reports those). XML is
+    judged by its root element (:func:`_xml_not_data`).
 
     A record is an object that a profile (installed, or the config's own) recognises, or that
     has an identifier (DOI, PMID, PMCID, arXiv, ISBN, ISSN) or two fields of a record (title,
@@ -301,7 +305,10 @@ def not_data(path: Path, config: Config | None = None) -> str | None:
     keys of manifests, configuration and schemas (:data:`STRUCTURE_KEYS`). An object with a
     JSON Schema ``$schema`` is a schema. A file that is not JSON but parses as JSON with
     comments (or JSON5) is configuration when it holds no record."""
-    if path.suffix.lower() != ".json":
+    suffix = path.suffix.lower()
+    if suffix in XML_SUFFIXES:
+        return _xml_not_data(path)
+    if suffix != ".json":
         return None
     try:
         info = path.stat()
@@ -326,6 +333,26 @@ def not_data(path: Path, config: Config | None = None) -> str | None:
     except RecursionError:
         return None
     return _why_not_records(parsed, False, config or Config())
+
+
+XML_SUFFIXES = frozenset({".xml", ".nxml"})
+"""Suffixes read as XML: a walked one whose root is no bibliographic XML is not data."""
+
+
+def _xml_not_data(path: Path) -> str | None:
+    """Why a walked XML file holds no records (a Maven pom, IDE settings, an SVG), from its
+    root element; None for bibliographic XML, HTML pages saved as XML, unsafe or broken XML,
+    which the reader reports."""
+    from .readers.xml import foreign_root
+    from .readers.xmlbase import PROLOG_LIMIT
+
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(PROLOG_LIMIT)
+    except OSError:
+        return None
+    root = foreign_root(head)
+    return None if root is None else f"XML with root <{root}>, not bibliographic XML"
 
 
 _BROKEN = object()

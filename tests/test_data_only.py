@@ -40,8 +40,8 @@ def git(cwd: Path, *args: str) -> None:
 def data_repository(root: Path) -> dict[str, Path]:
     """A data repository as found in the wild: records next to a package.json (with a
     trailing space that --fix once "fixed"), JSONC editor settings (in .vscode/ and under an
-    ordinary name), JSON Schemas (by name and by content), a baseline, a report, a BibTeX
-    file, and venv/, build/ and node_modules/ folders holding copies of records."""
+    ordinary name), JSON Schemas (by name and by content), a baseline, a report, a MARC
+    file (a format without a reader), a Maven pom.xml, and venv/, build/ and node_modules/ folders holding copies of records."""
     files = {
         "seed": root / "data" / "seed.json",
         "lines": root / "data" / "more.jsonl",
@@ -53,7 +53,8 @@ def data_repository(root: Path) -> dict[str, Path]:
         "schema": root / "schemas" / "record.schema.json",
         "schema2": root / "schemas" / "lab.json",
         "report": root / "reports" / "gl-code-quality-report.json",
-        "bib": root / "data" / "refs.bib",
+        "bib": root / "data" / "refs.mrc",
+        "pom": root / "tools" / "pom.xml",
         "venv": root / "venv" / "lib" / "site-packages" / "pkg" / "record.json",
         "build": root / "build" / "record.json",
         "node": root / "node_modules" / "pkg" / "record.json",
@@ -78,7 +79,9 @@ def data_repository(root: Path) -> dict[str, Path]:
         "description": "XREF001: DOI URL is null", "check_name": "XREF001",
         "fingerprint": "0" * 32, "severity": "major",
         "location": {"path": "data/seed.json", "lines": {"begin": 5}}}], indent=2))
-    files["bib"].write_text("@article{key, title = {A title}, year = 2020}\n")
+    files["bib"].write_bytes(b"00714cam a2200205 a 4500")  # MARC 21: no reader
+    files["pom"].write_text('<?xml version="1.0"?>\n<project><modelVersion>4.0.0'
+                            "</modelVersion></project>\n")
     for name in ("venv", "build", "node"):
         shutil.copy(SEED, files[name])
     return files
@@ -110,10 +113,10 @@ def test_check_reports_only_the_data(capsys, tmp_path, monkeypatch, with_git):
     skipped = report["summary"]["skipped"]
     # Named by the walk: the data it could not read, and JSON without records (the
     # well-known files are excluded by name and never opened).
-    assert skipped["unread"] == ["data/refs.bib"]
+    assert skipped["unread"] == ["data/refs.mrc"]
     assert sorted(skipped["no_records"]) == [
         "biblint-baseline.json", "config/editor-settings.json",
-        "reports/gl-code-quality-report.json", "schemas/lab.json"]
+        "reports/gl-code-quality-report.json", "schemas/lab.json", "tools/pom.xml"]
     # The report with a summary.skipped still validates against the report schema.
     import jsonschema
 
@@ -121,8 +124,8 @@ def test_check_reports_only_the_data(capsys, tmp_path, monkeypatch, with_git):
         json.loads((ROOT / "schemas" / "report.schema.json").read_text())).validate(report)
 
     code, out, _ = run(capsys, "check", "--isolated")
-    assert "Not read: 1 file in a format biblint has no reader for (.bib): data/refs.bib." in out
-    assert "Skipped 4 files holding no bibliographic records: " in out
+    assert "Not read: 1 file in a format biblint has no reader for (.mrc): data/refs.mrc." in out
+    assert "Skipped 5 files holding no bibliographic records: " in out
 
 
 def test_fix_changes_only_the_data(capsys, tmp_path, monkeypatch):
@@ -147,7 +150,7 @@ def test_force_exclude_holds_named_files_to_the_walks_rules(capsys, tmp_path, mo
     assert code == 1  # the seed's findings that --fix cannot fix
     assert {line.split(":")[0] for line in out.splitlines()} == {"data/seed.json"}
     assert {n for n in files if before[n] != digests(files)[n]} == DATA
-    assert "Not read: 1 file" in err and "data/refs.bib" in err
+    assert "Not read: 1 file" in err and "data/refs.mrc" in err
     assert "config/editor-settings.json" in err and "package.json" not in err
 
 
@@ -166,19 +169,45 @@ def test_a_named_file_that_is_not_data_gets_a_clear_message(capsys, tmp_path):
     assert any(line.startswith(f"{files['schema']}:1:1: IO004") and "JSON Schema" in line
                for line in lines)
     assert any(line.startswith(f"{files['bib']}: IO001 not read: biblint has no reader for "
-                               ".bib files") for line in lines)
+                               ".mrc files") for line in lines)
     assert len(lines) == 4 and digests(files) == before  # nothing else, nothing changed
 
 
 def test_a_folder_of_unread_formats_is_named_not_passed_silently(capsys, tmp_path):
-    for name in ("a.bib", "b.ris", "c.xml", "d.jsonl.gz", "notes.txt", "e.nbib"):
+    for name in ("a.enw", "b.mrc", "c.csv", "d.mods", "notes.txt"):
         (tmp_path / name).write_text("x")
     code, out, _ = run(capsys, "check", "--isolated", str(tmp_path))
     assert code == 0 and "0 findings in 0 files" in out  # no finding, but not silent:
     line = next(line for line in out.splitlines() if line.startswith("Not read:"))
-    unread = {s for s in (".bib", ".ris", ".xml", ".gz", ".nbib") if s not in READERS}
-    assert f"Not read: {len(unread)} file" in line
+    unread = {s for s in (".enw", ".mrc", ".csv", ".mods") if s not in READERS}
+    assert unread and f"Not read: {len(unread)} file" in line
     assert "notes.txt" not in line  # not a bibliographic format
+
+
+def test_walked_xml_that_is_not_bibliographic_is_skipped_not_reported(capsys, tmp_path):
+    """A data repository holds a Maven pom, IDE settings and SVG figures beside its PubMed
+    XML: they are counted as holding no records; bibliographic XML biblint does not read
+    (EndNote), HTML saved as .xml and broken XML are still reported."""
+    (tmp_path / "pom.xml").write_text(
+        '<?xml version="1.0"?>\n<project xmlns="http://maven.apache.org/POM/4.0.0">'
+        "<modelVersion>4.0.0</modelVersion></project>\n")
+    (tmp_path / "figure.xml").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>\n')
+    (tmp_path / "endnote.xml").write_text("<xml><records><record/></records></xml>\n")
+    (tmp_path / "page.xml").write_text("<!DOCTYPE html>\n<html><body>x</body></html>\n")
+    (tmp_path / "broken.xml").write_text("<PubmedArticleSet><PubmedArticle>\n")
+    code, out, err = run(capsys, "check", "--isolated", "--output-format", "concise",
+                         str(tmp_path))
+    assert code == 1
+    reported = {Path(line.split(":")[0]).name for line in out.splitlines()
+                if ": IO00" in line}
+    assert reported == {"endnote.xml", "page.xml", "broken.xml"}
+    # concise has no summary: the skipped files are named on stderr
+    skipped = next(line for line in err.splitlines() if "Skipped" in line)
+    assert "2 files" in skipped and "pom.xml" in skipped and "figure.xml" in skipped
+    # Named explicitly, a pom still gets one clear finding rather than silence.
+    code, out, _ = run(capsys, "check", "--isolated", "--output-format", "concise",
+                       str(tmp_path / "pom.xml"))
+    assert code == 1 and "IO004" in out and "<project>" in out
 
 
 def test_registering_a_reader_makes_the_files_read(tmp_path, monkeypatch):

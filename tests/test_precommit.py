@@ -69,7 +69,11 @@ def test_hook_definitions():
         ("records.ndjson", True),
         ("deep/er/path/export.json", True),
         ("notes.txt", False),
-        ("refs.bib", False),
+        ("refs.bib", True),
+        ("export.ris", True),
+        ("pubmed/baseline.xml", True),
+        ("records.jsonl.gz", True),
+        ("site.tar.gz", False),
         ("records.json.bak", False),
         ("records.jsonld", False),
         ("json", False),
@@ -240,7 +244,7 @@ def test_hooks_keep_config_excludes_for_files_passed_explicitly(hook_repo, data_
 @pytest.mark.slow
 def test_only_the_data_is_reported_or_changed_end_to_end(hook_repo, pre_commit_home, tmp_path):
     """A scratch data repository as found in the wild (records beside a package.json with a
-    trailing space, JSONC editor settings, JSON Schemas, a baseline, a report, a .bib file,
+    trailing space, JSONC editor settings, JSON Schemas, a baseline, a report, a MARC file, a pom.xml,
     venv/, build/ and node_modules/ copies of records), everything staged: ``biblint check``
     with no path, ``--fix``, and both real hooks report and change only the data files."""
     from .test_data_only import DATA, data_repository, digests
@@ -267,7 +271,7 @@ def test_only_the_data_is_reported_or_changed_end_to_end(hook_repo, pre_commit_h
                           text=True)
     assert done.returncode == 1, done.stdout + done.stderr
     assert data_lines(done.stdout) == {"data/seed.json", "data/more.jsonl"}
-    assert "data/refs.bib" in done.stderr and "Skipped 4 files" in done.stderr, done.stderr
+    assert "data/refs.mrc" in done.stderr and "Skipped 5 files" in done.stderr, done.stderr
 
     # The fix hook: fails because it changed files, and changed only the data.
     config = repo.parent / "pre-commit-config.yaml"

@@ -393,6 +393,21 @@ def open_xml(path: Path, shown: str | None = None) -> XmlStream:
     return XmlStream(shown or str(path), lambda: path.open("rb"))
 
 
+def foreign_root(head: bytes) -> str | None:
+    """The root element of an XML document that is neither bibliographic XML biblint reads
+    nor one of the bibliographic kinds it names when refusing them (EndNote, MODS, dblp...),
+    nor an HTML page, nor unsafe: a Maven ``pom.xml``, an IDE's settings, an SVG. None for
+    every document the reader must see (and report). A walk skips such files as holding no
+    records; read from ``head``, the first bytes of the file, without parsing."""
+    prolog = scan_prolog(head[:PROLOG_LIMIT])
+    if prolog.root is None or prolog.entities or not prolog.text or is_html(prolog):
+        return None
+    root = prolog.root
+    if kind_of(root) is not None or root in _KNOWN_OTHERS or local_name(root) in _KNOWN_OTHERS:
+        return None
+    return root
+
+
 def looks_like_xml(head: bytes) -> bool:
     """Whether content starts like an XML document, for content sniffing: its prolog (XML
     declaration, comments, DOCTYPE) leads to a root element, or it is refused as unsafe.
