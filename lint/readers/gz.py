@@ -55,9 +55,10 @@ class GzipDocument:
         self.problems = problems
         self.records: list[RawRecord] = []
         if inner is not None:
-            self.problems.extend(inner.problems)
+            # Records first: a streamed inner document (XML) finds its problems as it reads.
             self.records = [RawRecord(r.data, Origin(path, r.origin.index, r.origin.base),
                                       r.span, r.profile) for r in inner.records]
+            self.problems.extend(inner.problems)
 
     def iter_records(self) -> Iterator[RawRecord]:
         return iter(self.records)
