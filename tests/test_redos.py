@@ -161,8 +161,10 @@ def test_every_text_field_of_the_profile_holds_the_input(profile: str) -> None:
     case = redos.Case(profile, "spaces")
     record = redos.record_for(case, 50)
     shape = next(p for p in redos.profiles() if p.name == profile)
+    text_fields = 0
     for name, pointers in shape.fields.items():
         if CANONICAL_FIELDS.get(name, "").startswith("string") and pointers:
+            text_fields += 1
             tokens = pointers[0].split("/")[1:]
             node: object = record
             for token in tokens:
@@ -170,7 +172,8 @@ def test_every_text_field_of_the_profile_holds_the_input(profile: str) -> None:
             strings = node if isinstance(node, list) else [node]  # Crossref's title lists
             assert strings and all(isinstance(s, str) for s in strings), (name, pointers[0])
     strings = [s for s in _strings(record) if redos.PREFIX in s]
-    assert len(strings) >= 5
+    # At least every text field (a PubMed DeleteCitation has none, only PMIDs).
+    assert len(strings) >= min(5, text_fields)
     for text in strings:
         assert redos.PREFIX + " " * 50 + "x" + redos.SUFFIX in text
         assert text.strip() == text  # the terminator and the ordinary text defeat trimming
