@@ -25,8 +25,9 @@ from __future__ import annotations
 import os
 import re
 from bisect import bisect_right
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, NamedTuple
@@ -257,11 +258,12 @@ def run(linter: Linter, tasks: list[Task], keys: KeyStore | None, *, jobs: int,
     Results are consumed as they come, in order: the parent holds the findings of the tasks
     that finished ahead of the one it waits for, never the run's."""
     split = {} if split is None else split
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_start,
+    workers = min(jobs, len(tasks))
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start,
                              initargs=(linter.config,)) as pool:
         work = ((task, fix, unsafe, diff) for task in tasks)
         framing: FileResult | None = None  # the split file being streamed
-        for position, (task, done) in enumerate(zip(tasks, pool.map(_work_star, work),
+        for position, (task, done) in enumerate(zip(tasks, _ordered(pool, work, workers),
                                                      strict=True)):
             if keys is not None and done.keys is not None:
                 keys.merge(done.keys)
@@ -282,6 +284,31 @@ def run(linter: Linter, tasks: list[Task], keys: KeyStore | None, *, jobs: int,
                     or following.chunk.start == 0 or following.shown != task.shown):
                 yield FileFinished(framing)
                 framing = None
+
+
+AHEAD = 2
+"""Tasks submitted per worker beyond the one the parent waits for: enough that no worker
+idles while the parent reports, few enough that results waiting for their turn stay few."""
+
+
+def _ordered(pool: ProcessPoolExecutor, work: Iterator[tuple[Task, bool, bool, bool]],
+             workers: int) -> Iterator[Done]:
+    """The results of ``work`` in order, with at most ``workers * (AHEAD + 1)`` tasks
+    submitted and not yet consumed: ``pool.map`` would submit every task at once, and when
+    the parent reports more slowly than the workers check, finished results would pile up
+    in its memory (a 200k-record file held most of its findings there)."""
+    pending: deque[Future[Done]] = deque()
+    window = workers * (AHEAD + 1)
+    try:
+        for args in work:
+            pending.append(pool.submit(_work_star, args))
+            if len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()
 
 
 def positions(files: list[tuple[Path, str]], split: Mapping[str, list[Chunk]]
