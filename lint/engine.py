@@ -8,7 +8,9 @@ becomes findings, and a crashing rule becomes an error entry of its file, not a 
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -561,6 +563,14 @@ class Linter:
         temporary copy. With ``jobs`` > 1 (see :meth:`check_paths`), worker processes check
         files and chunks, and their events come out in the same order as in one process.
         """
+        with relaxed_gc():
+            yield from self._iter_check(paths, fix=fix, unsafe=unsafe, diff=diff,
+                                        force_exclude=force_exclude, jobs=jobs,
+                                        chunk_size=chunk_size, min_parallel=min_parallel)
+
+    def _iter_check(self, paths: Iterable[str | Path], *, fix: bool, unsafe: bool, diff: bool,
+                    force_exclude: bool, jobs: int | None, chunk_size: int | None,
+                    min_parallel: int | None) -> Iterator[Event]:
         from . import parallel
 
         state = self.new_run()
@@ -716,6 +726,37 @@ class Linter:
 
     def _walk(self, folder: Path) -> Iterator[tuple[Path, str]]:
         return walk(folder, self.config)
+
+
+GC_THRESHOLD = 100_000
+"""Allocations between young-generation collections during a run (CPython's default: 700).
+
+A run allocates millions of short-lived, acyclic objects (parsed records, findings, and in
+a ``--jobs`` parent the unpickled results of workers) while holding long-lived ones (the
+rules' tables, the run-scope keys): with the default threshold the collector ran thousands
+of times per second and walked them, about 10% of a run's CPU and most of a parent's
+unpickling time (3 µs per finding without it, 14 µs with it). mypy raises it likewise."""
+
+_relaxed = 0
+_saved_threshold: tuple[int, int, int] | None = None
+
+
+@contextmanager
+def relaxed_gc() -> Iterator[None]:
+    """Collect garbage less often while a run is going (see :data:`GC_THRESHOLD`); the
+    previous thresholds come back when the outermost run ends (runs may nest)."""
+    global _relaxed, _saved_threshold
+    if _relaxed == 0:
+        _saved_threshold = gc.get_threshold()
+        gc.set_threshold(GC_THRESHOLD, *_saved_threshold[1:])
+    _relaxed += 1
+    try:
+        yield
+    finally:
+        _relaxed -= 1
+        if _relaxed == 0 and _saved_threshold is not None:
+            gc.set_threshold(*_saved_threshold)
+            _saved_threshold = None
 
 
 Positions = Callable[[int, str], "tuple[int, int] | None"]
