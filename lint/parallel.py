@@ -29,7 +29,6 @@ import re
 from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, NamedTuple
@@ -41,6 +40,8 @@ from .readers.jsonlines import JsonLinesStream
 from .runscope import KeyStore
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
     from .engine import Linter, Positions
 
 CHUNK_SIZE = 4 * 1024 * 1024
@@ -298,6 +299,10 @@ def run(linter: Linter, tasks: list[Task], keys: KeyStore | None, *, jobs: int,
     that finished ahead of the one it waits for, never the run's."""
     split = {} if split is None else split
     workers = min(jobs, len(tasks))
+    # Imported here: concurrent.futures (and the logging it imports) is start-up time that
+    # a run of a few small files, which never spawns, does not need to pay.
+    from concurrent.futures import ProcessPoolExecutor
+
     with ProcessPoolExecutor(max_workers=workers, initializer=_start,
                              initargs=(linter.config,)) as pool:
         work = ((task, fix, unsafe, diff) for task in tasks)
