@@ -50,7 +50,7 @@ from .readers import (
 from .readers.jsonlines import JsonLinesStream, line_locator, raw_line
 from .record import Record
 from .registry import Context, Registry, Rule, default_registry
-from .runscope import Entry, Judge, Judged, Key, KeyStore, TableSpec
+from .runscope import SPILL_AT, Entry, Judge, Judged, Key, KeyStore, TableSpec
 
 _Step = tuple[Callable[[Record, Context], Iterable[Violation | Key]], Context, str, str, Rule]
 """What the record loop needs of a rule: its check, its context, code, name, and the rule."""
@@ -154,12 +154,16 @@ class Linter:
         return self._severity.get(code, Severity.ERROR)
 
     # -- records ------------------------------------------------------------------------
-    def new_run(self, *, keys: bool = True) -> RunState:
-        """Fresh per-run memory; ``keys=False`` drops what two-phase run rules extract."""
+    def new_run(self, *, keys: bool = True, spill: bool = False) -> RunState:
+        """Fresh per-run memory; ``keys=False`` drops what two-phase run rules extract;
+        ``spill=True`` lets the run's key store spill to disk past
+        :data:`~biblint.runscope.SPILL_AT` entries (bounded memory for runs of any size;
+        its ``tables`` then hold only part of the entries: see ``KeyStore.items``)."""
         return RunState(
             {r.code: Context(options=self._options.get(r.code, {}), profile=_NO_PROFILE)
              for r in self._checks},
-            KeyStore(self._specs) if keys and self._judges else None,
+            KeyStore(self._specs, spill_at=SPILL_AT if spill else None)
+            if keys and self._judges else None,
         )
 
     def make_record(self, data: JSONValue, *, profile: str | Profile | None = None,
@@ -186,7 +190,7 @@ class Linter:
         none; each names its record by ``Finding.record``, the index in the stream, and has
         no line or column).
         """
-        state = self.new_run()
+        state = self.new_run(spill=True)
         for index, data in enumerate(records):
             record = self.make_record(data, profile=profile, origin=Origin(None, index))
             yield self.lint_record(record, state)
@@ -573,7 +577,7 @@ class Linter:
                     min_parallel: int | None) -> Iterator[Event]:
         from . import parallel
 
-        state = self.new_run()
+        state = self.new_run(spill=True)
         discovered = self.discover(paths, force_exclude=force_exclude)
         wanted = parallel.resolve_jobs(jobs if jobs is not None else self.config.jobs)
         if wanted > 1 and not self.sequential and self.registry is default_registry():

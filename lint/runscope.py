@@ -187,15 +187,17 @@ class KeyStore:
     Plain data (dicts, lists, tuples) plus the specs, so it pickles to and from worker
     processes; :meth:`merge` of the stores of any split of a run's records gives the same
     entries per key as one store that saw them all. Past ``spill_at`` entries in memory
-    (None: never) the entries go to a temporary file (see the module docstring); ``tables``
-    then holds only those added since, and pickling a spilled store reads them all back.
+    the entries go to a temporary file (see the module docstring); ``tables`` then holds
+    only those added since (:meth:`items` gives all), and pickling a spilled store reads
+    them all back. ``spill_at`` None (the default) never spills, so a store built by other
+    code holds everything in ``tables`` as before; the engine's runs pass :data:`SPILL_AT`.
     """
 
     specs: Mapping[str, TableSpec] = field(default_factory=dict)
     tables: dict[str, Table] = field(default_factory=dict)
     dropped: dict[str, int] = field(default_factory=dict)
     """Keys not stored because a rule's table was full, per rule (for diagnostics)."""
-    spill_at: int | None = SPILL_AT
+    spill_at: int | None = None
     held: int = 0
     """Entries added to ``tables`` since the last spill (what ``spill_at`` is compared with)."""
     spilled_keys: dict[str, int] = field(default_factory=dict)

@@ -216,6 +216,27 @@ def test_spilling_keeps_the_run_findings(tmp_path):
     assert set(RUN_CODES) - {"JRN005"} <= {code for code, *_ in runs[0]}
 
 
+def test_runs_spill_and_give_the_findings_of_runs_that_do_not(tmp_path, monkeypatch):
+    import biblint.engine
+
+    assert Linter().new_run().keys.spill_at is None  # stores built by others never spill
+    path = write_jsonl(tmp_path / "a.jsonl", run_records() * 2)
+    expected = prints(Linter().check_paths([path], jobs=1))
+    spilled: list[KeyStore] = []
+    original = KeyStore.spill
+
+    def spill(self: KeyStore) -> None:
+        spilled.append(self)
+        original(self)
+
+    monkeypatch.setattr(biblint.engine, "SPILL_AT", 5)
+    monkeypatch.setattr(KeyStore, "spill", spill)
+    report = Linter().check_paths([path], jobs=1)
+    assert spilled and prints(report) == expected
+    assert set(RUN_CODES) <= {f.code for f in report.findings}
+    assert all(f.line for f in report.findings if f.code in RUN_CODES)
+
+
 # -- order independence and baselines ---------------------------------------------------------
 
 
