@@ -13,10 +13,13 @@ Nothing changes for the code that declares the patterns: it calls ``regex.compil
 before and uses the result through its methods and attributes. A pattern passed as an
 argument of a module-level function (``regex.sub(PATTERN, ...)``) would not work; no module
 does that, and a test imports every rule module this way and runs the whole suite on it.
+Patterns of modules outside ``biblint`` (plugins loaded through the same entry points) are
+compiled at once, as their code expects.
 """
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -86,10 +89,14 @@ def _patch() -> None:
     original = regex.compile
     _ORIGINALS["regex"] = original
 
-    def lazy(*args: Any, **kwargs: Any) -> LazyPattern:
+    def lazy(*args: Any, **kwargs: Any) -> Any:
+        # Only biblint's own modules: a plugin's patterns (loaded through the same entry
+        # points) are compiled as their code expects.
+        if not str(sys._getframe(1).f_globals.get("__name__", "")).startswith("biblint."):
+            return original(*args, **kwargs)
         return LazyPattern(original, args, kwargs)
 
-    regex.compile = lazy  # type: ignore[assignment]
+    regex.compile = lazy
 
 
 def _unpatch() -> None:

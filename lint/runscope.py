@@ -26,10 +26,13 @@ never on where they are. A key with a single entry is never judged.
 Memory: one entry per (record, key), a tuple of a short string, a small payload tuple and two
 ints; at most ``limit`` keys per rule (a rule's ``max-keys`` option). Past the limit new keys
 are dropped, and which keys were kept then depends on the order (a bound, not the usual case).
-A store holds at most ``spill_at`` entries in memory: past that it writes them to an anonymous
+A store of a run (``Linter.new_run(spill=True)``, as every ``biblint check`` run makes) holds
+at most ``spill_at`` entries in memory: past that it writes them to an anonymous
 temporary file, in :data:`PARTITIONS` parts by the hash of (rule, key), and :meth:`judge`
 reads one part back at a time, so a run's memory is bounded by one part, not by its records
-(grace hash partitioning, as databases join tables larger than memory). The entries of each
+(grace hash partitioning, as databases join tables larger than memory), except that the
+entries of one key are judged together: a key every record shares (JRN005's one category of
+a single-journal file) still holds an entry per record while it is judged. The entries of each
 key, and so every judgement, are the same as without spilling.
 A rule may declare ``keep``: entries of one key with the same ``keep(payload)`` collapse to
 the first in content order (TYP008 keeps one record per key path and shape, not one per
