@@ -41,7 +41,8 @@ def data_repository(root: Path) -> dict[str, Path]:
     """A data repository as found in the wild: records next to a package.json (with a
     trailing space that --fix once "fixed"), JSONC editor settings (in .vscode/ and under an
     ordinary name), JSON Schemas (by name and by content), a baseline, a report, a MARC
-    file (a format without a reader), a Maven pom.xml, and venv/, build/ and node_modules/ folders holding copies of records."""
+    file (a format without a reader), a Maven pom.xml, and venv/, build/ and node_modules/
+    folders holding copies of records."""
     files = {
         "seed": root / "data" / "seed.json",
         "lines": root / "data" / "more.jsonl",
