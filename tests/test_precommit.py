@@ -245,8 +245,9 @@ def test_hooks_keep_config_excludes_for_files_passed_explicitly(hook_repo, data_
 def test_only_the_data_is_reported_or_changed_end_to_end(hook_repo, pre_commit_home, tmp_path):
     """A scratch data repository as found in the wild (records beside a package.json with a
     trailing space, JSONC editor settings, JSON Schemas, a baseline, a report, a MARC file,
-    a pom.xml, venv/, build/ and node_modules/ copies of records), everything staged: ``biblint check``
-    with no path, ``--fix``, and both real hooks report and change only the data files."""
+    a pom.xml, venv/, build/ and node_modules/ copies of records), everything staged:
+    ``biblint check`` with no path, ``--fix``, and both real hooks report and change only the
+    data files."""
     from .test_data_only import DATA, data_repository, digests
 
     repo = tmp_path / "data-repo"
