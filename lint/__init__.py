@@ -74,9 +74,27 @@ def _linter(config: Config | None) -> Linter:
     return _default_linter
 
 
+def _one_record(record: object, function: str) -> None:
+    """Raise TypeError unless ``record`` is one record (a JSON object): a string or a list
+    given by mistake would otherwise lint as nothing and pass silently."""
+    if isinstance(record, dict):
+        return
+    if isinstance(record, (str, bytes, bytearray)):
+        hint = "parse it first (json.loads), or check files with Linter.check_paths"
+    elif isinstance(record, (list, tuple)):
+        hint = "lint each record, or use Linter.lint_stream for a sequence of records"
+    else:
+        hint = "a record is a dict parsed from JSON"
+    raise TypeError(f"biblint.{function}() takes one record (a dict), not "
+                    f"{type(record).__name__}: {hint}")
+
+
 def lint(record: JSONValue, *, profile: str | Profile | None = None,
          config: Config | None = None) -> list[Finding]:
-    """The findings of one record (a parsed JSON object). The record is not mutated."""
+    """The findings of one record (a parsed JSON object). The record is not mutated.
+
+    Raises TypeError for anything but a dict (a JSON string or a list of records)."""
+    _one_record(record, "lint")
     return _linter(config).lint(record, profile=profile)
 
 
@@ -85,6 +103,8 @@ def fix(record: JSONValue, *, unsafe: bool = False, profile: str | Profile | Non
     """A fixed copy of ``record`` with the findings it fixed and those that remain.
 
     Safe fixes only, unless ``unsafe``. The input is never mutated; fixing is idempotent.
+    Raises TypeError for anything but a dict.
     """
+    _one_record(record, "fix")
     linter = _linter(config)
     return converge(record, lambda data: linter.lint(data, profile=profile), unsafe=unsafe)

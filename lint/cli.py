@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import itertools
 import json
 import os
 import stat
@@ -26,7 +27,15 @@ from typing import Any, TextIO
 from . import __version__
 from .baseline import Baseline, CodesRun, Outcome
 from .config import Config, ConfigError, discover, load_file
-from .discovery import Discovered, excluded_with_parents
+from .discovery import (
+    DATA_SUFFIXES,
+    Discovered,
+    Skipped,
+    default_excluded,
+    excluded_with_parents,
+    not_data,
+)
+from .discovery import discover as discover_files
 from .engine import Linter
 from .fixer import AtomicFile, replace_atomic, unified_diff
 from .model import (
@@ -40,10 +49,11 @@ from .model import (
     Severity,
 )
 from .profiles import PROFILES
+from .readers import NOT_A_RECORD, READERS, UNREADABLE, ReadProblem
 from .registry import Registry, RegistryError, default_registry
 from .report import REPORTERS, RenderOptions, open_reporter
 from .report import json as json_report
-from .report.common import applicable, plural, summary
+from .report.common import applicable, plural, skipped_lines, summary
 from .report.stream import HeldReporter, StreamReporter
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -106,6 +116,11 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--extend-select", type=_csv, default=[], metavar="CODES",
                        help="rules to run in addition to select")
     check.add_argument("--fix", action="store_true", help="apply safe fixes and write them back")
+    check.add_argument("--fix-only", action="store_true",
+                       help="apply safe fixes (implies --fix) and report only what was fixed, "
+                            "not the findings that remain: exit 0 unless a file could not be "
+                            "fixed, or --exit-non-zero-on-fix and a file changed (the "
+                            "pre-commit fix hook)")
     check.add_argument("--unsafe-fixes", action="store_true", default=None,
                        help="also offer and apply unsafe fixes")
     check.add_argument("--diff", action="store_true",
@@ -159,6 +174,7 @@ def _parser() -> argparse.ArgumentParser:
     rules = commands.add_parser("rules", help="list every rule",
                                 description="List every rule: code, name, severity, fix.")
     rules.add_argument("--format", choices=("text", "json"), default="text")
+    _report_parser(commands)
     return parser
 
 
@@ -171,6 +187,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _rule(args)
         if args.command == "rules":
             return _rules(args)
+        if args.command == "report":
+            return _report(args)
     except (ConfigError, RegistryError) as exc:
         print(f"biblint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -346,6 +364,11 @@ def _check(args: argparse.Namespace) -> int:
     if args.write_baseline and args.baseline:
         raise ConfigError("--write-baseline cannot be combined with --baseline "
                           "(--write-baseline FILE updates FILE from this run)")
+    _paths_exist(paths)
+    if args.fix_only and (args.diff or args.write_baseline or args.statistics):
+        raise ConfigError("--fix-only cannot be combined with --diff, --write-baseline or "
+                          "--statistics")
+    args.fix = args.fix or args.fix_only
     outputs: list[Output] = args.format or [("text", None)]
     if sum(1 for _, path in outputs if path is None) > 1:
         raise ConfigError("only one --output-format can go to "
@@ -353,6 +376,8 @@ def _check(args: argparse.Namespace) -> int:
                           "others a file (FORMAT:FILE)")
     first = Path(args.stdin_filename or ".") if stdin else Path(paths[0])
     config = _config(args, first)
+    if any(fmt == "html" for fmt, _ in outputs):  # the HTML report's completeness
+        config = replace(config, census=True)
     linter = _dask_linter(args, config, outputs, stdin) if args.dask else Linter(config)
     if args.dask and _dask_folder(outputs):
         return _check_into_folder(args, linter, paths)
@@ -365,17 +390,21 @@ def _check(args: argparse.Namespace) -> int:
         previous = Baseline.load(target) if target.exists() else Baseline(target)
 
     changed = False
+    skipped = Skipped()
     if stdin:
         report, changed = _check_stdin(args, linter)
         # With --fix, stdout carries the fixed data and the report goes to stderr.
         out_stream = sys.stderr if args.fix and not args.diff else sys.stdout
     else:
         own = [Path(f) for f in (args.baseline, args.write_baseline) if f]
-        if baseline is None and previous is None and not args.statistics:
+        if baseline is None and previous is None and not args.statistics and not args.fix_only:
             return _stream_check(paths, args, linter, outputs, skip=own)
-        report = _check_files(paths, args, linter, skip=own)
+        report = _check_files(paths, args, linter, skip=own, skipped=skipped)
         changed = args.fix and not args.diff and any(r.fixed for r in report.files)
         out_stream = sys.stdout
+    if args.fix_only:
+        return _fix_only(report, changed, args, skipped,
+                         sys.stderr if stdin else sys.stdout)
 
     def codes_run(path: str) -> frozenset[str]:
         return frozenset(r.code for r in linter.rules) - linter.ignored_in(path)
@@ -388,10 +417,11 @@ def _check(args: argparse.Namespace) -> int:
     if outcome is not None:
         report = outcome.report
 
-    options = RenderOptions(unsafe_fixes=unsafe, show_fixes=args.show_fixes, fixing=fixing)
+    options = RenderOptions(unsafe_fixes=unsafe, show_fixes=args.show_fixes, fixing=fixing,
+                            diff=args.diff, skipped=skipped)
     baseline_lines = (_baseline_lines(outcome, baseline)
                       if outcome is not None and baseline is not None else [])
-    told_baseline = told_fixes = False
+    told_baseline = told_fixes = told_skipped = False
     for fmt, path in outputs:
         primary = path is None  # the report for the console (or --output-file)
         destination: str | None = path or (args.output_file if primary else None)
@@ -408,6 +438,7 @@ def _check(args: argparse.Namespace) -> int:
             text = REPORTERS[fmt](report, render)
         if fmt == "text":
             told_fixes = told_fixes or not statistics
+            told_skipped = True
             if baseline_lines:
                 text += "\n".join(baseline_lines) + "\n"
                 told_baseline = True
@@ -419,6 +450,9 @@ def _check(args: argparse.Namespace) -> int:
     if not told_baseline:  # no report could carry them: the console gets them on stderr
         for line in baseline_lines:
             print(line, file=sys.stderr)
+    if not told_skipped:
+        for line in _skipped_lines(skipped):
+            print(f"biblint: {line}", file=sys.stderr)
     if args.show_fixes and not told_fixes:
         for line in _fixes_lines(report):
             print(line, file=sys.stderr)
@@ -442,12 +476,23 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
+def _paths_exist(paths: Sequence[str]) -> None:
+    """A path that does not exist is a usage error (exit 2), not a finding: a typo in a CI
+    command must not look like a data problem (a broken symlink exists, and is read as an
+    unreadable file)."""
+    missing = [p for p in paths if p != "-" and not os.path.lexists(p)]
+    if missing:
+        shown = ", ".join(repr(p) for p in missing)
+        raise ConfigError(f"no such file or folder: {shown}")
+
+
 def _check_stdin(args: argparse.Namespace, linter: Linter) -> tuple[Report, bool]:
     """The report of the data on stdin, and whether --fix changed it (written to stdout)."""
     data = sys.stdin.buffer.read()
     name = args.stdin_filename or "-"
     if (args.force_exclude and args.stdin_filename
-            and excluded_with_parents(linter.config, Path(args.stdin_filename))):
+            and (excluded_with_parents(linter.config, Path(args.stdin_filename))
+                 or default_excluded(Path(args.stdin_filename)))):
         if args.fix and not args.diff:  # an editor piping through biblint gets its data back
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
@@ -467,22 +512,61 @@ def _check_stdin(args: argparse.Namespace, linter: Linter) -> tuple[Report, bool
 
 
 def _files(paths: Sequence[str], args: argparse.Namespace, linter: Linter,
-           skip: Sequence[Path] = ()) -> list[Discovered]:
-    """The files under ``paths``, less the files in ``skip`` (the baseline)."""
-    files = list(linter.discover(paths, force_exclude=args.force_exclude))
+           skip: Sequence[Path] = (), skipped: Skipped | None = None) -> list[Discovered]:
+    """The files under ``paths``, less the files in ``skip`` (the baseline); ``skipped``
+    collects the walked files that are not read (see :mod:`biblint.discovery`)."""
+    files = list(discover_files(paths, linter.config, force_exclude=args.force_exclude,
+                                skipped=skipped))
     if skip:
         files = [(path, shown) for path, shown in files
                  if not any(_same_file(path, other) for other in skip)]
     return files
 
 
+def _not_data(files: list[Discovered], paths: Sequence[str], args: argparse.Namespace,
+              linter: Linter) -> tuple[list[Discovered], list[Event]]:
+    """``files`` less those named on the command line that hold no bibliographic record,
+    or that are in a bibliographic format biblint has no reader for, and, for each of those,
+    the events of one finding that says so (IO004, IO001): a path named explicitly gets a
+    clear message (a walked one is skipped and counted instead), and it is never linted as a
+    record nor changed by --fix."""
+    if args.force_exclude:  # named files were already held to the walk's rules
+        return files, []
+    named = {os.path.normpath(os.path.abspath(p)) for p in paths
+             if p != "-" and not os.path.isdir(p)}
+    kept: list[Discovered] = []
+    events: list[Event] = []
+    readable = ", ".join(sorted(READERS))
+    for path, shown in files:
+        problem: ReadProblem | None = None
+        if os.path.normpath(os.path.abspath(path)) in named:
+            suffix = path.suffix.lower()
+            if suffix not in READERS and suffix in DATA_SUFFIXES:
+                problem = ReadProblem(UNREADABLE, f"not read: biblint has no reader for "
+                                                  f"{suffix} files (it reads {readable})")
+            elif (reason := not_data(path, linter.config)) is not None:
+                problem = ReadProblem(NOT_A_RECORD,
+                                      f"not bibliographic data: {reason}; not checked", 1, 1)
+        if problem is None:
+            kept.append((path, shown))
+            continue
+        events += [FileStarted(shown), RecordChecked(shown, None, [linter.problem_finding(
+            shown, problem)], None, False), FileFinished(FileResult(shown))]
+    return kept, events
+
+
+def _skipped_lines(skipped: Skipped | None) -> list[str]:
+    return skipped_lines(skipped)
+
+
 def _check_files(paths: Sequence[str], args: argparse.Namespace, linter: Linter,
-                 skip: Sequence[Path] = ()) -> Report:
+                 skip: Sequence[Path] = (), skipped: Skipped | None = None) -> Report:
     """The report of the files under ``paths``, less the files in ``skip`` (the baseline):
     for the outputs that need every finding first (baselines, --statistics)."""
-    files = _files(paths, args, linter, skip)
-    events = linter.iter_check([shown for _, shown in files], fix=args.fix or args.diff,
-                               unsafe=linter.config.unsafe_fixes, diff=args.diff)
+    files, named = _not_data(_files(paths, args, linter, skip, skipped), paths, args, linter)
+    events: Iterator[Event] = itertools.chain(named, linter.iter_check(
+        [shown for _, shown in files], fix=args.fix or args.diff,
+        unsafe=linter.config.unsafe_fixes, diff=args.diff))
     progress = Progress.start(files, sys.stderr, stdout=None)
     if progress is None:
         return Report.collect(events)
@@ -499,9 +583,10 @@ def _stream_check(paths: Sequence[str], args: argparse.Namespace, linter: Linter
     formats hold findings. Reports to files are written through a temporary file renamed at
     the end (a device such as /dev/null is written directly)."""
     config = linter.config
-    files = _files(paths, args, linter, skip)
+    skipped = Skipped()
+    files, named = _not_data(_files(paths, args, linter, skip, skipped), paths, args, linter)
     options = RenderOptions(unsafe_fixes=config.unsafe_fixes, show_fixes=args.show_fixes,
-                            fixing=args.fix or args.diff)
+                            fixing=args.fix or args.diff, diff=args.diff, skipped=skipped)
     failing = changed = diffed = False
     errors: list[str] = []
     fixed: list[FileResult] = []
@@ -520,8 +605,9 @@ def _stream_check(paths: Sequence[str], args: argparse.Namespace, linter: Linter
                 stream, to_stdout = sys.stdout, True
             render = replace(options, color=not destination and _use_color(args.color, stream))
             sinks.append(open_reporter(fmt, stream, render))
-        events = linter.iter_check([shown for _, shown in files], fix=args.fix or args.diff,
-                                   unsafe=config.unsafe_fixes, diff=args.diff)
+        events: Iterator[Event] = itertools.chain(named, linter.iter_check(
+            [shown for _, shown in files], fix=args.fix or args.diff,
+            unsafe=config.unsafe_fixes, diff=args.diff))
         progress = Progress.start(files, sys.stderr, stdout=sys.stdout if to_stdout else None)
         try:
             for event in progress.track(events) if progress is not None else events:
@@ -555,6 +641,9 @@ def _stream_check(paths: Sequence[str], args: argparse.Namespace, linter: Linter
     if args.show_fixes and not any(fmt == "text" for fmt, _ in outputs):
         for line in _fixes_lines(Report(fixed)):
             print(line, file=sys.stderr)
+    if not any(fmt == "text" for fmt, _ in outputs):  # the text summary names them
+        for line in _skipped_lines(skipped):
+            print(f"biblint: {line}", file=sys.stderr)
     for error in errors:
         print(f"biblint: error: {error}", file=sys.stderr)
     if errors:
@@ -643,6 +732,28 @@ def _check_into_folder(args: argparse.Namespace, linter: Linter, paths: Sequence
     if args.exit_zero:
         return EXIT_OK
     return EXIT_FINDINGS if done.failing(linter.config.fail_on) else EXIT_OK
+
+
+def _fix_only(report: Report, changed: bool, args: argparse.Namespace,
+              skipped: Skipped | None, out: TextIO) -> int:
+    """``--fix-only``: what was fixed, per file and code, not the findings that remain (the
+    check hook reports those): exit 2 on errors, 1 when a file changed and
+    ``--exit-non-zero-on-fix`` asks for it, else 0."""
+    lines = _fixes_lines(report)
+    total = sum(len(r.fixed) for r in report.files)
+    files = sum(1 for r in report.files if r.fixed)
+    lines.append(f"Fixed {plural(total, 'finding')} in {plural(files, 'file')}."
+                 if total else "Nothing to fix.")
+    lines.extend(_skipped_lines(skipped))
+    out.write("\n".join(lines) + "\n")
+    out.flush()
+    for error in report.errors:
+        print(f"biblint: error: {error}", file=sys.stderr)
+    if report.errors:
+        return EXIT_ERROR
+    if args.exit_non_zero_on_fix and changed and not args.exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_OK
 
 
 def _is_device(destination: str) -> bool:
@@ -809,3 +920,121 @@ def _rules(args: argparse.Namespace) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
+
+
+# -- biblint report: the HTML data-quality report -------------------------------------------
+
+
+def _report_parser(commands: Any) -> None:
+    """The ``report`` command's arguments (the rule selection and configuration of
+    ``check``; no fixing, no gating: it describes the data)."""
+    report = commands.add_parser(
+        "report", help="write an HTML data-quality report",
+        description="Check files and write one self-contained HTML page: completeness of "
+                    "each canonical field per profile and per file, findings by severity, "
+                    "family and code, what --fix would change, the files and records with "
+                    "most findings, sampled examples per code, and with --compare what "
+                    "changed since an earlier run's JSON report.")
+    report.add_argument("paths", nargs="*", metavar="PATH", help="files, folders, or - (stdin)")
+    report.add_argument("-o", "--output", default="biblint-report.html", metavar="FILE",
+                        help="the HTML file to write (default: biblint-report.html; - for "
+                             "stdout)")
+    report.add_argument("--compare", metavar="PREVIOUS.json",
+                        help="a JSON report of an earlier run (check --output-format "
+                             "json:PREVIOUS.json): show what was fixed and what is new, per "
+                             "code and per file")
+    report.add_argument("--title", help="the page's title")
+    report.add_argument("--select", type=_csv, metavar="CODES",
+                        help="rules to run: codes, prefixes, names or ALL (comma-separated)")
+    report.add_argument("--ignore", type=_csv, default=[], metavar="CODES",
+                        help="rules not to run (added to the config's ignore)")
+    report.add_argument("--extend-select", type=_csv, default=[], metavar="CODES",
+                        help="rules to run in addition to select")
+    report.add_argument("--unsafe-fixes", action="store_true", default=None,
+                        help="count unsafe fixes as fixable (what --fix --unsafe-fixes would do)")
+    report.add_argument("--profile", metavar="NAME", help="force a record profile")
+    report.add_argument("--config", metavar="FILE", type=Path,
+                        help="use this biblint.toml / pyproject.toml instead of discovering one")
+    report.add_argument("--isolated", action="store_true", help="ignore all configuration files")
+    report.add_argument("--stdin-filename", metavar="NAME",
+                        help="the name of the data read from stdin")
+    report.add_argument("--jobs", "-j", type=_jobs, metavar="N",
+                        help="worker processes (as for check)")
+    report.add_argument("--force-exclude", action="store_true",
+                        help="apply the config's exclude patterns to files named explicitly")
+    report.set_defaults(fail_on=None)
+
+
+def _report(args: argparse.Namespace) -> int:
+    """``biblint report``: the run's events go into the HTML report's bounded summaries (the
+    engine takes each record's census on the way), and the page is written atomically at the
+    end. Exit 0 when written, 2 on a usage or internal error; findings do not fail it."""
+    from .readers import read_bytes
+    from .report.html import CompareError, Comparison, HtmlReporter
+
+    paths = args.paths or ["."]
+    stdin = paths == ["-"]
+    if "-" in paths and not stdin:
+        raise ConfigError("'-' (stdin) cannot be combined with other paths")
+    first = Path(args.stdin_filename or ".") if stdin else Path(paths[0])
+    config = replace(_config(args, first), census=True)
+    linter = Linter(config)
+    try:
+        compare = Comparison.load(args.compare) if args.compare else None
+    except CompareError as exc:
+        raise ConfigError(f"--compare {exc}") from None
+    options = RenderOptions(unsafe_fixes=config.unsafe_fixes)
+    errors: list[str] = []
+    with contextlib.ExitStack() as stack:
+        atomic: AtomicFile | None = None
+        if args.output == "-":
+            stream: TextIO = sys.stdout
+        else:
+            stream, atomic = _open_report("html", args.output, stack)
+        sink = HtmlReporter(stream, options, compare=compare, title=args.title,
+                            inputs=[args.stdin_filename or "-"] if stdin else paths)
+        if stdin:
+            name = args.stdin_filename or "-"
+            events = _document_events(linter, read_bytes(sys.stdin.buffer.read(), name))
+            progress = None
+        else:
+            files = _files(paths, args, linter)
+            events = linter.iter_check([shown for _, shown in files])
+            progress = Progress.start(files, sys.stderr, stdout=None)
+        try:
+            for event in progress.track(events) if progress is not None else events:
+                sink.event(event)
+                if isinstance(event, FileFinished):
+                    errors.extend(event.result.errors)
+        finally:
+            if progress is not None:
+                progress.close()
+        sink.close()
+        if atomic is not None:
+            try:  # a CI step publishing the page never sees half of it
+                stream.flush()
+                atomic.commit()
+            except OSError as exc:
+                raise ConfigError(f"cannot write the html report to {args.output}: "
+                                  f"{exc.strerror or exc}") from None
+    for error in errors:
+        print(f"biblint: error: {error}", file=sys.stderr)
+    summary = sink.summary
+    if args.output != "-":
+        print(f"biblint: wrote {args.output}: {plural(summary.findings, 'finding')} in "
+              f"{plural(summary.records, 'record')} of {plural(len(summary.files), 'file')}",
+              file=sys.stderr)
+    return EXIT_ERROR if errors else EXIT_OK
+
+
+def _document_events(linter: Linter, document: Any) -> Iterator[Event]:
+    """The events of one document read in memory (stdin), as ``iter_check`` gives a file's."""
+    from .engine import document_positions
+
+    state = linter.new_run()
+    result = FileResult(document.path)
+    yield FileStarted(document.path)
+    yield from linter.iter_document(document, state, result)
+    yield FileFinished(result)
+    for shown, found in linter.late_findings(state, lambda path: document_positions(document)):
+        yield LateFindings(shown, found)

@@ -52,6 +52,10 @@ class Config:
     """The folder of the config file: per-file-ignores and exclude patterns are relative to it."""
     source: str | None = None
     """The file the config came from, for messages."""
+    census: bool = False
+    """Not a configuration key: whether each checked record's :class:`~biblint.model.Census`
+    rides on its event (the HTML report's completeness and examples). A run's setting, in
+    the config because worker processes build their linter from it."""
 
     def with_overrides(self, **changes: Any) -> Config:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})

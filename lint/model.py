@@ -11,7 +11,7 @@ import dataclasses
 import enum
 import functools
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -189,10 +189,21 @@ def fingerprint(code: str, record_key: str, pointer: str, occurrence: int = 0) -
     pointer (and, for the second and later findings of one rule at one pointer, their
     ordinal); never from line numbers or paths. Baselines, SARIF and GitLab reports use it.
     """
-    text = f"{code}\x1f{record_key}\x1f{pointer}" + (f"\x1f{occurrence}" if occurrence else "")
+    tail = f"{pointer}" + (f"\x1f{occurrence}" if occurrence else "")
+    digest = _prefix_hash(code, record_key).copy()  # hashlib's HASH has no public type
     # surrogatepass: a lone surrogate (from a \\ud800 escape in a DOI) is still an identity.
-    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-    return digest[:20]
+    digest.update(tail.encode("utf-8", "surrogatepass"))
+    text: str = digest.hexdigest()
+    return text[:20]
+
+
+@functools.lru_cache(maxsize=256)
+def _prefix_hash(code: str, record_key: str) -> Any:
+    """The SHA-256 state after ``code``, the record key and their separators: a record's
+    findings share it, so a long key (a DOI field holding a whole text) is hashed once per
+    rule, not once per finding (thousands of findings times the key's length was quadratic).
+    The digest is the same as hashing the whole text at once."""
+    return hashlib.sha256(f"{code}\x1f{record_key}\x1f".encode("utf-8", "surrogatepass"))
 
 
 @dataclass
@@ -257,6 +268,21 @@ class FileStarted:
 
 
 @dataclass(frozen=True)
+class Census:
+    """What the HTML report needs of a record besides its findings, taken as the record goes
+    by (only when ``Config.census`` asks for it; see :mod:`biblint.census`)."""
+
+    profile: str
+    fields: tuple[str, ...]
+    """The canonical fields the record's profile maps (the denominator of completeness)."""
+    filled: frozenset[str]
+    """The canonical fields the record fills: a value that is not null, blank or empty."""
+    values: Mapping[str, str] = field(default_factory=dict)
+    """A short excerpt of the value at each finding's pointer, by the finding's fingerprint
+    (the report's examples show it; records are never kept)."""
+
+
+@dataclass(frozen=True)
 class RecordChecked:
     """The findings of one record (its read problems included), sorted, in file order.
 
@@ -270,6 +296,8 @@ class RecordChecked:
     offset: int | None = None
     counted: bool = True
     """Whether a record was checked (False for a problem that is not a record)."""
+    census: Census | None = None
+    """The record's :class:`Census`, when the run takes one (the HTML report)."""
 
 
 @dataclass(frozen=True)

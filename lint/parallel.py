@@ -22,12 +22,14 @@ Nothing is spawned when it cannot pay: a run of less than :data:`MIN_PARALLEL` b
 
 from __future__ import annotations
 
+import gc
 import os
+import pickle
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
@@ -38,6 +40,8 @@ from .readers.jsonlines import JsonLinesStream
 from .runscope import KeyStore
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
     from .engine import Linter, Positions
 
 CHUNK_SIZE = 4 * 1024 * 1024
@@ -175,20 +179,56 @@ _LINTER: Linter | None = None
 def _start(config: Config) -> None:
     """Worker initialiser: one linter per worker process, built from the parent's config."""
     global _LINTER
-    from .engine import Linter
+    from .engine import GC_THRESHOLD, Linter
 
     _LINTER = Linter(config)
+    # A worker is ours alone: what it built to start (the registry, compiled schemas and
+    # patterns) is never garbage, and it allocates findings fast (see GC_THRESHOLD).
+    gc.freeze()
+    gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
+
+
+PACK = 256
+"""Events per packed batch of a worker's result (see :class:`Done`)."""
 
 
 @dataclass
 class Done:
     """What a worker returns for a task: plain data, pickled back to the parent. For a whole
     file, every event of the file; for a chunk, its :class:`RecordChecked` events and a
-    :class:`FileResult` holding its record count and errors (the parent frames the file)."""
+    :class:`FileResult` holding its record count and errors (the parent frames the file).
+
+    The events travel ``packed``: pickled in batches of :data:`PACK` by the worker as they
+    come, unpickled by the parent one batch at a time when the task's turn comes. A result
+    waiting for its turn is then a few bytes objects (not tens of thousands of findings), and
+    neither side holds a whole chunk's findings as objects. ``events`` holds events sent as
+    they are (older callers; :meth:`iter_events` gives both, ``events`` first)."""
 
     events: list[Event]
     result: FileResult | None
     keys: KeyStore | None
+    packed: list[bytes] = field(default_factory=list)
+
+    def iter_events(self) -> Iterator[Event]:
+        """Every event of the task, in order."""
+        yield from self.events
+        for blob in self.packed:
+            batch: list[Event] = pickle.loads(blob)
+            yield from batch
+
+
+def pack(events: Iterable[Event]) -> list[bytes]:
+    """``events`` pickled in batches of :data:`PACK`, consumed as they come."""
+    packed: list[bytes] = []
+    batch: list[Event] = []
+    for event in events:
+        batch.append(event)
+        if len(batch) >= PACK:
+            packed.append(pickle.dumps(batch, pickle.HIGHEST_PROTOCOL))
+            batch = []
+    if batch:
+        packed.append(pickle.dumps(batch, pickle.HIGHEST_PROTOCOL))
+    return packed
 
 
 def _work(task: Task, fix: bool, unsafe: bool, diff: bool) -> Done:
@@ -197,18 +237,19 @@ def _work(task: Task, fix: bool, unsafe: bool, diff: bool) -> Done:
     state = linter.new_run()
     chunk = task.chunk
     if chunk is None:
-        events = list(linter.iter_file(Path(task.path), task.shown, state, fix=fix,
+        packed = pack(linter.iter_file(Path(task.path), task.shown, state, fix=fix,
                                        unsafe=unsafe, diff=diff))
-        return Done(events, None, state.keys)
+        return Done([], None, state.keys, packed)
     result = FileResult(task.shown)
     document = JsonLinesStream(Path(task.path), task.shown, start=chunk.start, end=chunk.end,
                                first_index=chunk.records, first_line=chunk.lines + 1)
     try:
-        events = list(linter.iter_document(document, state, result))
+        packed = pack(linter.iter_document(document, state, result))
     except OSError:  # vanished since it was planned: report it as the reader does
-        events = list(linter.iter_document(read_path(Path(task.path), task.shown), state,
+        result = FileResult(task.shown)
+        packed = pack(linter.iter_document(read_path(Path(task.path), task.shown), state,
                                            result))
-    return Done(events, result, state.keys)
+    return Done([], result, state.keys, packed)
 
 
 def read_chunk(path: str, shown: str, chunk: Chunk) -> InMemoryDocument:
@@ -257,17 +298,22 @@ def run(linter: Linter, tasks: list[Task], keys: KeyStore | None, *, jobs: int,
     Results are consumed as they come, in order: the parent holds the findings of the tasks
     that finished ahead of the one it waits for, never the run's."""
     split = {} if split is None else split
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_start,
+    workers = min(jobs, len(tasks))
+    # Imported here: concurrent.futures (and the logging it imports) is start-up time that
+    # a run of a few small files, which never spawns, does not need to pay.
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start,
                              initargs=(linter.config,)) as pool:
         work = ((task, fix, unsafe, diff) for task in tasks)
         framing: FileResult | None = None  # the split file being streamed
-        for position, (task, done) in enumerate(zip(tasks, pool.map(_work_star, work),
+        for position, (task, done) in enumerate(zip(tasks, _ordered(pool, work, workers),
                                                      strict=True)):
             if keys is not None and done.keys is not None:
                 keys.merge(done.keys)
             chunk = task.chunk
             if chunk is None or done.result is None:
-                yield from done.events
+                yield from done.iter_events()
                 continue
             split.setdefault(task.shown, []).append(chunk)
             if chunk.start == 0:
@@ -276,12 +322,37 @@ def run(linter: Linter, tasks: list[Task], keys: KeyStore | None, *, jobs: int,
             assert framing is not None
             framing.records += done.result.records
             framing.errors.extend(done.result.errors)
-            yield from done.events
+            yield from done.iter_events()
             following = tasks[position + 1] if position + 1 < len(tasks) else None
             if (following is None or following.chunk is None
                     or following.chunk.start == 0 or following.shown != task.shown):
                 yield FileFinished(framing)
                 framing = None
+
+
+AHEAD = 2
+"""Tasks submitted per worker beyond the one the parent waits for: enough that no worker
+idles while the parent reports, few enough that results waiting for their turn stay few."""
+
+
+def _ordered(pool: ProcessPoolExecutor, work: Iterator[tuple[Task, bool, bool, bool]],
+             workers: int) -> Iterator[Done]:
+    """The results of ``work`` in order, with at most ``workers * (AHEAD + 1)`` tasks
+    submitted and not yet consumed: ``pool.map`` would submit every task at once, and when
+    the parent reports more slowly than the workers check, finished results would pile up
+    in its memory (a 200k-record file held most of its findings there)."""
+    pending: deque[Future[Done]] = deque()
+    window = workers * (AHEAD + 1)
+    try:
+        for args in work:
+            pending.append(pool.submit(_work_star, args))
+            if len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()
 
 
 def positions(files: list[tuple[Path, str]], split: Mapping[str, list[Chunk]]
@@ -302,5 +373,5 @@ def positions(files: list[tuple[Path, str]], split: Mapping[str, list[Chunk]]
     return where
 
 
-__all__ = ["CHUNK_SIZE", "MIN_PARALLEL", "Chunk", "ChunkPositions", "Done", "Task", "plan",
-           "positions", "records_in", "resolve_jobs", "run", "split"]
+__all__ = ["CHUNK_SIZE", "MIN_PARALLEL", "PACK", "Chunk", "ChunkPositions", "Done", "Task",
+           "pack", "plan", "positions", "records_in", "resolve_jobs", "run", "split"]

@@ -72,6 +72,8 @@ CANONICAL_FIELDS: Mapping[str, str] = {
     "abstract_index": "object: the abstract as an inverted index (word -> positions)",
     "is_paratext": "boolean: whether the work is front or back matter, not an article",
     "issn_alternates": "string or array: other ISSNs of the container (alternates, ISSN-L)",
+    "venue": "string: the venue as the source's own index names it, beside the container "
+             "(Semantic Scholar's `venue` next to `journal.name`)",
 }
 """The canonical fields that profiles map and rules read, with their canonical type."""
 
@@ -160,9 +162,36 @@ class Convention(str, Enum):
     contradict them (Semantic Scholar, OpenAlex): PT."""
     SINGLE_TYPE = "single-type"
     """A work has one type, so a review typed as a book chapter is a chapter (OpenAlex): PT."""
+    NLM_TITLE_PERIOD = "nlm-title-period"
+    """Titles end with a period by NLM's rule (PubMed/MEDLINE XML's ``ArticleTitle``): the
+    format's convention, not a defect: TTL001."""
+    ELIDED_PAGE_RANGES = "elided-page-ranges"
+    """Page ranges leave out the leading digits of the last page by NLM's rule (MEDLINE's
+    ``MedlinePgn`` ``1199-205``): PAGE002."""
     LEGACY_CROSSREF_TYPES = "legacy-crossref-types"
     """Records that still carry ``host_venue`` predate mid-2023 and use Crossref's types
     beside the shape's own (OpenAlex): PT001."""
+    ARTICLE_NUMBER_IN_PAGE = "article-number-in-page"
+    """The registry's deposit puts the article number of an article without pages in the
+    page field too (Crossref's ``page`` beside ``article-number``): a page equal to the
+    record's own article number is the deposit, not a defect: PAGE003."""
+    REGISTRY_DOI_URL = "registry-doi-url"
+    """The DOI URL field is written by the registry itself, in the form it used when the
+    response was made (Crossref's ``URL`` was ``http://dx.doi.org/...`` in older responses):
+    DOI011 leaves that field alone when it holds the record's own DOI."""
+    LANDING_URL_ELSEWHERE = "landing-url-elsewhere"
+    """The shape keeps the work's landing URL in its second landing field (the aggregator's
+    ``ListUrlMain``) and leaves ``url`` null: XREF003 asks for that field instead."""
+    UNDATED_METRICS = "undated-metrics"
+    """The shape's journal metrics are the current ones and it has no key for their year
+    (the aggregator): JRN004 checks their ranges but does not ask for a year."""
+
+    # -- text formats (issue 10): records of a tagged or braced file format ---------------
+    BIBTEX_ENTRIES = "bibtex-entries"
+    """Records are BibTeX entries as biblint.readers.bibtex reads them (``ENTRYTYPE``,
+    ``ID``, lower-cased fields): the BIB rules."""
+    RIS_TAGS = "ris-tags"
+    """Records are RIS records, keyed by their two-character tags: the RIS rules."""
 
     @classmethod
     def parse(cls, value: object) -> Convention:
@@ -209,7 +238,7 @@ DATE_ROLES = ("issue", "epub")
 """What an extra date of a shape dates: the issue, the electronic publication, or (None)
 nothing the date rules compare (format and validity only)."""
 
-TYPE_VOCABULARIES = ("s2", "crossref", "csl", "openalex", "datacite")
+TYPE_VOCABULARIES = ("s2", "crossref", "csl", "openalex", "datacite", "pubmed")
 """The work-type vocabularies the PT rules know (``biblint.rules.pubtypes``)."""
 
 
@@ -432,10 +461,12 @@ AGGREGATOR = Profile(
     ),
     schema="aggregator.schema.json",
     absent="null",
-    # Built on Semantic Scholar: isOpenAccess without an openAccessPdf link is its habit.
-    conventions=frozenset({Convention.OA_URL_OPTIONAL, Convention.OA_PDF_STATUS,
-                           Convention.JOURNAL_METRICS, Convention.SEARCH_EXPORT,
-                           Convention.PUBMED_DERIVED, Convention.INFERRED_TYPES}),
+    # Not oa-url-optional: the export keeps only openAccessPdf as the place of the free copy,
+    # so isOpenAccess true beside a null openAccessPdf promises a copy the record cannot give.
+    conventions=frozenset({Convention.OA_PDF_STATUS, Convention.LANDING_URL_ELSEWHERE,
+                           Convention.JOURNAL_METRICS, Convention.UNDATED_METRICS,
+                           Convention.SEARCH_EXPORT, Convention.PUBMED_DERIVED,
+                           Convention.INFERRED_TYPES}),
     required=(("title",), ("doi", "pmid", "pmcid", "source_id"), ("year", "publication_date")),
     omission_is_missing=True,  # an export: every record carries every key
     research_types=frozenset({"JournalArticle", "Conference", "Review", "CaseReport",
@@ -495,15 +526,47 @@ def _crossref(data: Any) -> int:
     return hits if hits >= 2 else 0
 
 
+_OPENALEX_KEYS = frozenset({
+    "cited_by_count", "counts_by_year", "abstract_inverted_index", "primary_location",
+    "best_oa_location", "locations_count", "host_venue", "authorships", "biblio",
+    "referenced_works", "referenced_works_count", "related_works", "cited_by_api_url",
+    "type_crossref", "primary_topic", "topics", "sustainable_development_goals", "apc_list",
+    "apc_paid", "fwci", "has_fulltext", "fulltext_origin", "is_authors_truncated",
+    "corresponding_author_ids", "corresponding_institution_ids", "countries_distinct_count",
+    "institutions_distinct_count", "citation_normalized_percentile",
+    "cited_by_percentile_year", "indexed_in", "ngrams_url", "institution_assertions",
+    "open_access",
+})
+"""Keys only an OpenAlex work has: one is enough to recognise a ``select=`` response."""
+_OPENALEX_WEAK_KEYS = frozenset({"display_name", "publication_year", "concepts", "ids",
+                                 "is_paratext", "is_retracted", "mesh", "keywords", "grants",
+                                 "updated_date", "created_date"})
+"""Keys an OpenAlex work has that other shapes may use too: they only add up."""
+
+
 def _openalex(data: Any) -> int:
+    """Scores whatever keys the record has, so a ``select=doi,open_access`` response (two
+    keys) is recognised as well as a full work: an OpenAlex id (``https://openalex.org/W``,
+    also inside ``ids``), a key only OpenAlex works have, an ``open_access`` object with
+    ``is_oa``/``oa_status``, and a DOI written as a doi.org URL (OpenAlex's habit) beside any
+    of them."""
     if not isinstance(data, dict):
         return 0
     ident = data.get("id")
     hits = 3 if isinstance(ident, str) and ident.startswith("https://openalex.org/W") else 0
-    markers = {"display_name", "publication_year", "authorships", "open_access",
-               "cited_by_count", "abstract_inverted_index", "primary_location", "biblio",
-               "host_venue", "concepts", "counts_by_year"}
-    hits += len(markers.intersection(data))
+    ids = data.get("ids")
+    if isinstance(ids, dict) and isinstance(ids.get("openalex"), str):
+        hits += 3
+    strong = _OPENALEX_KEYS.intersection(data)
+    if "open_access" in strong:
+        access = data["open_access"]
+        if not (isinstance(access, dict) and ("is_oa" in access or "oa_status" in access)):
+            strong = strong - {"open_access"}
+    hits += 3 * min(len(strong), 2) + len(strong) - min(len(strong), 2)
+    hits += len(_OPENALEX_WEAK_KEYS.intersection(data))
+    doi = data.get("doi")
+    if hits and isinstance(doi, str) and doi.startswith("https://doi.org/"):
+        hits += 1
     return hits if hits >= 3 else 0
 
 
@@ -555,6 +618,7 @@ S2 = Profile(
         "abstract": ("/abstract",),
         "authors": ("/authors",),
         "container": ("/journal/name", "/venue"),
+        "venue": ("/venue",),
         "volume": ("/journal/volume",),
         "pages": ("/journal/pages",),
         "issn": ("/publicationVenue/issn",),
@@ -582,7 +646,8 @@ S2 = Profile(
     type_claims=("review", "case report"),
     # "venue": the API's value for an unknown venue; openAccessPdf {"url": "", "status":
     # "CLOSED", "disclaimer": ...}: the API's way to say there is no open PDF.
-    empty_ok=frozenset({"venue", "/openAccessPdf/url"}),
+    # journal {"name": "", "volume": ""}: the same convention as venue, for the journal.
+    empty_ok=frozenset({"venue", "/openAccessPdf/url", "/journal/name", "/journal/volume"}),
 )
 
 CROSSREF = Profile(
@@ -614,7 +679,8 @@ CROSSREF = Profile(
     conventions=frozenset({Convention.ABSTRACT_MARKUP, Convention.DOI_REGISTERED,
                            Convention.DATE_PARTS, Convention.TITLE_FACE_MARKUP,
                            Convention.SUBTITLE_ARRAY, Convention.ISSN_TYPE,
-                           Convention.TOMBSTONES}),
+                           Convention.TOMBSTONES, Convention.ARTICLE_NUMBER_IN_PAGE,
+                           Convention.REGISTRY_DOI_URL}),
     required=(("doi",), ("title",), ("issued",)),
     complete_keys=frozenset({"indexed", "deposited"}),  # without them: a select= response
     author_style=AuthorStyle.PARTS,
@@ -650,7 +716,9 @@ OPENALEX = Profile(
         "publication_date": ("/publication_date",),
         "year": ("/publication_year",),
         "is_oa": ("/open_access/is_oa",),
-        "oa_url": ("/open_access/oa_url",),
+        # The first that exists is the field; OA001 looks for a URL in each of them.
+        "oa_url": ("/open_access/oa_url", "/best_oa_location/pdf_url",
+                   "/best_oa_location/landing_page_url"),
         "citation_count": ("/cited_by_count",),
         "url": ("/primary_location/landing_page_url",),
         "abstract_index": ("/abstract_inverted_index",),

@@ -12,15 +12,19 @@ from . import (
     abstracts,
     access,
     authors,
+    bibtex,
     dates,
     doi,
     duplicates,
     ids,
     io,
+    jats,
     journals,
     pages,
+    pubmed,
     pubtypes,
     records,
+    ris,
     text,
     titles,
     values,
@@ -30,5 +34,7 @@ from . import (
 RULES = collect(
     io, doi, xref, ids, text, values, records, titles, abstracts, authors, dates, pages,
     pubtypes, journals, access, duplicates,
+    # Formats beyond JSON (issue 10).
+    pubmed, jats, bibtex, ris,
 )
 """Every built-in rule, in family order."""

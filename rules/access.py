@@ -11,7 +11,7 @@ import regex
 
 from biblint.domain.show import shown as _shown
 from biblint.model import Fix, Violation
-from biblint.profiles import COUNT_FIELDS, Convention
+from biblint.profiles import COUNT_FIELDS, Convention, value_at
 from biblint.record import Field, Record
 from biblint.registry import RECORD, Context, rule
 
@@ -62,11 +62,14 @@ def open_access_without_url(record: Record, ctx: Context) -> Iterator[Violation]
     """The work is flagged open access but no open-access URL is given.
 
     ## What it does
-    Reports a record whose canonical `is_oa` flag is `true` while its canonical `oa_url`
-    (OpenAlex `open_access.oa_url`, the aggregator's `openAccessPdf`) is null, empty or
-    absent. Quiet for shapes whose profile declares the convention `oa-url-optional`
-    (Semantic Scholar, and the aggregator built on it: the flag comes from Unpaywall and the
-    PDF link is given only when Semantic Scholar has one).
+    Reports a record whose canonical `is_oa` flag is `true` while no place its shape keeps
+    an open-access URL holds one: OpenAlex's `open_access.oa_url` and its best open-access
+    location (`best_oa_location.pdf_url`, `.landing_page_url`), the aggregator's
+    `openAccessPdf` (a URL string or an object with `url`). Quiet for shapes whose profile
+    declares the convention `oa-url-optional` (Semantic Scholar: the flag comes from
+    Unpaywall and the PDF link is given only when Semantic Scholar has one). The aggregator
+    export keeps no other place for the free copy, so there the flag without a link is
+    reported.
 
     ## Why is this bad?
     A consumer that trusts the flag promises free access it cannot deliver: there is no
@@ -92,9 +95,21 @@ def open_access_without_url(record: Record, ctx: Context) -> Iterator[Violation]
     flag = record.field("is_oa")
     if flag is None or flag.value is not True or not record.profile.pointers("oa_url"):
         return
-    url = _oa_url(record)
-    if url is None or not _has_url(url[1]):
+    if not _any_oa_url(record):
         yield Violation("open access, but no open-access URL", flag.pointer)
+
+
+def _any_oa_url(record: Record) -> bool:
+    """Whether any place the shape keeps an open-access URL holds one (OpenAlex: `oa_url`,
+    else the best open-access location's PDF or landing page)."""
+    data = record.data
+    for pointer in record.profile.pointers("oa_url"):
+        value = value_at(data, pointer)
+        if isinstance(value, dict):
+            value = value.get("url")
+        if _has_url(value):
+            return True
+    return False
 
 
 @rule("OA002", "closed-access-with-url", severity="warning", reads=("is_oa", "oa_url"))

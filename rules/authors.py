@@ -9,6 +9,7 @@ from typing import Any
 
 import regex
 
+from biblint.domain.casing import is_turkish_caps, lower
 from biblint.domain.doi import strip_doi_prefix
 from biblint.domain.identifiers import orcid_key
 from biblint.domain.names import Author, NamePart, authors_of, name_key
@@ -383,8 +384,12 @@ _TITLE_WORD_RE = regex.compile(r"\p{L}++")
 
 def _title_case(text: str) -> str:
     """Each run of letters capitalised (`"O'NEIL"` -> `"O'Neil"`, `"JEAN-PAUL"` ->
-    `"Jean-Paul"`); single letters (initials) stay capitals."""
-    return _TITLE_WORD_RE.sub(lambda m: m.group()[0] + m.group()[1:].lower(), text)
+    `"Jean-Paul"`); single letters (initials) stay capitals. Turkish capitals lower the
+    Turkish way (`"ÇELİK"` -> `"Çelik"`, `"KILIÇ İNCE"` -> `"Kılıç İnce"`), and İ never
+    becomes i plus a combining dot."""
+    turkish = is_turkish_caps(text)
+    return _TITLE_WORD_RE.sub(lambda m: m.group()[0] + lower(m.group()[1:], turkish=turkish),
+                              text)
 
 
 def _all_caps(part: NamePart) -> bool:
@@ -570,8 +575,71 @@ def _hyphenated(key: str) -> str:
     return f"{key[0:4]}-{key[4:8]}-{key[8:12]}-{key[12:16]}"
 
 
-UNSIGNED_PREFIXES = ("10.5860/choice.",)
-"""DOI prefixes of content published without authors by design: Choice's book reviews."""
+UNSIGNED_PREFIXES = ("10.5860/choice.", "10.1007/s40278-", "10.1007/s40274-")
+"""DOI prefixes of content published without authors by design: Choice's book reviews,
+Reactions Weekly's case-report digests, PharmacoEconomics & Outcomes News."""
+
+_UNSIGNED_VENUE_RE = regex.compile(
+    r"(?:the\s++)?(?:"
+    r"reactions(?:\s++weekly)?|inpharma(?:\s++weekly)?|pharmacoeconomics\s*+(?:&|and)\s*+"
+    r"outcomes\s++news|(?:nejm\s++)?journal\s++watch(?:\s++\p{L}++)?|acp\s++journal\s++club|"
+    r"choice(?:\s*+:\s*+|\s++)?(?:current\s++reviews\s++for\s++academic\s++libraries|"
+    r"reviews(?:\s++online)?)?|medical\s++letter(?:\s++on\s++drugs\s++and\s++therapeutics)?|"
+    r"prescrire\s++international|drug\s++and\s++therapeutics\s++bulletin|"
+    r"weekly\s++epidemiological\s++record|"
+    # an abstracting service or digest by its name: "Dental Abstracts", "Nursing Digest"
+    r"(?!.*\b(?:meeting|conference|congress|symposium|annual|proceedings)\b)"
+    r"(?:[\p{L}&'-]++\s++){0,3}(?:abstracts(?:\s++and\s++reviews)?|digest)"
+    r")",
+    regex.IGNORECASE,
+)
+"""Venues whose items are unsigned by design: abstracting services and digests of the
+literature (case-report digests, drug-safety digests, journal-watch summaries), and
+bulletins written by an editorial board."""
+
+UNSIGNED_TYPES = frozenset({
+    "editorial", "news", "newspaper article", "congress", "introductory journal article",
+    "published erratum", "retraction of publication", "retraction notice",
+    "expression of concern", "lettersandcomments", "letters and comments",
+})
+"""Work types (PubMed's and Semantic Scholar's, lower case) of pieces an editorial office
+publishes unsigned: a record that carries one beside a research type is no research
+article."""
+
+_SECTION_TITLE_RE = regex.compile(
+    r"(?:research\s++highlights?|highlights?\s++(?:of|from|in)\b|in\s++brief|news\s++in\s++"
+    r"brief|(?:news\s++)?(?:and\s++)?notes(?:\s++and\s++news)?$|this\s++week\b|from\s++the\s++"
+    r"editors?\b|editors?['’]?s?\s++(?:choice|note|notes|comment|summary|picks?)|"
+    r"miscellan(?:y|ea|eous)\b|current\s++literature|recent\s++(?:publications|literature)|"
+    r"literature\s++(?:digest|update|watch)|case\s++reports?\s++digest|digest\b|"
+    r"society\s++proceedings|proceedings\s++of\s++(?:the\s++)?\p{L}++(?:\s++\p{L}++){0,4}\s++"
+    r"society$|meeting\s++(?:report|minutes)|minutes\s++of\b)",
+    regex.IGNORECASE,
+)
+"""Titles of a journal's editorial sections, published unsigned (the section heading as
+title: "Research highlights", "In brief", "Editor's choice", "Miscellanea")."""
+
+
+def unsigned_by_design(record: Record) -> bool:
+    """Whether the record is an item published without authors by design: a digest or
+    abstracting service's item (by DOI prefix or venue), an editorial-section heading as
+    title, or a work typed as an editorial, news item or notice beside its research
+    type."""
+    doi = record.value("doi")
+    if isinstance(doi, str) and strip_doi_prefix(doi).lower().startswith(UNSIGNED_PREFIXES):
+        return True
+    venue = record.value("container")
+    if isinstance(venue, list):
+        venue = next((v for v in venue if isinstance(v, str)), None)
+    if isinstance(venue, str) and len(venue) < 120 and \
+            _UNSIGNED_VENUE_RE.fullmatch(venue.strip().rstrip(".")):
+        return True
+    if any(t.strip().lower() in UNSIGNED_TYPES for t in _types(record)):
+        return True
+    title = record.value("title")
+    if isinstance(title, list):
+        title = title[0] if title and isinstance(title[0], str) else None
+    return isinstance(title, str) and _SECTION_TITLE_RE.match(title.strip()) is not None
 
 _PARATEXT_TITLE_RE = regex.compile(
     r"(?:errat(?:um|a)|corrigend(?:um|a)|correction|retraction|editorial|(?:book\s++)?reviews?"
@@ -610,10 +678,18 @@ def research_article_without_authors(record: Record, ctx: Context) -> Iterator[V
     empty or null, or missing in a shape that omits absent keys. Not reported: paratext by
     its title (errata, editorials, book reviews, notices, indexes, tables of contents, issue
     information...), OpenAlex works flagged `is_paratext`, Crossref's listing of deleted
-    DOIs and test deposits, content unsigned by design (Choice's book reviews,
-    10.5860/choice.), and partial responses (a Crossref record without its `indexed`/`deposited`
-    system dates was fetched with `select=`; a missing key in a shape that writes absence
-    as null was not requested).
+    DOIs and test deposits, content unsigned by design (see below), and partial responses
+    (a Crossref record without its `indexed`/`deposited` system dates was fetched with
+    `select=`; a missing key in a shape that writes absence as null was not requested).
+
+    Unsigned by design: items of abstracting services and digests of the literature
+    (Reactions Weekly's case-report digests, PharmacoEconomics & Outcomes News, Journal
+    Watch, ACP Journal Club, Choice's reviews, a venue named "... Abstracts" or
+    "... Digest"), bulletins written by an editorial board (The Medical Letter, Prescrire,
+    Drug and Therapeutics Bulletin), a journal's editorial sections by their heading as
+    title ("Research highlights", "In brief", "Editor's choice", "Miscellanea"), and works
+    typed as an editorial, news item or notice beside their research type (PubMed's
+    `Editorial`, `News`; Semantic Scholar's `Editorial`).
 
     ## Why is this bad?
     Every research article has authors. Without them the record cannot be cited, credited,
@@ -653,8 +729,7 @@ def research_article_without_authors(record: Record, ctx: Context) -> Iterator[V
         return
     if data.get("is_paratext") is True or is_deleted_doi(record):
         return
-    doi = record.value("doi")
-    if isinstance(doi, str) and strip_doi_prefix(doi).lower().startswith(UNSIGNED_PREFIXES):
+    if unsigned_by_design(record):
         return
     title = record.value("title")
     if isinstance(title, list):
@@ -701,3 +776,83 @@ def author_list_truncated(record: Record, ctx: Context) -> Iterator[Violation]:
             if author_list.get(key) == "N":
                 yield Violation("PubMed marks the author list incomplete (CompleteYN=N)",
                                 f"/AuthorList/{key}")
+
+
+_PINYIN_RE = regex.compile(
+    r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?+"
+    r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|uai|uan|ian|iao|üan|ai|ei|ao|ou|an|en|in|un|ün|"
+    r"ia|ie|iu|ua|uo|ui|ue|üe|er|a|o|e|i|u|ü|v)",
+    regex.IGNORECASE,
+)
+"""A Chinese syllable in pinyin: a given name repeating the family name ("Li Li", "Wang
+Wang") is a real Chinese name, not a copied one."""
+_NAME_WORD_RE = regex.compile(r"[\p{L}\p{M}'’.-]++")
+
+
+def _copied(given: str, family: str) -> bool:
+    """Whether a one-word name appears in both parts (``Rino`` / ``Rino``), and is not a
+    pinyin syllable (``Li`` / ``Li`` is a Chinese name)."""
+    one, two = given.strip(), family.strip()
+    if not one or " " in one or one.casefold() != two.casefold():
+        return False
+    if not _NAME_WORD_RE.fullmatch(one) or len(one.strip(".")) < 2:
+        return False
+    return _PINYIN_RE.fullmatch(one) is None
+
+
+@rule("AUTH010", "name-copied-into-both-parts", severity="warning", fix="unsafe",
+      reads=("authors",))
+def name_copied_into_both_parts(record: Record, ctx: Context) -> Iterator[Violation]:
+    """A one-name author's name is copied into both name parts (`Rino Rino`).
+
+    ## What it does
+    Reports an author whose given and family parts hold the same single word (`"given":
+    "Rino", "family": "Rino"`), or whose display name is one word written twice (`"Rino
+    Rino"`). A word that is a Chinese syllable in pinyin (`Li Li`, `Wang Wang`) is a real
+    name and is not reported, nor are initials.
+
+    ## Why is this bad?
+    People known by one name (common in Indonesia, parts of India and Myanmar) are
+    deposited by systems that require both parts, which copy the name into each: citations
+    then print "Rino, R." and the person is matched with nobody, since the name they
+    publish under is "Rino".
+
+    ## Example
+    ```json
+    {"author": [{"given": "Rino", "family": "Rino"}]}
+    ```
+    Use instead:
+    ```json
+    {"author": [{"family": "Rino"}]}
+    ```
+
+    ## Fix
+    Unsafe (a person may, rarely, bear one word as both names): the given name is removed
+    and the name kept as the family name (the place of a one-name author in Crossref's and
+    CSL's schemas), or a display name is written once.
+    """
+    found = _authors(record)
+    if found is None:
+        return
+    for author in found[2]:
+        if author.organization:
+            continue
+        given = next((p for p in author.parts if p.role == "given"), None)
+        family = next((p for p in author.parts if p.role == "family"), None)
+        if given is not None and family is not None:
+            if _copied(given.value, family.value):
+                fix = Fix("Keep the name once, as the family name",
+                          (PatchOp("remove", given.pointer),), Applicability.UNSAFE)
+                yield Violation(f"one-name author {_shown(family.value.strip())} copied into "
+                                "the given and the family name", given.pointer, fix)
+            continue
+        for part in author.parts:
+            if part.role != "name":
+                continue
+            words = part.value.split()
+            if len(words) == 2 and _copied(words[0], words[1]):
+                fix = Fix.replace(part.pointer, words[0], f"Write {_shown(words[0])} once",
+                                  unsafe=True)
+                yield Violation(f"one-name author {_shown(words[0])} written twice",
+                                part.pointer, fix)
+            break

@@ -496,10 +496,10 @@ def epub_model_inconsistent(record: Record, ctx: Context) -> Iterator[Violation]
     ## What it does
     For shapes that carry PubMed's `PubModel` and an epub date (the aggregator envelope),
     reports: a model that says the article was published online (`Print-Electronic`,
-    `Electronic`, `Electronic-Print`, `Electronic-eCollection`) without an epub date; an epub
-    date after the print date under `Print-Electronic` (NLM: the electronic version came
-    first); and an empty model with no epub date while the pages are the DOI suffix or an
-    e-locator, the mark of an article published online ahead of print.
+    `Electronic`, `Electronic-Print`, `Electronic-eCollection`) without an epub date, and an
+    empty model with no epub date while the pages are the DOI suffix or an e-locator, the
+    mark of an article published online ahead of print. An epub date after the print date
+    is DATE008's.
 
     ## Why is this bad?
     PubMed cites an article by the date its model names: with the electronic date missing
@@ -531,11 +531,7 @@ def epub_model_inconsistent(record: Record, ctx: Context) -> Iterator[Violation]
             where = epub_field or model_field
             yield Violation(f"PubModel {_shown(model_text)} says the article was published "
                             "online, but there is no epub date", where.pointer)
-        elif model_text == "Print-Electronic" and epub_field is not None:
-            message = _epub_after_print(epub, record.value("publication_date"))
-            if message:
-                yield Violation(message, epub_field.pointer)
-        return
+        return  # an epub date after the print date is DATE008's
     if model_text or not _blank(epub) or model_field is None:
         return
     pages = record.value("pages")
@@ -548,16 +544,92 @@ def epub_model_inconsistent(record: Record, ctx: Context) -> Iterator[Violation]
                         "online", model_field.pointer)
 
 
-def _epub_after_print(epub: object, printed: object) -> str:
-    if not isinstance(epub, str) or not isinstance(printed, str):
-        return ""
-    epub_date, print_date = parse_date(epub).start, parse_date(printed).start
-    first = epub_date.first_day() if epub_date is not None else None
-    last = print_date.last_day() if print_date is not None else None
-    if first is None or last is None or first <= last:
-        return ""
-    return (f"epub date {_shown(epub.strip())} is after the print date "
-            f"{_shown(printed.strip())} (PubModel Print-Electronic: online first)")
+LATE_ISSUE_MODELS = frozenset({"Electronic-Print", "Electronic-eCollection"})
+"""NLM PubModel values under which the issue's cover date may precede the electronic
+publication (the article was collected into an issue, or a late print issue, dated
+earlier)."""
+
+
+@rule(
+    "DATE008",
+    "epub-after-print",
+    severity="warning",
+    options={
+        "min-days": Option(31, {"type": "integer", "minimum": 0},
+                           "Days the epub date may follow the end of the print date (none "
+                           "under PubModel Print-Electronic, which says online came first)."),
+        "max-days": Option(1095, {"type": "integer", "minimum": 1},
+                           "Past this many days, a later online date is a digitised back "
+                           "issue, not an epub date."),
+    },
+    reads=RECORD,
+)
+def epub_after_print(record: Record, ctx: Context) -> Iterator[Violation]:
+    """The electronic publication date is months after the print publication date.
+
+    ## What it does
+    For shapes whose dates follow NLM's publication model (they carry its `PubModel`: the
+    aggregator envelope, PubMed-derived records), compares each date the shape marks as the
+    electronic publication (the aggregator's `EPubDate`) with the dates of the issue (its
+    `publicationDate`), and reports an epub date more than `min-days` (60) after the end of every
+    issue date, read at its precision (an issue date `2020-03` ends on 31 March). Not
+    reported: a gap above `max-days` (1095: an online date years after print is the
+    digitisation of a back issue), and records whose NLM model says the issue date may
+    come first (`Electronic-Print`, `Electronic-eCollection`). Shapes without the model
+    (Crossref's `published-online` after `published-print`: a book put online after its
+    print edition, an issue dated by its first month) are not compared.
+
+    ## Why is this bad?
+    Online publication comes first or with the print issue: an epub date months after the
+    print date usually holds another event (a correction, a re-deposit, a later online
+    version) or a typing error, and citation, embargo and "published ahead of print" logic
+    read the wrong date.
+
+    ## Example
+    ```json
+    {"PubModel": "Print-Electronic", "publicationDate": "2020-01", "EPubDate": "2020-06-15"}
+    ```
+    Use instead (with the dates from PubMed):
+    ```json
+    {"PubModel": "Print-Electronic", "publicationDate": "2020-01", "EPubDate": "2019-12-15"}
+    ```
+
+    ## Fix
+    None: which date is wrong needs the source.
+
+    ## Options
+    - `min-days` (integer, default 31): days an epub date may follow the print date.
+    - `max-days` (integer, default 1095): a longer gap is a digitised back issue.
+    """
+    if not record.profile.pointers("pub_model"):
+        return  # dates outside NLM's model: an online date after an issue date is common
+    model = record.value("pub_model")
+    if isinstance(model, str) and model.strip() in LATE_ISSUE_MODELS:
+        return
+    issue_ends: list[datetime.date] = []
+    epubs: list[tuple[_DateField, str, datetime.date, str]] = []
+    for item, dates in _record_dates(record):
+        for pointer, date, shown in dates[:1]:  # a range's start
+            if item.role == ISSUE:
+                end = date.last_day()
+                if end is not None:
+                    issue_ends.append(end)
+            elif item.role == EPUB:
+                start = date.first_day()
+                if start is not None:
+                    epubs.append((item, pointer, start, shown))
+    if not issue_ends or not epubs:
+        return
+    latest = max(issue_ends)
+    low, high = ctx.options["min-days"], ctx.options["max-days"]
+    if isinstance(model, str) and model.strip() == "Print-Electronic":
+        low = 0  # the model itself says the electronic version came first
+    for item, pointer, start, shown in epubs:
+        gap = (start - latest).days
+        if low < gap <= high:
+            months = max(1, start.year * 12 + start.month - latest.year * 12 - latest.month)
+            yield Violation(f"{item.label} {shown} is {months} month{'s' if months > 1 else ''} "
+                            f"after the print date", pointer)
 
 
 @rule("DATE006", "crossref-system-date", severity="warning", reads=RECORD)

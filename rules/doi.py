@@ -21,6 +21,7 @@ from biblint.domain.doi import (
     DoiProblem,
     analyse_doi,
     canonical_doi_url,
+    doi_key,
     is_doi,
     is_short_doi,
 )
@@ -448,6 +449,12 @@ def doi_lookalike_characters(record: Record, ctx: Context) -> Iterator[Violation
     yield from _violations(record, "DOI010", "Replace the look-alike characters", unsafe=True)
 
 
+def _own_doi_url(record: Record, url: str) -> bool:
+    """Whether ``url`` (a https://doi.org/ URL) is the URL of the record's own DOI."""
+    doi = record.value("doi")
+    return isinstance(doi, str) and doi_key(url) == doi_key(doi)
+
+
 @rule("DOI011", "doi-url-legacy", severity="info", fix="safe",
       reads=("doi", "doi_url", "landing_url", "url"))
 def doi_url_legacy(record: Record, ctx: Context) -> Iterator[Violation]:
@@ -457,8 +464,11 @@ def doi_url_legacy(record: Record, ctx: Context) -> Iterator[Violation]:
     Checks the DOI URL field (the aggregator's `DOIUrl`, Crossref's `URL`), the landing and
     URL fields, and the DOI field of a shape that keeps the DOI as a URL (`doi-as-url`:
     OpenAlex), and reports a value starting with `http://doi.org/`, `http://dx.doi.org/`,
-    `https://dx.doi.org/` or `(https|http)://www.doi.org/`. Crossref served `http://dx.doi.org/`
-    URLs in older API responses; they still resolve.
+    `https://dx.doi.org/` or `(https|http)://www.doi.org/`. Where the registry writes the
+    DOI URL field itself (profile convention `registry-doi-url`: Crossref's `URL`, which was
+    `http://dx.doi.org/` + DOI in responses of its older API), that field holding the
+    record's own DOI is the registry's form at the time and is left alone; the other URL
+    fields are still checked.
 
     ## Why is this bad?
     Crossref's display guidelines ask for `https://doi.org/` + DOI: `http` links are
@@ -478,6 +488,7 @@ def doi_url_legacy(record: Record, ctx: Context) -> Iterator[Violation]:
     Safe: rewrites the resolver part to `https://doi.org/` and keeps the rest as written.
     """
     fields = [*URL_FIELDS, "doi"] if record.profile.has(Convention.DOI_AS_URL) else URL_FIELDS
+    registry_form = record.profile.has(Convention.REGISTRY_DOI_URL)
     seen: set[str] = set()
     for name in fields:
         found = record.field(name)
@@ -486,6 +497,8 @@ def doi_url_legacy(record: Record, ctx: Context) -> Iterator[Violation]:
         seen.add(found.pointer)
         target = canonical_doi_url(found.value)
         if target is None:
+            continue
+        if registry_form and name == "doi_url" and _own_doi_url(record, target):
             continue
         host = found.value[: len(found.value) - len(target) + len("https://doi.org/")]
         fix = Fix.replace(found.pointer, target, "Use https://doi.org/")

@@ -37,6 +37,27 @@ _MAX_KEYS = Option(
     {"type": "integer", "minimum": 1},
     "How many distinct keys a run remembers (about 100 bytes each) before it stops adding.",
 )
+_SCOPE_OPTION = {"type": "string", "enum": ["profile", "run"]}
+_PROFILE_SCOPE = Option(
+    "profile", _SCOPE_OPTION,
+    "Which records are compared: `profile` (records of one profile, the default: the same "
+    "work as a Crossref record and as a CSL item is two representations, not a duplicate) "
+    "or `run` (every record of the run).")
+_RUN_SCOPE = Option(
+    "run", _SCOPE_OPTION,
+    "Which records are compared: `run` (every record of the run, the default: a conflict "
+    "between two identifiers is one whatever the shapes) or `profile` (records of one "
+    "profile only).")
+
+
+def _scoped(record: Record, ctx: Context, key: Hashable) -> Hashable:
+    """``key`` within the rule's scope: with ``scope = "profile"`` records of different
+    profiles never share a key (a record's profile is data here, never a test)."""
+    if ctx.options.get("scope", "run") == "profile":
+        return (record.profile.name, key)
+    return key
+
+
 _PUNCT = regex.compile(r"[\p{P}\p{S}]+")
 _SPACE = regex.compile(r"\s+")
 _ASCII_KEY = bytes(
@@ -107,6 +128,8 @@ def _year(record: Record) -> int | None:
 
 def _first_author_family(record: Record) -> str:
     authors = record.value("authors")
+    if isinstance(authors, str):  # flattened into one string (AUTH001): its first name
+        authors = [authors.split(";")[0] if ";" in authors else authors.split(",")[0]]
     if not isinstance(authors, list) or not authors:
         return ""
     first = authors[0]
@@ -131,7 +154,8 @@ def _judge_doi(key: Hashable, entries: Sequence[Entry], options: Mapping[str, An
         yield entry, Violation(f"same DOI as {first.place}", entry.payload[0])
 
 
-@rule("DUP001", "duplicate-doi", severity="warning", options={"max-keys": _MAX_KEYS},
+@rule("DUP001", "duplicate-doi", severity="warning",
+      options={"max-keys": _MAX_KEYS, "scope": _PROFILE_SCOPE},
       scope="run", judge=_judge_doi, reads=("doi",))
 def duplicate_doi(record: Record, ctx: Context) -> Iterator[Key]:
     """Two records of the run have the same DOI (after normalisation).
@@ -156,14 +180,17 @@ def duplicate_doi(record: Record, ctx: Context) -> Iterator[Key]:
     None: which copy to keep, and what to merge, is a judgement.
 
     ## Options
-    `max-keys`: how many DOIs a run remembers (memory bound; default 1,000,000).
+    - `max-keys`: how many DOIs a run remembers (memory bound; default 1,000,000).
+    - `scope`: `profile` (default) compares records of one profile only: the same work as a
+      Crossref record in one file and a CSL item in another is two representations of it,
+      not a duplicate; `run` compares every record of the run.
     """
     key = _doi(record)
     if key is None:
         return
     found = record.field("doi")
     assert found is not None
-    yield Key(_digest(key), (found.pointer,))
+    yield Key(_scoped(record, ctx, _digest(key)), (found.pointer,))
 
 
 def _judge_title(key: Hashable, entries: Sequence[Entry], options: Mapping[str, Any]
@@ -183,7 +210,8 @@ def _doi_of_title(entry: Entry) -> Hashable:
     return doi
 
 
-@rule("DUP002", "duplicate-title", severity="info", options={"max-keys": _MAX_KEYS},
+@rule("DUP002", "duplicate-title", severity="info",
+      options={"max-keys": _MAX_KEYS, "scope": _PROFILE_SCOPE},
       scope="run", judge=_judge_title,
       reads=("authors", "doi", "issued", "publication_date", "title", "year"))
 def duplicate_title(record: Record, ctx: Context) -> Iterator[Key]:
@@ -193,8 +221,10 @@ def duplicate_title(record: Record, ctx: Context) -> Iterator[Key]:
     Compares titles after stripping markup, NFKC normalisation, case folding and removal of
     punctuation (so a PubMed trailing period does not matter), together with the first
     author's family name and the year within one year. Generic titles ("Editorial",
-    "Preface", "Reply", "Erratum"...) are never compared. Records without a DOI are
-    compared too; a pair with the same DOI is DUP001's. Of the records sharing a title and
+    "Preface", "Reply", "Erratum"...) are never compared, nor are records without an
+    author: unsigned items (news, digests, editorial sections) share short titles by design,
+    and "no author" matched to "no author" would make two of them one work. Records without
+    a DOI are compared too; a pair with the same DOI is DUP001's. Of the records sharing a title and
     first author, those with the DOI most of them share are the reference (a tie: the DOI
     of the record whose key sorts first; never a choice by position), and each record with
     another DOI (or none) and a year within one of the reference's is reported.
@@ -212,7 +242,9 @@ def duplicate_title(record: Record, ctx: Context) -> Iterator[Key]:
     None: whether they are versions of one work is a judgement.
 
     ## Options
-    `max-keys`: how many titles a run remembers (memory bound; default 1,000,000).
+    - `max-keys`: how many titles a run remembers (memory bound; default 1,000,000).
+    - `scope`: `profile` (default) compares records of one profile only; `run` every record
+      of the run.
     """
     title = _title(record)
     if title is None:
@@ -221,9 +253,11 @@ def duplicate_title(record: Record, ctx: Context) -> Iterator[Key]:
     if len(key) < 12 or key in _GENERIC_TITLES:
         return
     family = _first_author_family(record)
+    if not family:
+        return  # no author to compare: unsigned items share short titles by design
     found = record.field("title")
     assert found is not None
-    yield Key(_digest(f"{key}\x1f{family}"),
+    yield Key(_scoped(record, ctx, _digest(f"{key}\x1f{family}")),
               (_year(record) or 0, _doi(record) or "", found.pointer))
 
 
@@ -246,7 +280,8 @@ def _judge_pmid(key: Hashable, entries: Sequence[Entry], options: Mapping[str, A
             yield entry, Violation(f"this DOI has another PMID in {first.place}", pointer)
 
 
-@rule("DUP003", "pmid-doi-conflict", severity="warning", options={"max-keys": _MAX_KEYS},
+@rule("DUP003", "pmid-doi-conflict", severity="warning",
+      options={"max-keys": _MAX_KEYS, "scope": _RUN_SCOPE},
       scope="run", judge=_judge_pmid, reads=("doi", "pmid"))
 def pmid_doi_conflict(record: Record, ctx: Context) -> Iterator[Key]:
     """The same PubMed id appears with two different DOIs, or one DOI with two PMIDs.
@@ -269,7 +304,9 @@ def pmid_doi_conflict(record: Record, ctx: Context) -> Iterator[Key]:
     None: which identifier is wrong needs a look at the sources.
 
     ## Options
-    `max-keys`: how many identifiers a run remembers (memory bound; default 1,000,000).
+    - `max-keys`: how many identifiers a run remembers (memory bound; default 1,000,000).
+    - `scope`: `run` (default) compares every record of the run: two identifiers that
+      contradict each other do so in any shape; `profile` compares records of one profile.
     """
     doi = _doi(record)
     pmid_value = record.value("pmid")
@@ -282,8 +319,8 @@ def pmid_doi_conflict(record: Record, ctx: Context) -> Iterator[Key]:
     assert found is not None
     # Payloads hold the other identifier itself, so the reference of a group with one DOI
     # (or PMID) is the smallest PMID (or DOI), an order a reader can follow.
-    yield Key(("pmid", _digest(pmid)), (doi, pmid, found.pointer))
-    yield Key(("doi", _digest(doi)), (pmid, pmid, found.pointer))
+    yield Key(("pmid", _scoped(record, ctx, _digest(pmid))), (doi, pmid, found.pointer))
+    yield Key(("doi", _scoped(record, ctx, _digest(doi))), (pmid, pmid, found.pointer))
 
 
 def _judge_abstract(key: Hashable, entries: Sequence[Entry], options: Mapping[str, Any]
@@ -296,7 +333,8 @@ def _judge_abstract(key: Hashable, entries: Sequence[Entry], options: Mapping[st
                                    pointer)
 
 
-@rule("DUP005", "duplicate-abstract", severity="warning", options={"max-keys": _MAX_KEYS},
+@rule("DUP005", "duplicate-abstract", severity="warning",
+      options={"max-keys": _MAX_KEYS, "scope": _PROFILE_SCOPE},
       scope="run", judge=_judge_abstract, reads=("abstract", "doi"))
 def duplicate_abstract(record: Record, ctx: Context) -> Iterator[Key]:
     """Two records with different DOIs have the same abstract.
@@ -319,7 +357,9 @@ def duplicate_abstract(record: Record, ctx: Context) -> Iterator[Key]:
     None: which record is right needs a look at the sources.
 
     ## Options
-    `max-keys`: how many abstracts a run remembers (memory bound; default 1,000,000).
+    - `max-keys`: how many abstracts a run remembers (memory bound; default 1,000,000).
+    - `scope`: `profile` (default) compares records of one profile only; `run` every record
+      of the run.
     """
     abstract = record.value("abstract")
     if not isinstance(abstract, str) or len(abstract) < 200:
@@ -329,7 +369,7 @@ def duplicate_abstract(record: Record, ctx: Context) -> Iterator[Key]:
         return
     found = record.field("abstract")
     assert found is not None
-    yield Key(_digest(key), (_doi(record) or "", found.pointer))
+    yield Key(_scoped(record, ctx, _digest(key)), (_doi(record) or "", found.pointer))
 
 
 def _tokens(key: str) -> frozenset[str]:
@@ -350,7 +390,8 @@ def _judge_doi_title(key: Hashable, entries: Sequence[Entry], options: Mapping[s
             yield entry, Violation(f"same DOI as {first.place} but another title", pointer)
 
 
-@rule("DUP004", "doi-title-conflict", severity="warning", options={"max-keys": _MAX_KEYS},
+@rule("DUP004", "doi-title-conflict", severity="warning",
+      options={"max-keys": _MAX_KEYS, "scope": _RUN_SCOPE},
       scope="run", judge=_judge_doi_title, reads=("doi", "title"))
 def doi_title_conflict(record: Record, ctx: Context) -> Iterator[Key]:
     """Two records with the same DOI have clearly different titles.
@@ -374,7 +415,9 @@ def doi_title_conflict(record: Record, ctx: Context) -> Iterator[Key]:
     None: which record carries the wrong DOI needs a look at the sources.
 
     ## Options
-    `max-keys`: how many DOIs a run remembers (memory bound; default 1,000,000).
+    - `max-keys`: how many DOIs a run remembers (memory bound; default 1,000,000).
+    - `scope`: `run` (default) compares every record of the run: a DOI with two titles is a
+      conflict in any shape; `profile` compares records of one profile.
     """
     doi = _doi(record)
     title = _title(record)
@@ -385,4 +428,4 @@ def doi_title_conflict(record: Record, ctx: Context) -> Iterator[Key]:
         return
     found = record.field("title")
     assert found is not None
-    yield Key(_digest(doi), (key, found.pointer))
+    yield Key(_scoped(record, ctx, _digest(doi)), (key, found.pointer))

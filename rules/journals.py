@@ -216,7 +216,9 @@ def journal_metric_invalid(record: Record, ctx: Context) -> Iterator[Violation]:
     `RegionNum` (the CAS journal zone) a number from 1 to 4, and `PeriodicalIF` (the JCR
     impact factor) a number from 0 to 500. When any of them is given, the record must also
     say which year the metrics are for (a key such as `IFYear`, `JCRYear` or
-    `MetricYear`); without one, a single finding is reported at the first metric.
+    `MetricYear`); without one, a single finding is reported at the first metric. A shape
+    that has no key for the year (profile convention `undated-metrics`: the aggregator
+    export, whose metrics are the current ones) is not asked for one.
 
     ## Why is this bad?
     Impact factors, quartiles and zones change every year. A metric without its year is
@@ -253,6 +255,8 @@ def journal_metric_invalid(record: Record, ctx: Context) -> Iterator[Violation]:
                                       IF_RANGE[0] <= impact <= IF_RANGE[1]):
         yield Violation(f"impact factor {_shown(data.get('PeriodicalIF'))} is not a number "
                         f"from 0 to 500", "/PeriodicalIF")
+    if record.profile.has(Convention.UNDATED_METRICS):
+        return  # the shape has no key for the year: asking for one would flag every record
     # Every match spells `year` (no other letters fold to y, e, a, r): most keys need no regex.
     if not any(_METRIC_YEAR_KEY_RE.fullmatch(key) for key in data if "year" in key.lower()):
         names = ", ".join(present)

@@ -10,6 +10,7 @@ from biblint.domain.pages import (
     PageRange,
     article_number_reason,
     expand_elided,
+    identifier_reason,
     is_page_list,
     normalise_separator,
     parse_pages,
@@ -176,6 +177,8 @@ def page_range_elided(record: Record, ctx: Context) -> Iterator[Violation]:
     elided pagination (NLM: `123-45` is 123-145, `1199-205` is 1199-1205, `12-9` is 12-19).
     Also a separate last page field shorter than the first page field (`1475` / `86`).
     A prefix is kept (`S12-9` is S12-S19 written as `S12-19`).
+    MEDLINE's own `MedlinePgn` (PubMed/MEDLINE XML, `elided-page-ranges`) is not reported:
+    there elision is the format's rule; records copied from it should write ranges out.
 
     ## Why is this bad?
     Elision is a print convention of MEDLINE, not data: Crossref, CSL processors and
@@ -198,6 +201,8 @@ def page_range_elided(record: Record, ctx: Context) -> Iterator[Violation]:
     expansion would still run backwards (`129-5`) is PAGE001's, with no fix.
     """
     found = record.field("pages")
+    if record.profile.has(Convention.ELIDED_PAGE_RANGES):
+        found = None  # MEDLINE's MedlinePgn: elided by NLM's rule, not a defect
     text = _text(found)
     if found is not None and text is not None and isinstance(found.value, str):
         expanded = expand_elided(text)
@@ -222,21 +227,25 @@ def page_range_elided(record: Record, ctx: Context) -> Iterator[Violation]:
 @rule("PAGE003", "pages-article-number", severity="warning", fix="unsafe",
       reads=("article_number", "doi", "pages"))
 def pages_article_number(record: Record, ctx: Context) -> Iterator[Violation]:
-    """The pages field holds an article number or e-locator, not a page range.
+    """The pages field holds the DOI, the DOI suffix or another identifier, not pages.
 
     ## What it does
-    Reports a pages value that is the record's DOI suffix (or the DOI itself, or the last
-    `.`/`/` segment of the suffix when it has six or more characters, as `107382` for
-    `10.1016/j.compbiolchem.2020.107382`), an e-locator (`e0123456`, `e30`), or a single
-    number of seven or more digits. Ordinary pages are not reported: `123`, `123-145`,
-    `D480 - D489`, `S12`, `1199-205`, `e1-e10`, nor `3865` for
-    `10.1103/PhysRevLett.77.3865`, whose DOI ends with its real first page.
+    Reports a pages value that is the record's DOI, its whole DOI suffix (SAGE's
+    `15266028251361770` for `10.1177/15266028251361770`), or a number of ten or more digits,
+    which no journal uses as a page or an article number. A publisher's own article number
+    or e-locator is its pagination and is not reported: PLOS and eLife `e0123456`, PeerJ
+    `e6049`, Elsevier's `107382` (the end of `10.1016/j.compbiolchem.2020.107382`), AIP's
+    `033101`, Oxford's `fiv167`, the Royal Society's `20170387`; nor are ordinary pages
+    (`123`, `123-145`, `D480 - D489`, `S12`). Where the registry's deposit puts the article
+    number in the page field too (profile convention `article-number-in-page`: Crossref's
+    `page` beside `article-number`), a page equal to the record's own article number is the
+    deposit, even when the publisher numbers articles by their DOI suffix.
 
     ## Why is this bad?
-    Online-only and online-first articles have no pages; publishers and PubMed then deposit
-    the article number or DOI suffix as pagination (CrossRef/rest-api-doc#362). Citation
-    styles print it as a page range ("pp. 15266028251361770"), page-based matching and
-    deduplication fail, and the real article number is not where consumers look for it.
+    Online-first articles have no pages yet; PubMed and aggregators then fill the pagination
+    with the DOI suffix (CrossRef/rest-api-doc#362), which is no article number either.
+    Citation styles print it as a page range ("pp. 15266028251361770"), page-based matching
+    and deduplication fail, and the real pages never replace it.
 
     ## Example
     ```json
@@ -248,11 +257,10 @@ def pages_article_number(record: Record, ctx: Context) -> Iterator[Violation]:
     ```
 
     ## Fix
-    Unsafe (a value that looks like an article number may, rarely, be a page). When the
-    record's shape has an article-number field and the record has none, the value moves
-    there and the pages are cleared. Otherwise the pages are cleared only when the value is
-    the DOI suffix (it stays recoverable from the DOI); an e-locator or number that would be
-    lost is reported without a fix.
+    Unsafe (the value might, rarely, be meant). When the record's shape has an article-number
+    field and the record has none, the value moves there and the pages are cleared.
+    Otherwise the pages are cleared only when the value is the DOI or its suffix (it stays
+    recoverable from the DOI); a long number that would be lost is reported without a fix.
     """
     found = record.field("pages")
     if found is None:
@@ -266,12 +274,23 @@ def pages_article_number(record: Record, ctx: Context) -> Iterator[Violation]:
         return
     if not text:
         return
-    found_reason = article_number_reason(text, record.value("doi"))
-    if found_reason is None:
+    found_reason = identifier_reason(text, record.value("doi"))
+    if found_reason is None or _deposited_article_number(record, text):
         return
     reason, from_doi = found_reason
     yield Violation(f"pages {_shown(text)} {reason}, not a page range", found.pointer,
                     _fix(record, found.pointer, text, from_doi))
+
+
+def _deposited_article_number(record: Record, text: str) -> bool:
+    """Whether the record's own article number is ``text`` in a shape whose deposits put
+    the article number in the page field too."""
+    if not record.profile.has(Convention.ARTICLE_NUMBER_IN_PAGE):
+        return False
+    number = record.value("article_number")
+    if isinstance(number, int) and not isinstance(number, bool):
+        number = str(number)
+    return isinstance(number, str) and number.strip().lower() == text.lower()
 
 
 _SEPARATOR_NAMES = {

@@ -551,3 +551,62 @@ def preprint_doi_journal_venue(record: Record, ctx: Context) -> Iterator[Violati
         return
     yield Violation(f"preprint DOI {_shown(strip_doi_prefix(doi), 30)}, but the venue is "
                     f"{_shown(venue, 30)}", container.pointer)
+
+
+_PREPRINT_SERVER_RE = regex.compile(
+    r"rxiv|research\s*+square|\bssrn\b|social\s++science\s++research\s++network|"
+    r"\bpreprints?\b|\bosf\b|open\s++science\s++framework|authorea|qeios|zenodo|figshare",
+    regex.IGNORECASE,
+)
+"""Names of preprint servers (arXiv, bioRxiv, medRxiv, ChemRxiv, PsyArXiv, TechRxiv...,
+SSRN, Research Square, Preprints.org, OSF): stricter than :data:`_PREPRINT_VENUE_RE`, which
+also takes SSRN's subject networks (`"ERN: ..."`) for the preprint side."""
+
+
+@rule("PT005", "preprint-venue-mismatch", severity="warning", reads=("container", "venue"))
+def preprint_venue_mismatch(record: Record, ctx: Context) -> Iterator[Violation]:
+    """The record's venue is a preprint server and its journal name a journal, or the
+    reverse.
+
+    ## What it does
+    For shapes that keep the source's own venue beside the journal name (Semantic
+    Scholar's `venue` next to `journal.name`), reports a record where one of the two names
+    a preprint server (arXiv, bioRxiv, medRxiv, SSRN, Research Square, Preprints.org,
+    OSF...) and the other a venue that is no preprint server: `venue` "arXiv.org" with
+    `journal.name` "Nature", or `journal.name` "ArXiv" with `venue` "Conference on
+    Empirical Methods in Natural Language Processing". Two spellings of one server
+    (`arXiv.org` / `ArXiv`), two names of one journal, and an empty value (`""` is the
+    API's "unknown") are not reported.
+
+    ## Why is this bad?
+    The record merges a preprint with its published version: the identifiers, dates and
+    pages of one sit beside the venue of the other (allenai/s2-folks#71), so citations
+    name the wrong version and deduplication against the journal's record fails.
+
+    ## Example
+    ```json
+    {"venue": "arXiv.org", "journal": {"name": "Nature Communications", "volume": "12"}}
+    ```
+    Use instead: the venue of the version the record describes in both fields.
+
+    ## Fix
+    None: which version the record describes has to be decided at the source.
+    """
+    venue = record.field("venue")
+    journal = record.field("container")
+    if venue is None or journal is None or venue.pointer == journal.pointer:
+        return
+    one, two = venue.value, journal.value
+    if not isinstance(one, str) or not isinstance(two, str):
+        return
+    one, two = one.strip(), two.strip()
+    if not one or not two or len(one) > 300 or len(two) > 300:
+        return
+    one_preprint = _PREPRINT_SERVER_RE.search(one) is not None
+    two_preprint = _PREPRINT_SERVER_RE.search(two) is not None
+    if one_preprint == two_preprint:
+        return
+    server, other = (one, two) if one_preprint else (two, one)
+    yield Violation(f"preprint server {_shown(server, 30)} beside the venue "
+                    f"{_shown(other, 30)}: a preprint merged with its published version",
+                    venue.pointer)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from biblint.model import Fix, Violation, lookup
+import regex
+
+from biblint.model import Fix, Violation, join_pointer, lookup
 from biblint.profiles import Convention
 from biblint.record import Record
 from biblint.registry import RECORD, Context, rule
 from biblint.schema import record_problems
 
+_REQUIRED_RE = regex.compile(r"required property '(.*)' is missing")
+"""The schema problem of a missing required key (``biblint.schema``'s message)."""
 DELETED_DOI_CONTAINER = "CrossRef Listing of Deleted DOIs"
 TEST_PREFIX = "10.5555/"
 """Crossref's prefix for test deposits ("Test accounts")."""
@@ -88,10 +92,11 @@ def required_field_missing(record: Record, ctx: Context) -> Iterator[Violation]:
       properties).
 
     In shapes that write absence as null (Semantic Scholar, OpenAlex) a missing key means
-    the field was not requested, and only a null or empty value is reported; a Crossref
-    record without its `indexed`/`deposited` dates is a `select=` response and is not
-    checked, nor are Crossref's test deposits and listing of deleted DOIs. The generic
-    profile requires nothing.
+    the field was not requested, and only a null or empty value is reported; so it is in a
+    Crossref record without its `indexed`/`deposited` dates, a `select=` response: a key it
+    lacks was not requested, but a title it has as an empty list (`"title": []`) is
+    reported. Crossref's test deposits and listing of deleted DOIs are not checked. The
+    generic profile requires nothing.
 
     ## Why is this bad?
     Without a title, an identifier or a date, a record cannot be cited, matched, or
@@ -112,9 +117,12 @@ def required_field_missing(record: Record, ctx: Context) -> Iterator[Violation]:
     None: the missing value has to come from the source.
     """
     groups = record.profile.required
-    if not groups or _partial(record) or is_deleted_doi(record):
+    if not groups or not isinstance(record.data, dict) or is_deleted_doi(record):
         return
-    omitted_means_missing = record.profile.omitted_means_missing
+    # A partial response (Crossref's select=) left out what was not requested: a missing
+    # key says nothing, but a key that is there was requested, and an empty one is missing.
+    partial = _partial(record)
+    omitted_means_missing = record.profile.omitted_means_missing and not partial
     type_ = record.value("type")
     container_type = isinstance(type_, str) and type_ in UNTITLED_TYPES
     for group in groups:
@@ -221,6 +229,14 @@ def schema_violation(record: Record, ctx: Context) -> Iterator[Violation]:
     outside the vocabulary) need the source and have no fix.
     """
     for problem in record_problems(record):
+        # A missing required key is reported at the key's own pointer, where the rule that
+        # explains it (REC001) reports it too: the catch-all then yields (one defect, one
+        # finding), as it does at any pointer another rule reports.
+        name = _REQUIRED_RE.fullmatch(problem.message)
+        pointer = join_pointer(problem.pointer, name[1]) if name else problem.pointer
+        if name:
+            yield Violation(problem.message, pointer)
+            continue
         fix = problem.fix
         if (fix is not None and record.profile.absent == "omit" and problem.pointer
                 and fix.ops[0].value is None):

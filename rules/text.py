@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import functools
-import json
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import regex
 
+from biblint.domain.accents import repair_accents
 from biblint.domain.entities import (
     double_escapes_in,
     html_entities_in,
@@ -17,8 +17,8 @@ from biblint.domain.entities import (
 )
 from biblint.domain.markup import has_markup
 from biblint.domain.mojibake import MARC_NONSORT_RE, fix_mojibake
-from biblint.domain.show import excerpt, shown
-from biblint.domain.tex import tex_construct_text, tex_spans
+from biblint.domain.show import excerpt, quoted, shown
+from biblint.domain.tex import leaves_tex, tex_construct_text, tex_spans
 from biblint.model import Fix, Violation, join_pointer
 from biblint.profiles import Convention
 from biblint.record import Record
@@ -154,9 +154,10 @@ def _first_difference(one: str, other: str) -> int:
     return min(len(one), len(other))
 
 
-def _escaped(text: str) -> str:
-    """A short piece of text quoted with invisible characters escaped (`"e\\u0301"`)."""
-    return json.dumps(text, ensure_ascii=True)
+def _escaped(text: str, *, combining: bool = False) -> str:
+    """A short piece of text quoted as it is, invisible characters escaped (the one helper,
+    biblint.domain.show.quoted); with ``combining``, combining marks too (`"e\\u0301"`)."""
+    return quoted(text, combining=combining)
 
 
 def _codepoint(char: str) -> str:
@@ -277,7 +278,7 @@ def not_nfc(record: Record, ctx: Context) -> Iterator[Violation]:
         start = _first_difference(value, nfc)
         unsafe = _CJK_COMPATIBILITY_RE.search(value) is not None
         fix = Fix.replace(pointer, nfc, "Normalise to NFC", unsafe=unsafe)
-        shown = _escaped(value[max(0, start - 1): start + 2])
+        shown = _escaped(value[max(0, start - 1): start + 2], combining=True)
         yield Violation(f"text is not NFC-normalised: {shown}", pointer, fix)
 
 
@@ -446,7 +447,9 @@ def stray_whitespace(record: Record, ctx: Context) -> Iterator[Violation]:
     and paragraph breaks and are checked at their ends only; one that holds markup is not
     checked at all (whitespace there is insignificant, and ABS001 strips it). Whitespace-only
     strings are TYP003's, control characters TXT005's, no-break spaces inside a title or name
-    TXT007's.
+    TXT007's. The values of identifier fields whose own rule parses them, whitespace
+    included (the DOI: DOI004; PMID: ID001; PMCID: ID002; arXiv id: ID007), are left to that
+    rule.
 
     ## Why is this bad?
     Values that differ only in whitespace fail exact matching (`" 487-488"` is not `"487-488"`)
@@ -466,6 +469,7 @@ def stray_whitespace(record: Record, ctx: Context) -> Iterator[Violation]:
     Safe: strips the ends and, in a single-line field, replaces each run of spaces, tabs and
     line breaks with one space. Multi-line fields are only stripped.
     """
+    owned: set[str] | None = None
     for pointer, value in record.strings():
         if not value:
             continue
@@ -473,6 +477,10 @@ def stray_whitespace(record: Record, ctx: Context) -> Iterator[Violation]:
         if not edges and "  " not in value and value.isprintable():
             continue  # fast: no tab or line break either
         if _is_export(pointer):
+            continue
+        if owned is None:
+            owned = _identifier_pointers(record)
+        if pointer in owned:
             continue
         multiline = _multiline(pointer)
         if not edges and (multiline or ("  " not in value and _BREAK_RE.search(value) is None)):
@@ -487,6 +495,19 @@ def stray_whitespace(record: Record, ctx: Context) -> Iterator[Violation]:
         what = ", ".join(problems)
         shown = _escaped(value if len(value) <= 30 else value[:29] + "…")
         yield Violation(f"whitespace: {what} ({shown})", pointer, fix)
+
+
+IDENTIFIER_WHITESPACE_RULES: Mapping[str, str] = {
+    "doi": "DOI004", "pmid": "ID001", "pmcid": "ID002", "arxiv": "ID007",
+}
+"""Canonical identifier fields whose own rule parses the value, whitespace included, and
+reports it with a fix that knows the identifier: TXT006 leaves their values to that rule
+(one defect, one finding; a catch-all yields to the rule that explains the value)."""
+
+
+def _identifier_pointers(record: Record) -> set[str]:
+    found = (record.field(name) for name in IDENTIFIER_WHITESPACE_RULES)
+    return {f.pointer for f in found if f is not None}
 
 
 def _title_pointers(record: Record) -> set[str]:
@@ -715,7 +736,7 @@ def _inverted_index_entities(record: Record) -> Iterator[Violation]:
         merged = {key: sorted(positions) for key, positions in rebuilt.items()}
         fix = Fix.replace(base, merged, "Decode the entities in the tokens")
     for token in tokens:
-        shown = json.dumps(token[:30], ensure_ascii=False)
+        shown = quoted(token[:30])
         yield Violation(f"HTML entity in an abstract token ({shown})",
                         join_pointer(base, token), fix)
 
@@ -740,8 +761,9 @@ def latex_markup(record: Record, ctx: Context) -> Iterator[Violation]:
     and inline math holding a command or a script (`$\\alpha$`, `$x^{2}$`, `Na$^+$`). Not
     reported: `O\\'Brien` (an escaped apostrophe), regular expressions (`\\d{4}`), a literal
     `\\u00e9`, money (`$5 and $10`), PHP's `$_GET`, braces alone (`{DNA}`), Markdown escapes
-    (`\\_`, `\\&`), S2's generated BibTeX (`citationStyles/bibtex`), URLs, and TeX inside JATS
-    `<tex-math>` or a MathML annotation.
+    (`\\_`, `\\&`), S2's generated BibTeX (`citationStyles/bibtex`), URLs, TeX inside JATS
+    `<tex-math>` or a MathML annotation, and BibTeX entries (`bibtex-entries`: TeX is their
+    text; the reader decodes what has a plain form).
 
     ## Why is this bad?
     Outside BibTeX nobody renders the TeX: readers see `Schr{\\"o}dinger` and `$\\alpha$`,
@@ -762,8 +784,12 @@ def latex_markup(record: Record, ctx: Context) -> Iterator[Violation]:
     text, accents composed to NFC, Greek letters and common symbols in math with their
     characters, and scripts with Unicode super- and subscripts (`$10^{-3}$` -> `10⁻³`).
     Reported without a fix when any construct in the string has no certain plain form
-    (`$\\mathcal{O}(n)$`, `$T_{eff}$`).
+    (`$\\mathcal{O}(n)$`, `$T_{eff}$`), or when replacing it would leave TeX behind: a font
+    command inside math that is not converted as a whole (`$\\mathrm{CO}_2 $`), or one
+    followed by a script (`\\textrm{CO}_2`).
     """
+    if record.profile.has(Convention.BIBTEX_ENTRIES):
+        return  # BibTeX's text is TeX (its reader decodes what it can; the rest is math)
     everything = _all_text(record)
     if "\\" not in everything and "$" not in everything:
         return  # no string of the record holds TeX
@@ -775,8 +801,8 @@ def latex_markup(record: Record, ctx: Context) -> Iterator[Violation]:
             continue
         parts: list[str] = []
         pos = 0
-        convertible = True
-        for match in spans:
+        convertible = not leaves_tex(value, spans)
+        for match in spans if convertible else ():
             text = tex_construct_text(match)
             if text is None:
                 convertible = False
@@ -788,7 +814,7 @@ def latex_markup(record: Record, ctx: Context) -> Iterator[Violation]:
         if convertible:
             parts.append(value[pos:])
             fix = Fix.replace(pointer, "".join(parts), "Replace the TeX with text", unsafe=True)
-        shown = _listed([json.dumps(m.group()[:20], ensure_ascii=False) for m in spans])
+        shown = _listed([quoted(m.group()[:20]) for m in spans])
         yield Violation(f"TeX markup ({shown})", pointer, fix)
 
 
@@ -832,3 +858,53 @@ def private_or_unassigned_codepoint(record: Record, ctx: Context) -> Iterator[Vi
         count = len(_ODD_CODEPOINT_RE.findall(value))
         more = f" ({count} in all)" if count > 1 else ""
         yield Violation(f"{kind} {_codepoint(char)}{more}", pointer)
+
+
+@rule("TXT012", "spacing-accent", severity="warning", fix="unsafe", reads=STRINGS)
+def spacing_accent(record: Record, ctx: Context) -> Iterator[Violation]:
+    """Text holds a spacing accent (`´`, `` ` ``, `¨`, `¸`, `ˆ`, `˜`...) next to a letter.
+
+    ## What it does
+    Reports a spacing accent character beside a letter: one used as an apostrophe
+    (`O´Brien`, `don´t`, `d´Alembert`) or left from a diacritic that PDF extraction split
+    off its letter (`Garc´ıa`, `Jos´e`, `Mu¨ller`, `Fran¸cois`, TeX sets the accent before
+    its letter). A backtick counts only between two letters (Markdown and TeX quotes use it
+    otherwise); an accent with no letter beside it (`5 ¨`) is not reported.
+
+    ## Why is this bad?
+    The spacing accent is a character of its own, not part of the letter: `Garc´ıa` is not
+    found by a search for `García`, sorts apart from it, breaks name matching and
+    deduplication, and prints as a stray mark.
+
+    ## Example
+    ```json
+    {"title": "Garc´ıa M´arquez and O´Brien´s reading of Mu¨ller"}
+    ```
+    Use instead:
+    ```json
+    {"title": "García Márquez and O’Brien’s reading of Müller"}
+    ```
+
+    ## Fix
+    Unsafe: an accent before (else after) a letter it has a precomposed form with becomes
+    that letter (`´e` -> `é`, a dotless `ı` counts as `i`); one in a contraction or after an
+    elided particle (`´s`, `´t`, `O´`, `d´`) becomes the record's apostrophe (`'` where it
+    writes `'` and never `’`, else `’`). No fix when an accent has no letter to join.
+    """
+    for pointer, value in record.strings():
+        if not _ACCENT_HINT_RE.search(value) or _is_export(pointer):
+            continue
+        matches, fixed = repair_accents(value)
+        if not matches or _leave_to_txt001(value):
+            continue
+        fix = None
+        if fixed is not None and fixed != value:
+            fix = Fix.replace(pointer, fixed, "Join the accents to their letters", unsafe=True)
+        first = matches[0]
+        yield Violation(f"spacing accent {shown(first.group())} "
+                        f"({_codepoint(first.group())}): "
+                        f"{excerpt(value, first.start(), first.end(), 8, 8)}", pointer, fix)
+
+
+_ACCENT_HINT_RE = regex.compile(
+    r"[`\u00b4\u00a8\u00b8\u02c6\u02dc\u02d8\u02c7\u02da\u02d9\u02dd\u00af]")

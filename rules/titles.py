@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Iterator
 
 import regex
 
-from biblint.domain.casing import SMALL_WORDS, titlecase
+from biblint.domain.casing import ACRONYMS, SMALL_WORDS, titlecase
 from biblint.domain.language import STOPWORDS
 from biblint.domain.markup import comparable, has_markup, known_tags, strip_markup
-from biblint.domain.show import shown
+from biblint.domain.show import quoted, shown
 from biblint.model import Fix, Violation
 from biblint.profiles import Convention
 from biblint.record import Record
@@ -57,6 +56,8 @@ def title_trailing_period(record: Record, ctx: Context) -> Iterator[Violation]:
     (`Escherichia coli K.`), a token with internal periods (`U.S.`, `U.S.A.`, `Ph.D.`), or a
     word that the title also abbreviates earlier (the botanical author in
     `Riccardia latifrons (Lindb.) Lindb.`).
+    PubMed/MEDLINE XML itself is not reported (`nlm-title-period`): there the period is
+    NLM's rule for `ArticleTitle`, and it is data copied from PubMed that should drop it.
 
     ## Why is this bad?
     Titles are not sentences: Crossref, Semantic Scholar and citation styles give them
@@ -80,6 +81,8 @@ def title_trailing_period(record: Record, ctx: Context) -> Iterator[Violation]:
     found = record.field("title")
     if found is None or not isinstance(found.value, str):
         return
+    if record.profile.has(Convention.NLM_TITLE_PERIOD):
+        return  # PubMed/MEDLINE XML: NLM ends every ArticleTitle with a period
     title = found.value
     if not title.endswith(".") or title[-2:-1] in (".", "…"):
         return
@@ -132,7 +135,10 @@ def title_all_caps(record: Record, ctx: Context) -> Iterator[Violation]:
     Reports a title longer than `min-length` characters (20) in which more than `ratio`
     (0.8) of the cased letters are upper case, in any cased script (Latin, Greek,
     Cyrillic...). Markup is left out of the count. Short titles made of acronyms and titles
-    in scripts without case are not reported.
+    in scripts without case are not reported. Under a title that is not in capitals, a
+    subtitle in capitals is reported too: the part after the title's `: `, and the
+    subtitle fields a shape keeps (Crossref's `subtitle`, DataCite's titles typed
+    `Subtitle`), when it has two words of four or more letters that are no known acronyms.
 
     ## Why is this bad?
     ALL CAPS comes from old catalogue cards, database exports and some publishers'
@@ -164,25 +170,55 @@ def title_all_caps(record: Record, ctx: Context) -> Iterator[Violation]:
     - `ratio` (number, default 0.8): the upper-case share above which a title is ALL CAPS.
     - `min-length` (integer, default 20): shorter titles are not checked.
     """
+    ratio: float = ctx.options["ratio"]
     found = _title(record)
     if found is None:
         return
     pointer, title = found
-    if len(title) <= ctx.options["min-length"]:
+    if len(title) > ctx.options["min-length"] and _shouting(title, ratio):
+        fix = None
+        if not has_markup(title) and _reads_as_english(title):
+            cased_title = _title_case(title)
+            if cased_title != title:
+                fix = Fix.replace(pointer, cased_title, "Rewrite in Title Case", unsafe=True)
+        yield Violation(f"title is in ALL CAPS ({shown(title, 30)})", pointer, fix)
         return
-    text = _plain(title)
+    # A subtitle in capitals under a title that is not: after the title's colon, or in the
+    # subtitle fields the shape keeps (Crossref's subtitle[], DataCite's typed titles).
+    head, colon, tail = title.partition(": ")
+    parts = [(pointer, tail, head + colon)] if colon and not _shouting(head, ratio) else []
+    parts += [(where, text, "") for where, text in _subtitles(record)]
+    for where, text, before in parts:
+        if not _subtitle_shouting(text, ratio):
+            continue
+        fix = None
+        if not has_markup(text) and _reads_as_english(text):
+            cased = _title_case(text)
+            cased = cased[:1].upper() + cased[1:]
+            if cased != text:
+                fix = Fix.replace(where, before + cased, "Rewrite the subtitle in Title Case",
+                                  unsafe=True)
+        yield Violation(f"subtitle is in ALL CAPS ({shown(text.strip(), 30)})", where, fix)
+
+
+def _shouting(text: str, ratio: float) -> bool:
+    """Whether more than ``ratio`` of the cased letters of ``text`` (markup left out, at
+    least ten) are capitals."""
+    plain = _plain(text)
     # Counted in C (a character is never both upper and lower case).
-    upper = sum(map(str.isupper, text))
-    lower = sum(map(str.islower, text))
+    upper = sum(map(str.isupper, plain))
+    lower = sum(map(str.islower, plain))
     cased = upper + lower
-    if cased < 10 or upper <= ctx.options["ratio"] * cased:
-        return
-    fix = None
-    if not has_markup(title) and _reads_as_english(title):
-        cased_title = _title_case(title)
-        if cased_title != title:
-            fix = Fix.replace(pointer, cased_title, "Rewrite in Title Case", unsafe=True)
-    yield Violation(f"title is in ALL CAPS ({shown(title, 30)})", pointer, fix)
+    return cased >= 10 and upper > ratio * cased
+
+
+def _subtitle_shouting(text: str, ratio: float) -> bool:
+    """:func:`_shouting`, for a subtitle with two words of four or more letters that are no
+    known acronyms (`COVID-19 AND SARS` is acronyms, `A SYSTEMATIC REVIEW` is capitals)."""
+    if not _shouting(text, ratio):
+        return False
+    words = _TITLE_WORD_RE.findall(_plain(text))
+    return sum(1 for word in words if len(word) >= 4 and word not in ACRONYMS) >= 2
 
 
 _ENGLISH_WORDS = (SMALL_WORDS | STOPWORDS["en"]) - frozenset().union(
@@ -656,7 +692,11 @@ def _repeated_block(words: list[str]) -> int | None:
     return None
 
 
-_SEGMENT_RE = regex.compile(r"\s*+(?::|\s[-–—]\s|\.\s)\s*+")
+# A separator: a colon, a spaced dash or a full stop before a space, with the spaces around
+# it. Each alternative starts only where a whitespace run starts ((?<!\s)), so a long run of
+# spaces is scanned once, not once from each of its positions (quadratic: 50,000 spaces
+# before a letter took 7 s); possessive runs never give back what they took.
+_SEGMENT_RE = regex.compile(r"(?<!\s)(?:\s*+:|\s++[-–—](?=\s)|\s*+\.(?=\s))\s*+")
 
 
 @rule("TTL007", "title-duplicated-part", severity="warning", reads=RECORD)
@@ -714,7 +754,7 @@ def title_duplicated_part(record: Record, ctx: Context) -> Iterator[Violation]:
     words = key.split()
     start = _repeated_block(words) if len(words) >= 6 else None
     if start is not None:
-        yield Violation(f"title repeats words ({json.dumps(' '.join(words[start:start + 4]))}…)",
+        yield Violation(f"title repeats words ({quoted(' '.join(words[start:start + 4]))}…)",
                         pointer)
         return
     parts = [comparable(p) for p in _SEGMENT_RE.split(_plain(title))]
@@ -723,3 +763,70 @@ def title_duplicated_part(record: Record, ctx: Context) -> Iterator[Violation]:
         if first == second:
             yield Violation(f"title repeats a part ({shown(first, 30)})", pointer)
             return
+
+
+_ROMAN_NUMBER = r"(?=[IVXLC])(?:L?X{0,3}+)(?:IX|IV|V?I{0,3}+)"
+_NUMBERED_TITLE_RE = regex.compile(
+    r"(?P<prefix>"
+    r"(?:chapter|chap\.|section|sect\.|lecture|kapitel|cap[ií]tulo|chapitre|capitolo)"
+    r"[ \t]++(?:[0-9]{1,3}+|" + _ROMAN_NUMBER + r")[ \t]*+[.:\u2013\u2014-][ \t]*+"
+    r"|[0-9]{1,3}+(?:\.[1-9][0-9]{0,2}+){0,3}+\.[ \t]++"
+    r"|(?=[IVXL]{2})" + _ROMAN_NUMBER + r"\.[ \t]++"  # one letter: an initial ("L. Smith")
+    r")(?-i:(?=[\"'“‘(]?+\p{Lu}))",
+    regex.IGNORECASE,
+)
+"""A chapter or section number before the title's first capital: `16. `, `2.3. `,
+`XVI. `, `Chapter 3: `, `Section 2 - `. A number without its period (`3 Steps to...`,
+`1.5 T MRI`, `16S rRNA`) is part of a title."""
+
+
+def _german(title: str) -> bool:
+    """Whether the title reads as German, where an ordinal is a number with a period (`1. FC
+    Köln`, `19. Jahrhundert`)."""
+    words = set(_TITLE_WORD_RE.findall(title.lower()))
+    return bool(words & STOPWORDS["de"]) and not words & STOPWORDS["en"]
+
+
+@rule("TTL008", "title-numbered", severity="warning", fix="unsafe", reads=("title",))
+def title_numbered(record: Record, ctx: Context) -> Iterator[Violation]:
+    """A chapter or section number is glued to the start of the title (`16. Marketing...`).
+
+    ## What it does
+    Reports a title that starts with a chapter or section number: a number with a period
+    (`16. `, `2.3. `), a Roman numeral of two or more letters with a period (`XVI. `; `V.`
+    or `L.` may be an initial), or a chapter or section
+    label with its number (`Chapter 3: `, `Section 2 - `), before a capital letter. Not
+    reported: a number without its period that belongs to the title (`3 Steps to...`,
+    `1.5 T MRI`, `16S rRNA`, `2019 novel coronavirus`), and German titles, where a number
+    with a period is an ordinal (`1. FC Köln`, `19. Jahrhundert`).
+
+    ## Why is this bad?
+    The number is the chapter's place in a book or a table of contents, copied with the
+    title from the PDF or the publisher's page. It is no part of the title: citations
+    print it, and the same chapter in another edition or source no longer matches.
+
+    ## Example
+    ```json
+    {"type": "book-chapter", "title": ["16. Marketing the Arts"]}
+    ```
+    Use instead:
+    ```json
+    {"type": "book-chapter", "title": ["Marketing the Arts"]}
+    ```
+
+    ## Fix
+    Unsafe (the number may, rarely, be part of the title): removes the number and what
+    separates it from the title.
+    """
+    found = _title(record)
+    if found is None:
+        return
+    pointer, title = found
+    text = title.lstrip()
+    match = _NUMBERED_TITLE_RE.match(text)
+    if match is None or len(text) - match.end() < 3 or _german(text):
+        return
+    prefix = match["prefix"]
+    rest = title[: len(title) - len(text)] + text[match.end():]
+    fix = Fix.replace(pointer, rest, f"Remove {shown(prefix.strip())}", unsafe=True)
+    yield Violation(f"title starts with the number {shown(prefix.strip())}", pointer, fix)

@@ -10,8 +10,9 @@ from typing import Any
 
 import regex
 
+from biblint.domain.show import quoted
 from biblint.domain.show import shown as _shown
-from biblint.model import Applicability, Fix, Violation
+from biblint.model import Applicability, Fix, PatchOp, Violation
 from biblint.profiles import COUNT_FIELDS, PROFILES, Convention
 from biblint.record import Record, child_pointer
 from biblint.registry import MEMBERS, STRINGS, Context, rule
@@ -247,7 +248,7 @@ def whitespace_only(record: Record, ctx: Context) -> Iterator[Violation]:
         if not value or not value.isspace() or not _WHITESPACE_RE.fullmatch(value):
             continue
         fix = _blank_fix(record, pointer, "blank")
-        shown = json.dumps(value if len(value) <= 8 else value[:8], ensure_ascii=True)
+        shown = quoted(value if len(value) <= 8 else value[:8])
         more = "" if len(value) <= 8 else f"… ({len(value)} characters)"
         yield Violation(f"whitespace-only string ({shown}{more}) {_instead(record, pointer, fix)}",
                         pointer, fix)
@@ -375,7 +376,10 @@ def sentinel_string(record: Record, ctx: Context) -> Iterator[Violation]:
 
     ## Fix
     Unsafe: replaces the value with null, or removes the key when the record's profile
-    writes absence by omission; a placeholder inside an array is reported without a fix.
+    writes absence by omission; a placeholder inside an array is reported without a fix. A
+    placeholder family name beside a given name (`{"given": "Rino", "family": "-"}`) is a
+    one-name author: the name moves to the family slot and the given name goes, rather than
+    leaving a person with only a given name.
     Unsafe because a field may hold one of these strings as data (a title "None").
     """
     datacite = record.profile.has(Convention.UNKNOWN_CODES)
@@ -384,11 +388,36 @@ def sentinel_string(record: Record, ctx: Context) -> Iterator[Violation]:
             continue
         if datacite and value in DATACITE_UNKNOWN:
             continue
-        fix = _blank_fix(record, pointer, "placeholder")
+        fix = _one_name_fix(record, pointer) or _blank_fix(record, pointer, "placeholder")
         if fix is not None:
             fix = Fix(fix.title, fix.ops, Applicability.UNSAFE)
-        yield Violation(f"placeholder string {json.dumps(value)} {_instead(record, pointer, fix)}",
+        yield Violation(f"placeholder string {quoted(value)} {_instead(record, pointer, fix)}",
                         pointer, fix)
+
+
+_FAMILY_KEYS = {"family": "given", "familyName": "givenName"}
+
+
+def _one_name_fix(record: Record, pointer: str) -> Fix | None:
+    """The fix of a placeholder family name beside a given name (``{"given": "Rino",
+    "family": "-"}``): a one-name author, whose name belongs in the family slot (where
+    Crossref's and CSL's schemas put a one-name author), not a person with no family
+    name. None for any other placeholder."""
+    head, _, key = pointer.rpartition("/")
+    given_key = _FAMILY_KEYS.get(key)
+    authors = record.field("authors")
+    if given_key is None or authors is None or not head.startswith(authors.pointer + "/"):
+        return None
+    item = _parent(record.data, pointer)
+    if not isinstance(item, dict):
+        return None
+    given = item.get(given_key)
+    if not isinstance(given, str) or not given.strip() or given in SENTINELS \
+            or "name" in item:
+        return None
+    return Fix("Keep the one name as the family name",
+               (PatchOp("replace", pointer, given.strip()),
+                PatchOp("remove", f"{head}/{given_key}")))
 
 
 def _members(record: Record) -> list[tuple[str, str, object]]:

@@ -146,10 +146,13 @@ def url_missing(record: Record, ctx: Context) -> Iterator[Violation]:
     """The landing URL is null or empty although another URL field of the record is set.
 
     ## What it does
-    Reports the canonical `url` field (the aggregator's `url`) when it is null or blank while
-    the shape's other landing field (the aggregator's `ListUrlMain`) or its DOI URL field
-    (`DOIUrl`) holds a URL. Only shapes that keep such a second field are concerned; a key
-    that is absent is not reported.
+    Reports the canonical `url` field when it is null or blank while the shape's other
+    landing field or its DOI URL field holds a URL. Only shapes that keep such a second
+    field are concerned; a key that is absent is not reported. Where the shape keeps the
+    landing URL in its second landing field and leaves `url` null (profile convention
+    `landing-url-elsewhere`: the aggregator's `ListUrlMain`), a null `url` beside it is the
+    shape's habit: that field is the one asked for, and is reported when it is empty while
+    the DOI URL (`DOIUrl`) is set.
 
     ## Why is this bad?
     Consumers that read only `url` (most do) find no link and treat the work as offline, while
@@ -172,9 +175,12 @@ def url_missing(record: Record, ctx: Context) -> Iterator[Violation]:
     resolver link), so the copy is a judgement.
     """
     url = record.field("url")
+    others: tuple[str, ...] = ("landing_url", "doi_url")
+    if record.profile.has(Convention.LANDING_URL_ELSEWHERE):
+        url, others = record.field("landing_url"), ("doi_url",)
     if url is None or not _blank(url.value):
         return
-    for name in ("landing_url", "doi_url"):
+    for name in others:
         other = record.field(name)
         if other is None or other.pointer == url.pointer:
             continue
@@ -184,7 +190,7 @@ def url_missing(record: Record, ctx: Context) -> Iterator[Violation]:
             fix = Fix.replace(url.pointer, target, f"Copy {shown(target)} into the URL",
                               unsafe=True)
             state = "null" if url.value is None else "empty"
-            yield Violation(f"URL is {state} although {other.pointer} holds a URL",
+            yield Violation(f"URL {url.pointer} is {state} although {other.pointer} holds a URL",
                             url.pointer, fix)
             return
 
@@ -582,3 +588,60 @@ def id_slot_swap(record: Record, ctx: Context) -> Iterator[Violation]:
     pmc = normalise_pmcid(pmcid.value)
     if number is not None and pmc is not None and pmc == f"PMC{number}":
         yield Violation(f"the PMID and the PMCID are the same number ({number})", pmcid.pointer)
+
+
+# -- XREF004: PubMed XML (issue 10) ---------------------------------------------------------
+
+
+def _elocation_doi(record: Record) -> tuple[str, object] | None:
+    """The publisher's ``ELocationID EIdType="doi"`` of a PubMed XML record (an article's
+    or a book's), with its pointer, when the record has one."""
+    data = record.data
+    if not isinstance(data, dict):
+        return None
+    for holder, pointer in ((data.get("Article"), "/Article/ELocationID/doi"),
+                            (data, "/ELocationID/doi")):
+        locations = holder.get("ELocationID") if isinstance(holder, dict) else None
+        if isinstance(locations, dict) and locations.get("doi") is not None:
+            return pointer, locations["doi"]
+    return None
+
+
+@rule("XREF004", "elocation-doi-mismatch", severity="error", reads=("doi",))
+def elocation_doi_mismatch(record: Record, ctx: Context) -> Iterator[Violation]:
+    """PubMed's `ArticleId` DOI and the publisher's `ELocationID` DOI name different DOIs.
+
+    ## What it does
+    In a PubMed/MEDLINE XML record, compares the DOI of `ArticleIdList/ArticleId
+    IdType="doi"` (PubMed's identifier list, the record's DOI) with the DOI of `ELocationID
+    EIdType="doi" ValidYN="Y"` (the electronic location the publisher supplied), as DOIs:
+    without resolver prefixes, case-insensitively. An `ELocationID` marked `ValidYN="N"` is
+    not compared (NLM already says it is wrong).
+
+    ## Why is this bad?
+    Both are meant to be the article's one DOI. When they differ, one of them belongs to
+    another work (a supplement, an erratum, a neighbouring article), and tools that take
+    the DOI from either place link and deduplicate the record differently.
+
+    ## Example
+    ```xml
+    <ELocationID EIdType="doi" ValidYN="Y">10.1177/15266028251361770</ELocationID>
+    ...
+    <ArticleId IdType="doi">10.1177/15266028251361707</ArticleId>
+    ```
+
+    ## Fix
+    None, and report-only in any case: which DOI is right needs the registry, and biblint
+    does not write into XML files (an element's text cannot be replaced byte-minimally in
+    every case).
+    """
+    found = record.field("doi")
+    location = _elocation_doi(record)
+    if found is None or location is None:
+        return
+    pointer, value = location
+    ours, theirs = doi_match_key(found.value), doi_match_key(value)
+    if ours is None or theirs is None or ours == theirs:
+        return
+    yield Violation(f"ELocationID DOI {shown(value)} but ArticleId DOI {shown(found.value)}",
+                    pointer)

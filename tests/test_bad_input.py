@@ -142,7 +142,7 @@ def test_an_unreadable_file(capsys, tmp_path, monkeypatch):
 
 
 def test_a_missing_path_and_stdin_garbage(tmp_path):
-    """Through the real console entry point: exit 1, messages, no traceback."""
+    """Through the real console entry point: exit 1 or 2, messages, no traceback."""
     missing = tmp_path / "nope.json"
     done = subprocess.run([sys.executable, "-m", "biblint", "check", str(missing), "-"],
                           input=b"\xff\xfe garbage", capture_output=True, check=False)
@@ -154,5 +154,5 @@ def test_a_missing_path_and_stdin_garbage(tmp_path):
     assert b"-:1:1: IO00" in done.stdout
     done = subprocess.run([sys.executable, "-m", "biblint", "check", str(missing)],
                           capture_output=True, check=False)
-    assert done.returncode == 1 and b"Traceback" not in done.stderr
-    assert f"{missing}: IO001 cannot read file".encode() in done.stdout
+    assert done.returncode == 2 and b"Traceback" not in done.stderr  # a usage error
+    assert f"no such file or folder: '{missing}'".encode() in done.stderr

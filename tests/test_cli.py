@@ -116,19 +116,30 @@ def test_select_and_ignore(capsys):
     assert {f["code"] for f in json.loads(out)["findings"]} == {"XREF001"}
 
 
-def test_missing_file_and_folder_walk(capsys, tmp_path):
+def test_folder_walk_and_a_broken_link(capsys, tmp_path):
     (tmp_path / "sub").mkdir()
     shutil.copy(SEED, tmp_path / "sub" / "a.json")
     (tmp_path / "notes.txt").write_text("not a record")
+    (tmp_path / "gone.json").symlink_to(tmp_path / "absent.json")  # exists, cannot be read
     code, out, _ = run(capsys, "check", "--format", "json", str(tmp_path),
-                       str(tmp_path / "absent.json"))
+                       str(tmp_path / "gone.json"))
     assert code == 1
     report = json.loads(out)
     files = {f["file"] for f in report["findings"]}
     assert str(tmp_path / "sub" / "a.json") in files
-    assert any(f["code"] == "IO001" and f["file"].endswith("absent.json")
+    assert any(f["code"] == "IO001" and f["file"].endswith("gone.json")
                for f in report["findings"])
     assert not any(f["file"].endswith("notes.txt") for f in report["findings"])
+
+
+def test_a_path_that_does_not_exist_is_a_usage_error(capsys, tmp_path):
+    """A typo in a CI command is not a data problem: exit 2, the path named, nothing read."""
+    shutil.copy(SEED, tmp_path / "a.json")
+    code, out, err = run(capsys, "check", str(tmp_path / "a.json"), str(tmp_path / "absent.json"),
+                         str(tmp_path / "nor-this"))
+    assert code == 2
+    assert out == ""
+    assert "no such file or folder" in err and "absent.json" in err and "nor-this" in err
 
 
 def test_fix_leaves_no_safe_fixable_finding_and_touches_only_fixed_values(capsys, tmp_path):

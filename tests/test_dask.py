@@ -51,21 +51,11 @@ from .test_runscope import (
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Client]:
-    """Two worker processes (one thread each), as ``--dask local:2`` starts them.
-
-    Worker processes start with this process's sys.path, where other test modules put
-    bench/ first (for bench/records.py): its dask.py (the benchmark) would then be imported
-    as Dask. Such folders are left out while the cluster starts."""
-    saved = sys.path[:]
-    sys.path[:] = [entry for entry in sys.path if not (Path(entry or ".") / "dask.py").is_file()]
-    try:
-        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                          dashboard_address=None, silence_logs=logging.CRITICAL) as local, \
-                Client(local) as client:
-            sys.path[:] = saved
-            yield client
-    finally:
-        sys.path[:] = saved
+    """Two worker processes (one thread each), as ``--dask local:2`` starts them."""
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None, silence_logs=logging.CRITICAL) as local, \
+            Client(local) as client:
+        yield client
 
 
 def dataset(folder: Path) -> Path:

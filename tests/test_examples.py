@@ -113,3 +113,20 @@ def test_readme_library_example_runs():
     exec(compile(code.group(1), "README.md", "exec"), namespace)  # our own README
     result = namespace["result"]
     assert result.record["DOIUrl"] == "https://doi.org/10.1177/15266028251361770"  # type: ignore[attr-defined]
+
+
+def test_pre_commit_example_arguments_parse_with_the_hook_entries():
+    """The example's `args` (a baseline for both hooks) are arguments biblint takes after
+    each hook's entry, before the files pre-commit appends."""
+    from biblint.cli import _parser
+
+    config = yaml.safe_load((EXAMPLES / "pre-commit-config.yaml").read_text(encoding="utf-8"))
+    hooks = {hook["id"]: hook
+             for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text("utf-8"))}
+    for repo in config["repos"]:
+        assert re.fullmatch(r"[0-9a-f]{40}", str(repo["rev"]))  # a commit, not a made-up tag
+        for used in repo["hooks"]:
+            program, command, *flags = hooks[used["id"]]["entry"].split()
+            assert program == "biblint"
+            args = _parser().parse_args([command, *flags, *used.get("args", []), "a.json"])
+            assert args.baseline == "biblint-baseline.json" and args.paths == ["a.json"]

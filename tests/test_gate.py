@@ -217,15 +217,17 @@ def test_gitignore_through_the_cli(capsys, tmp_path, monkeypatch):
 
 
 def test_walk_without_git_or_outside_a_work_tree(tmp_path, monkeypatch):
-    make_tree(tmp_path, ["a.json", "build/out.json"])
-    (tmp_path / ".gitignore").write_text("build/\n")
+    # build/ and venv/ are never walked into (default exclusions), git or not; out/ is
+    # ignored by .gitignore only, which needs git.
+    make_tree(tmp_path, ["a.json", "out/o.json", "build/out.json", "venv/lib/x.json"])
+    (tmp_path / ".gitignore").write_text("out/\n")
     assert git_files(tmp_path) is None  # not a work tree (pytest's tmp is not in a repo)
-    assert discovered([tmp_path], tmp_path) == ["a.json", "build/out.json"]
+    assert discovered([tmp_path], tmp_path) == ["a.json", "out/o.json"]
     if shutil.which("git") is not None:
         git(tmp_path, "init", "-q")
         monkeypatch.setenv("PATH", str(tmp_path / "no-such-bin"))  # git cannot be found
         assert git_files(tmp_path) is None
-        assert discovered([tmp_path], tmp_path) == ["a.json", "build/out.json"]
+        assert discovered([tmp_path], tmp_path) == ["a.json", "out/o.json"]
 
 
 @pytest.mark.parametrize("with_git", [False, True])

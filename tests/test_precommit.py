@@ -49,7 +49,7 @@ def test_hook_definitions():
     assert set(hooks) == {"biblint", "biblint-fix"}
     assert hooks["biblint"]["entry"] == "biblint check --force-exclude"
     assert hooks["biblint-fix"]["entry"] == (
-        "biblint check --fix --exit-non-zero-on-fix --force-exclude")
+        "biblint check --fix-only --exit-non-zero-on-fix --force-exclude")
     for hook in hooks.values():
         assert hook["language"] == "python"
         assert hook["types"] == ["file"]
@@ -69,7 +69,11 @@ def test_hook_definitions():
         ("records.ndjson", True),
         ("deep/er/path/export.json", True),
         ("notes.txt", False),
-        ("refs.bib", False),
+        ("refs.bib", True),
+        ("export.ris", True),
+        ("pubmed/baseline.xml", True),
+        ("records.jsonl.gz", True),
+        ("site.tar.gz", False),
         ("records.json.bak", False),
         ("records.jsonld", False),
         ("json", False),
@@ -197,7 +201,11 @@ def test_fix_hook_rewrites_and_fails_then_check_reports_the_rest(hook_repo, data
     assert '"DOIUrl": null,' in before
     assert '  "DOIUrl": "https://doi.org/10.1177/15266028251361770",' in after
     assert '"citationCount": 0,' in after
-    assert re.search(r"; fixed \d+", done.stdout), show(done)
+    # It says what it fixed, not the findings that remain (the check hook reports those).
+    assert re.search(r"^Fixed \d+ findings in 1 file\.$", done.stdout, re.M), show(done)
+    assert "XREF001 (doi-url-missing)" in done.stdout, show(done)
+    assert not re.search(r"^data/seed\.json:\d+:\d+:", done.stdout, re.M), show(done)
+    assert "AUTH001" not in done.stdout, show(done)  # a finding it cannot fix: not printed
 
     # The check hook on the fixed file: only the findings --fix cannot fix are left.
     done = pre_commit(pre_commit_home, data_repo, "run", "--config", config, "biblint",
@@ -210,9 +218,11 @@ def test_fix_hook_rewrites_and_fails_then_check_reports_the_rest(hook_repo, data
     assert "[*]" not in done.stdout  # nothing safe-fixable remains
     assert seed.read_text(encoding="utf-8") == after
 
-    # Running the fix hook again changes nothing: it fails only for what remains.
+    # Running the fix hook again changes nothing, and passes: findings it cannot fix are the
+    # check hook's to report, so each prints once per commit.
     done = pre_commit(pre_commit_home, data_repo, "run", "--config", config, "biblint-fix",
                       "--files", "data/seed.json")
+    assert done.returncode == 0, show(done)
     assert "files were modified" not in done.stdout, show(done)
     assert seed.read_text(encoding="utf-8") == after
 
@@ -229,3 +239,69 @@ def test_hooks_keep_config_excludes_for_files_passed_explicitly(hook_repo, data_
                       "--files", "legacy/old.json", "biblint.toml")
     assert done.returncode == 0, show(done)
     assert "Passed" in done.stdout, show(done)
+
+
+@pytest.mark.slow
+def test_only_the_data_is_reported_or_changed_end_to_end(hook_repo, pre_commit_home, tmp_path):
+    """A scratch data repository as found in the wild (records beside a package.json with a
+    trailing space, JSONC editor settings, JSON Schemas, a baseline, a report, a MARC file,
+    a pom.xml, venv/, build/ and node_modules/ copies of records), everything staged:
+    ``biblint check`` with no path, ``--fix``, and both real hooks report and change only the
+    data files."""
+    from .test_data_only import DATA, data_repository, digests
+
+    repo = tmp_path / "data-repo"
+    repo.mkdir()
+    files = data_repository(repo)
+    _git(repo, "init", "-q")
+    baseline = repo / "biblint-baseline.json"
+    cli = [sys.executable, "-m", "biblint", "check"]
+    done = subprocess.run([*cli, "--write-baseline", str(baseline), "data/seed.json"],
+                          cwd=repo, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    files["baseline"] = baseline
+    _git(repo, "add", "-A", "-f")  # venv/, build/, node_modules/ staged too: the worst case
+    before = digests(files)
+
+    def data_lines(out: str) -> set[str]:
+        return {line.split(":")[0] for line in out.splitlines()
+                if re.match(r"^[^\s:]+:\d+:\d+: [A-Z]+\d+ ", line)}
+
+    # check, no path: the work tree walked; only data reported, the rest named or skipped.
+    done = subprocess.run([*cli, "--format", "concise"], cwd=repo, capture_output=True,
+                          text=True)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert data_lines(done.stdout) == {"data/seed.json", "data/more.jsonl"}
+    assert "data/refs.mrc" in done.stderr and "Skipped 5 files" in done.stderr, done.stderr
+
+    # The fix hook: fails because it changed files, and changed only the data.
+    config = repo.parent / "pre-commit-config.yaml"
+    path, rev = hook_repo
+    config.write_text(yaml.safe_dump({"repos": [{"repo": str(path), "rev": rev, "hooks": [
+        {"id": "biblint-fix"},
+        {"id": "biblint", "args": ["--baseline", "biblint-baseline.json"]}]}]}))
+    done = pre_commit(pre_commit_home, repo, "run", "--config", str(config), "biblint-fix",
+                      "--all-files")
+    assert done.returncode == 1 and "files were modified by this hook" in done.stdout, \
+        show(done)
+    after = digests(files)
+    assert {name for name in files if before[name] != after[name]} == DATA, show(done)
+    assert re.search(r"^Fixed \d+ findings in 2 files\.$", done.stdout, re.M), show(done)
+
+    # The check hook with the baseline: the seed's legacy findings are in the baseline;
+    # what is reported is data, never package.json, settings, schemas or the baseline.
+    _git(repo, "add", "-A", "-f")
+    done = pre_commit(pre_commit_home, repo, "run", "--config", str(config), "biblint",
+                      "--all-files")
+    assert data_lines(done.stdout) <= {"data/more.jsonl"}, show(done)
+    for name in ("package.json", "settings.json", "schema", "baseline", "venv", "build/",
+                 "node_modules", "gl-code-quality"):
+        assert not any(name in line for line in done.stdout.splitlines()
+                       if re.match(r"^[^\s:]+:\d+:\d+: ", line)), show(done)
+
+    # The fix hook again: nothing left to fix, so it passes; --fix by hand changes nothing.
+    done = pre_commit(pre_commit_home, repo, "run", "--config", str(config), "biblint-fix",
+                      "--all-files")
+    assert done.returncode == 0, show(done)
+    subprocess.run([*cli, "--fix", "."], cwd=repo, capture_output=True, text=True)
+    assert digests(files) == after

@@ -140,7 +140,9 @@ def test_github_annotations_one_per_finding(capsys, tmp_path):
         assert match["file"] == f["file"]
         assert (int(match["line"]), int(match["col"])) == (f["line"], f["column"])
         assert match["code"] == f["code"]
-        assert match["message"] == f["message"].replace("%", "%25")
+        # The pointer names the field, which line and column alone do not on minified JSON.
+        pointer = f" (at {f['pointer']})" if f["pointer"] else ""
+        assert match["message"] == (f["message"] + pointer).replace("%", "%25")
     assert {m["cmd"] for m in map(GITHUB_LINE.match, lines) if m} >= {"error", "warning"}
 
 
@@ -154,8 +156,9 @@ def test_github_escaping_and_missing_line():
     lines = render("github", report).splitlines()
     assert lines == [
         "::error file=dir%2C1/a%3Ab.json,line=5,col=13,title=biblint (XREF001)"
-        "::two%0Alines 100%25",
-        "::notice file=dir%2C1/a%3Ab.json,line=1,title=biblint (XREF001)::DOI URL is null",
+        "::two%0Alines 100%25 (at /DOIUrl)",
+        "::notice file=dir%2C1/a%3Ab.json,line=1,title=biblint (XREF001)::DOI URL is null "
+        "(at /DOIUrl)",
         "::error title=biblint (internal error)::rule X crashed:%0Aboom",
     ]
 
@@ -215,7 +218,8 @@ def test_sarif_validates_and_describes_every_finding(capsys, tmp_path, monkeypat
 
 def test_sarif_absolute_paths_missing_lines_and_internal_errors(capsys, tmp_path):
     data = make_data(tmp_path)
-    _, out = run(capsys, "check", "--format", "sarif", str(data), str(tmp_path / "absent.json"))
+    (tmp_path / "gone.json").symlink_to(tmp_path / "absent.json")  # exists, cannot be read
+    _, out = run(capsys, "check", "--format", "sarif", str(data), str(tmp_path / "gone.json"))
     log = json.loads(out)
     validator = offline_validator("sarif-schema-2.1.0.json")
     validator.validate(log)

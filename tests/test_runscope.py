@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import copy
 import json
+import operator
+import pickle
 import random
 from collections import Counter
 from pathlib import Path
@@ -162,6 +164,77 @@ def test_key_limit_drops_new_keys():
     store.add("A", 0, Entry("k2", (), "f", 9))
     assert sorted(store.tables["A"]) == [0, 1] and len(store) == 3
     assert store.dropped == {"A": 2}
+
+
+def _judge_all(key: object, entries: Any, options: Any) -> Any:
+    """A judge that reports every entry but the first, naming the first: its output shows
+    every entry of every key, in the order the judge was given them."""
+    for entry in entries[1:]:
+        yield entry, biblint.model.Violation(f"{key} {entries[0]} {entry.payload}", "/x")
+
+
+def test_a_spilled_store_judges_as_one_in_memory():
+    specs = {"B": TableSpec(keep=operator.itemgetter(0))}
+    judges = {"A": (_judge_all, {}), "B": (_judge_all, {})}
+    items = entries(500)
+    memory = KeyStore(specs, spill_at=None)
+    for code, key, item in items:
+        memory.add(code, key, item)
+    expected = memory.judge(judges)
+    assert expected and memory._spill is None
+    for spill_at in (1, 7, 100):
+        spilled = KeyStore(specs, spill_at=spill_at)
+        for code, key, item in items:
+            spilled.add(code, key, item)
+        assert spilled._spill is not None and spilled.held < spill_at
+        assert len(spilled) >= len(memory)  # keep-entries spilled apart are reduced on reading
+        assert spilled.judge(judges) == expected
+        # merged from spilled parts, and pickled (as a worker sends it): the same entries.
+        halves = KeyStore(specs, spill_at=spill_at), KeyStore(specs, spill_at=spill_at)
+        for n, (code, key, item) in enumerate(items):
+            halves[n % 2].add(code, key, item)
+        merged = KeyStore(specs, spill_at=spill_at).merge(halves[0]).merge(
+            pickle.loads(pickle.dumps(halves[1])))
+        assert merged.judge(judges) == expected
+        spilled.close()
+
+
+def test_spilling_keeps_the_run_findings(tmp_path):
+    path = write_jsonl(tmp_path / "a.jsonl", run_records() * 2)
+    linter = Linter()
+    runs = []
+    for spill_at in (None, 3):
+        state = linter.new_run()
+        assert state.keys is not None
+        state.keys.spill_at = spill_at
+        list(linter.iter_file(path, str(path), state))
+        assert (state.keys._spill is not None) == (spill_at is not None)
+        late = list(linter.late_findings(state, lambda shown: None))
+        runs.append([(f.code, f.record, f.pointer, f.message, f.fingerprint)
+                     for _, found in late for f in found])
+    assert runs[0] and runs[1] == runs[0]
+    assert set(RUN_CODES) - {"JRN005"} <= {code for code, *_ in runs[0]}
+
+
+def test_runs_spill_and_give_the_findings_of_runs_that_do_not(tmp_path, monkeypatch):
+    import biblint.engine
+
+    assert Linter().new_run().keys.spill_at is None  # stores built by others never spill
+    path = write_jsonl(tmp_path / "a.jsonl", run_records() * 2)
+    expected = prints(Linter().check_paths([path], jobs=1))
+    spilled: list[KeyStore] = []
+    original = KeyStore.spill
+
+    def spill(self: KeyStore) -> None:
+        spilled.append(self)
+        original(self)
+
+    monkeypatch.setattr(biblint.engine, "SPILL_AT", 5)
+    monkeypatch.setattr(KeyStore, "spill", spill)
+    report = Linter().check_paths([path], jobs=1)
+    assert spilled and prints(report) == expected
+    assert set(RUN_CODES) <= {f.code for f in report.findings}
+    assert all(f.line for f in report.findings if f.code in RUN_CODES)
 
 
 # -- order independence and baselines ---------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Title Case for ALL-CAPS titles: small words, acronyms and Roman numerals kept.
+"""Title Case for ALL-CAPS titles and names: small words, acronyms and Roman numerals kept;
+lower case that adds no combining marks (Turkish İ).
 """
 
 from __future__ import annotations
@@ -25,6 +26,25 @@ _WORD_PART_RE = regex.compile(r"\p{L}[\p{L}\p{M}'’]*+")
 _SENTENCE_BREAK = (":", "?", "!", ".", "—", "–")
 
 
+_TURKISH_LOWER = str.maketrans({"İ": "i", "I": "ı"})
+
+
+def is_turkish_caps(text: str) -> bool:
+    """Whether capitals ``text`` are Turkish or Azerbaijani: only they write the dotted
+    capital İ, and there the dotless I lowers to ı."""
+    return "İ" in text
+
+
+def lower(text: str, *, turkish: bool = False) -> str:
+    """``text`` in lower case without combining marks the case mapping would add:
+    ``str.lower`` turns İ into i plus a combining dot above (U+0307). With ``turkish``
+    (:func:`is_turkish_caps` of the whole value), İ lowers to i and I to ı; otherwise İ
+    still lowers to a plain i."""
+    if turkish:
+        return text.translate(_TURKISH_LOWER).lower()
+    return text.replace("İ", "i").lower() if "İ" in text else text.lower()
+
+
 def titlecase(text: str) -> str:
     """An ALL-CAPS title in Title Case: small words in lower case (except first and after a
     colon), tokens with a digit (`COVID-19`, `BRCA1`), Roman numerals and known acronyms as
@@ -42,9 +62,11 @@ def titlecase(text: str) -> str:
         ):
             out.append(token)
         elif not start and core.lower() in SMALL_WORDS:
-            out.append(token.lower())
+            out.append(lower(token))
         else:
-            out.append(_WORD_PART_RE.sub(_capitalise, token))
+            # Turkish lowering per word: a title may name İstanbul in English.
+            out.append(_WORD_PART_RE.sub(
+                _capitalise_turkish if is_turkish_caps(token) else _capitalise, token))
         start = token.endswith(_SENTENCE_BREAK)
     out.append(text[pos:])
     return "".join(out)
@@ -52,4 +74,9 @@ def titlecase(text: str) -> str:
 
 def _capitalise(match: regex.Match[str]) -> str:
     word = match.group()
-    return word[:1].upper() + word[1:].lower()
+    return word[:1].upper() + lower(word[1:])
+
+
+def _capitalise_turkish(match: regex.Match[str]) -> str:
+    word = match.group()
+    return word[:1] + lower(word[1:], turkish=True)

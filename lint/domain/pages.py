@@ -57,6 +57,7 @@ MIN_SUFFIX = 5
 MIN_TAIL = 6
 """The last ``.``/``/`` segment of a DOI suffix counts from this length: shorter tails are
 real first pages in DOIs such as ``10.1103/PhysRevLett.77.3865`` (page 3865)."""
+_TAIL_REASON = "is the end of the DOI (an article number)"
 
 
 @dataclass(frozen=True)
@@ -256,11 +257,39 @@ def article_number_reason(text: object, doi: object) -> tuple[str, bool] | None:
             if doi_key(text) == doi_key(doi):
                 return "is the DOI", True
             if _is_tail(text, suffix):
-                return "is the end of the DOI (an article number)", True
+                return _TAIL_REASON, True
     if _ELOCATOR_RE.fullmatch(text):
         return "is an e-locator", False
     if _LONG_NUMBER_RE.fullmatch(text):
         return "is a long number (an article number)", False
+    return None
+
+
+IDENTIFIER_DIGITS = 10
+"""A number of this many digits is no page and no article number (the longest article
+numbers, the Royal Society's ``20170387``, have eight or nine): it is an identifier, such as
+SAGE's DOI suffix ``15266028251361770``."""
+
+
+def identifier_reason(text: object, doi: object) -> tuple[str, bool] | None:
+    """Why a pages value is an identifier rather than pagination, and whether it comes from
+    the DOI, or None.
+
+    Only the DOI, the whole DOI suffix and a number of :data:`IDENTIFIER_DIGITS` or more
+    digits count. A publisher's own article number or e-locator is its pagination and is
+    not returned, even where it is also the end of the DOI: PLOS and eLife ``e0123456``,
+    PeerJ ``e6049``, Elsevier's ``107382`` of ``10.1016/j.compbiolchem.2020.107382``, AIP's
+    ``033101``, Oxford's ``fiv167``, the Royal Society's ``20170387``: citation styles print
+    them where pages go, as the publishers ask.
+    """
+    reason = article_number_reason(text, doi)
+    if reason is None:
+        return None
+    if reason[1]:
+        return reason if reason[0] != _TAIL_REASON else None
+    if isinstance(text, str) and len(text.strip()) >= IDENTIFIER_DIGITS \
+            and _LONG_NUMBER_RE.fullmatch(text.strip()):
+        return "is a long number (an identifier, not pages)", False
     return None
 
 

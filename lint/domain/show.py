@@ -1,6 +1,10 @@
 """Values shown in messages: quoted, cut, invisible characters made visible.
 
-Every function here is pure and never raises on any value.
+The one place that decides how text appears in a message, in every output format: as it is
+(`"Ogás"`, `"北京"`), JSON-quoted, with only what a reader cannot see escaped: control
+characters, format characters (zero-width, bidirectional, soft hyphen, BOM, tags), spaces
+other than U+0020 (no-break, thin, ideographic...), line and paragraph separators, private-use
+and unassigned code points. Every function here is pure and never raises on any value.
 """
 
 from __future__ import annotations
@@ -12,16 +16,35 @@ import regex
 _EXCERPT_SPACE_RE = regex.compile(r"\s++")
 
 
-_INVISIBLE_RE = regex.compile(r"[\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+_INVISIBLE_RE = regex.compile(
+    r"[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}\p{Cs}\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+    r"\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0\U000e0100-\U000e01ef]")
+"""What a reader cannot see: controls, format characters, spaces other than U+0020, line
+and paragraph separators, private-use, surrogate and unassigned code points, fillers and
+variation selectors."""
+_INVISIBLE_OR_MARK_RE = regex.compile(_INVISIBLE_RE.pattern[:-1] + r"\p{M}]")
 
 
-def _quoted(text: str) -> str:
-    """JSON quoting with invisible characters escaped too (C1 controls, zero-width and
-    bidirectional marks), so a message shows what is there."""
-    quoted = _ENCODE(text)
-    if quoted.isascii() and "\x7f" not in quoted:  # nothing invisible to escape
-        return quoted
-    return _INVISIBLE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
+def _escape(char: str) -> str:
+    code = ord(char)
+    if code > 0xFFFF:  # as JSON writes it: a surrogate pair
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
+def quoted(text: str, *, combining: bool = False) -> str:
+    """``text`` JSON-quoted as it is, with only invisible characters escaped (see the module
+    docstring); with ``combining``, combining marks too, for a message about how a letter is
+    composed (`"e\\u0301"` rather than a decomposed `"é"` that looks composed)."""
+    out = _ENCODE(text)
+    if out.isascii() and "\x7f" not in out:  # nothing invisible to escape
+        return out
+    pattern = _INVISIBLE_OR_MARK_RE if combining else _INVISIBLE_RE
+    return pattern.sub(lambda m: _escape(m.group()), out)
+
+
+_quoted = quoted
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode

@@ -98,6 +98,25 @@ def _is_math(math: str) -> bool:
     return _MATH_HINT_RE.search(math) is not None and not math.endswith((" ", "\\"))
 
 
+_DOLLAR_RE = regex.compile(r"(?<!\\)\$")
+
+
+def leaves_tex(text: str, matches: list[regex.Match[str]]) -> bool:
+    """Whether replacing ``matches`` alone would leave TeX behind: a construct inside math
+    that is not converted as a whole (``$\\mathrm{CO}_2 $``, whose trailing space makes it no
+    math span, holds ``\\mathrm{CO}``), or one followed by a super- or subscript
+    (``\\textrm{CO}_2``). Replacing such a construct turns TeX into other TeX."""
+    dollars = [m.start() for m in _DOLLAR_RE.finditer(text)] if "$" in text else []
+    for match in matches:
+        if match["math"] is not None:
+            continue
+        if match.end() < len(text) and text[match.end()] in "_^":
+            return True
+        if sum(1 for pos in dollars if pos < match.start()) % 2:
+            return True
+    return False
+
+
 def tex_construct_text(match: regex.Match[str]) -> str | None:
     """The text a TeX construct stands for, or None when it has no certain plain form."""
     for accent, base in (("acc1", "base1"), ("acc2", "base2"), ("acc2", "base2b"),
@@ -130,7 +149,7 @@ def tex_to_text(text: str) -> str | None:
     """``text`` with every unambiguous TeX construct replaced by its plain form, or None
     when there is none or one of them has no certain plain form (`$\\mathcal{O}(n)$`)."""
     matches = tex_spans(text)
-    if not matches:
+    if not matches or leaves_tex(text, matches):
         return None
     out: list[str] = []
     pos = 0

@@ -15,6 +15,7 @@ records and whole-file write-back.
 from __future__ import annotations
 
 import codecs
+import re
 import stat
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -137,10 +138,20 @@ def _json_reader(data: bytes, path: str, lines: bool) -> InMemoryDocument:
     return read_json(data, path, lines=lines)
 
 
+def _xml_reader(data: bytes, path: str, lines: bool) -> InMemoryDocument:
+    """PubMed/MEDLINE, JATS, Crossref and DataCite XML (:mod:`biblint.readers.xml`); a
+    content sniffer routes XML of any suffix here through ``READERS[".xml"]``."""
+    from .xml import read_xml
+
+    return read_xml(data, path, lines)
+
+
 READERS: dict[str, tuple[Reader, bool]] = {
     ".json": (_json_reader, False),
     ".jsonl": (_json_reader, True),
     ".ndjson": (_json_reader, True),
+    ".xml": (_xml_reader, False),
+    ".nxml": (_xml_reader, False),
 }
 """File suffix -> (reader, forces JSON Lines). Folders are walked for these suffixes."""
 
@@ -150,9 +161,127 @@ def reader_for(path: str) -> tuple[Reader, bool]:
     return READERS.get(Path(path).suffix.lower(), (_json_reader, False))
 
 
+# -- text formats and content sniffing (issue 10, text half) ------------------------------
+
+
+def _bibtex_reader(data: bytes, path: str, lines: bool) -> InMemoryDocument:
+    from .bibtex import read_bibtex
+
+    return read_bibtex(data, path)
+
+
+def _ris_reader(data: bytes, path: str, lines: bool) -> InMemoryDocument:
+    from .ris import read_ris
+
+    return read_ris(data, path)
+
+
+def _medline_reader(data: bytes, path: str, lines: bool) -> InMemoryDocument:
+    from .medline import read_medline
+
+    return read_medline(data, path)
+
+
+def _gzip_reader(data: bytes, path: str, lines: bool) -> InMemoryDocument:
+    from .gz import read_gzip
+
+    return read_gzip(data, path)
+
+
+def _sniffed_reader(data: bytes, path: str, lines: bool) -> InMemoryDocument:
+    """A file whose suffix does not say its format (``.txt``, no suffix, stdin): by content."""
+    found = sniff(data[:SNIFF_BYTES])
+    reader = SNIFFED.get(found or "") if found != "xml" else _registered_xml_reader()
+    if reader is None:
+        return _json_reader(data, path, lines)
+    return reader(data, path, lines)
+
+
+def _registered_xml_reader() -> Reader | None:
+    entry = READERS.get(".xml")
+    return entry[0] if entry is not None else None
+
+
+SNIFF_BYTES = 64 * 1024
+"""How much of a file the sniffer reads to recognise its format."""
+
+_RIS_TAG = re.compile(rb"^\s*(?:\d+\.\s*)?TY {1,2}- ?", re.MULTILINE)
+_MEDLINE_TAG = re.compile(rb"^PMID- ", re.MULTILINE)
+_BIBTEX_ENTRY = re.compile(rb"^\s*@\s*[A-Za-z]+\s*[{(]", re.MULTILINE)
+
+
+def sniff(head: bytes) -> str | None:
+    """The format the first bytes of a file look like: ``xml``, ``bibtex``, ``ris``,
+    ``medline`` or ``gzip``; None for anything else (read as JSON). The first non-blank
+    character decides where it can: ``{`` or ``[`` is JSON, ``<`` XML, ``@`` BibTeX;
+    otherwise the tagged formats are recognised by a tag line anywhere in ``head``."""
+    if head.startswith(b"\x1f\x8b"):
+        return "gzip"
+    for bom, _ in BOMS:
+        if head.startswith(bom):
+            head = head[len(bom):]
+            break
+    stripped = head.lstrip()
+    if stripped[:1] in (b"{", b"["):
+        return None
+    if stripped[:1] == b"<":
+        return "xml"
+    if _MEDLINE_TAG.search(head):
+        return "medline"
+    if _RIS_TAG.search(head):
+        return "ris"
+    if stripped[:1] == b"@" or _BIBTEX_ENTRY.search(head):
+        return "bibtex"
+    return None
+
+
+SNIFFED: dict[str, Reader] = {
+    "bibtex": _bibtex_reader,
+    "ris": _ris_reader,
+    "medline": _medline_reader,
+    "gzip": _gzip_reader,
+}
+"""Sniffed format -> reader (XML is looked up in :data:`READERS` when registered)."""
+
+READERS.update({
+    ".bib": (_bibtex_reader, False),
+    ".bibtex": (_bibtex_reader, False),
+    ".ris": (_ris_reader, False),
+    ".nbib": (_medline_reader, False),
+    ".medline": (_medline_reader, False),
+    ".txt": (_sniffed_reader, False),
+    ".gz": (_gzip_reader, False),
+})
+
+SNIFFED_SUFFIXES = frozenset({".txt"})
+"""Suffixes that say nothing of the format: a walked file with one is read only when its
+content is a format biblint reads (:func:`walkable`), so a README.txt is not reported."""
+
+
+def walkable(path: Path) -> bool:
+    """Whether a walk should read ``path``: a reader's suffix, and for ``.txt`` content
+    that sniffs as a tagged or braced format."""
+    suffix = path.suffix.lower()
+    if suffix == ".gz":  # x.jsonl.gz, x.bib.gz; not x.tar.gz or x.svg.gz
+        inner = Path(path.stem).suffix.lower()
+        return inner in READERS and inner != ".gz" and inner not in SNIFFED_SUFFIXES
+    if suffix not in READERS:
+        return False
+    if suffix not in SNIFFED_SUFFIXES:
+        return True
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+    except OSError:
+        return True  # reported as unreadable when read
+    return sniff(head) in ("bibtex", "ris", "medline")
+
+
 def read_bytes(data: bytes, path: str) -> InMemoryDocument:
     """Read ``data`` (the content of ``path``, which may be a display name such as ``-``)."""
     reader, lines = reader_for(path)
+    if reader is _json_reader and not lines:
+        return _sniffed_reader(data, path, lines)  # a .json, .txt or stdin that is BibTeX...
     return reader(data, path, lines)
 
 
@@ -190,14 +319,37 @@ def open_path(path: Path, display: str | None = None) -> Document:
     from .jsonlines import JsonLinesStream, streamable
 
     shown = display or str(path)
+    if shown.lower().endswith(".gz"):
+        from .gz import GzipLinesStream, streams_gzip_lines
+
+        if streams_gzip_lines(path, shown) and _size(path) > 0:
+            return GzipLinesStream(path, shown)
     if streams_as_lines(path, shown):
         return JsonLinesStream(path, shown)
     reader, _ = reader_for(shown)
+    streamed = _open_streamed(reader, path, shown)
+    if streamed is not None:
+        return streamed
     if reader is _json_reader and _size(path) > STREAM_JSON_ABOVE and streamable(path):
         array = open_array(path, shown)
         if array is not None:
             return array
     return read_path(path, shown)
+
+
+def _open_streamed(reader: Reader, path: Path, shown: str) -> Document | None:
+    """A document streamed record by record by a non-JSON reader that can (XML: a MEDLINE
+    baseline file in bounded memory), for a regular file; None otherwise."""
+    if reader is _xml_reader:
+        try:
+            regular = stat.S_ISREG(path.stat().st_mode)
+        except OSError:
+            return None
+        if regular:
+            from .xml import open_xml
+
+            return open_xml(path, shown)
+    return None
 
 
 def streams_as_lines(path: Path, display: str | None = None) -> bool:

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ..model import Report
-from . import concise, github, gitlab, json, jsonl, junit, sarif, text
+from . import concise, github, gitlab, html, json, jsonl, junit, sarif, text
 from .stream import HeldReporter, StreamReporter
+
+if TYPE_CHECKING:
+    from ..discovery import Skipped
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,12 @@ class RenderOptions:
     show_fixes: bool = False
     fixing: bool = False
     """The run applied fixes: the report shows what remains."""
+    diff: bool = False
+    """``--diff``: nothing was written; the text report shows the diffs and what they would
+    fix, not the findings."""
+    skipped: Skipped | None = None
+    """Files the run walked past without reading them (no reader for their format, or no
+    records in them), for the summary: a gate must not pass silently on data it never read."""
 
 
 Reporter = Callable[[Report, RenderOptions], str]
@@ -41,6 +50,7 @@ REPORTERS: dict[str, Reporter] = {
     "sarif": sarif.render,
     "gitlab": gitlab.render,
     "junit": junit.render,
+    "html": html.render,
 }
 """Output formats by name (``--format``)."""
 
@@ -52,12 +62,20 @@ STREAMING: dict[str, Callable[[TextIO, RenderOptions], StreamReporter]] = {
 }
 """The formats written as findings come, by name."""
 
+SUMMARISED: dict[str, Callable[[TextIO, RenderOptions], StreamReporter]] = {
+    "html": html.HtmlReporter,
+}
+"""The formats written at the end but built from the events as they come: bounded summaries
+instead of held findings, and the records' census (completeness) that a finished report
+lacks."""
+
 
 def open_reporter(name: str, out: TextIO,
                   options: RenderOptions) -> StreamReporter | HeldReporter:
     """The event sink of format ``name`` writing to ``out``: streamed when the format
-    allows, else held and rendered by :meth:`HeldReporter.close`."""
-    factory = STREAMING.get(name)
+    allows, summarised as the events come (``html``), else held and rendered by
+    :meth:`HeldReporter.close`."""
+    factory = STREAMING.get(name) or SUMMARISED.get(name)
     if factory is not None:
         return factory(out, options)
     return HeldReporter(out, options, REPORTERS[name])

@@ -1,4 +1,5 @@
-"""``concise``: one line a finding, ``path:line:column: CODE [*] message`` (grep-friendly).
+"""``concise``: one line a finding, ``path:line:column: CODE [*] message (at /pointer)``
+(grep-friendly).
 
 Streamed: each finding is written as its record is checked.
 """
@@ -9,7 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..model import Finding, Report
-from .common import applicable, location
+from .common import applicable, location, pointed
 from .stream import StreamReporter, render_with
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ class ConciseReporter(StreamReporter):
     def write_findings(self, found: Sequence[Finding]) -> None:
         self.out.write("".join(
             f"{location(f)}: {f.code}{' [*]' if applicable(f, self.options) else ''} "
-            f"{f.message}\n" for f in found))
+            f"{pointed(f)}\n" for f in found))
 
 
 def render(report: Report, options: RenderOptions) -> str:

@@ -2,7 +2,7 @@
 
 ::
 
-    ::error file=data/a.json,line=5,col=13,title=biblint (XREF001)::DOI URL is null although ...
+    ::error file=data/a.json,line=5,col=13,title=biblint (XREF001)::DOI URL is null ... (at /DOIUrl)
 
 ``error``, ``warning`` and ``notice`` follow the finding's severity (error, warning, info). A
 finding without a line is put on line 1, so GitHub still attaches it to the file. Values are
@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..model import Finding, Report, Severity
+from .common import pointed
 from .stream import StreamReporter, render_with
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ def command(finding: Finding) -> str:
             props.append(("col", str(finding.column)))
     props.append(("title", f"biblint ({finding.code})"))
     head = ",".join(f"{key}={escape_property(value)}" for key, value in props)
-    return f"::{COMMANDS[finding.severity]} {head}::{escape_data(finding.message)}"
+    return f"::{COMMANDS[finding.severity]} {head}::{escape_data(pointed(finding))}"
 
 
 class GitHubReporter(StreamReporter):

@@ -25,6 +25,7 @@ def as_dict(report: Report, options: RenderOptions) -> dict[str, Any]:
             "fixable": sum(1 for f in findings if applicable(f, options)),
             "fixed": sum(len(r.fixed) for r in report.files),
             "by_code": report.by_code(),
+            **({"skipped": options.skipped.to_dict()} if options.skipped else {}),
         },
         "findings": [f.to_dict() for f in findings],
         "errors": report.errors,

@@ -8,7 +8,8 @@
 
 ``[*]`` marks a finding that ``--fix`` would fix (with ``--unsafe-fixes``, unsafe ones too).
 Streamed: each finding is written as its record is checked; the fixes (``--show-fixes``), the
-diffs (``--diff``) and the summary follow at the end.
+diffs (``--diff``) and the summary follow at the end. Under ``--diff`` the findings are not
+listed: the report is the diff and a summary of what fixing would change.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ class TextReporter(StreamReporter):
         return f"{code}{text}{_RESET}" if self.options.color else text
 
     def write_findings(self, found: Sequence[Finding]) -> None:
+        if self.options.diff:  # the diff is the report; the summary counts the findings
+            return
         paint, options = self.paint, self.options
         out: list[str] = []
         for f in found:
@@ -71,7 +74,7 @@ class TextReporter(StreamReporter):
         out.extend(diff.rstrip("\n") for diff in self.diffs)
         if out or self.wrote:
             out.append("")
-        out.append(summary_of(self.totals))
+        out.append(summary_of(self.totals, self.options))
         self.out.write("\n".join(out) + "\n")
 
 

@@ -1,6 +1,6 @@
 """biblint on Dask: records/s with 1 and 2 worker processes, and what that means for a snapshot.
 
-    python bench/dask.py [--records 10000] [--files 4] [--blocksize 4MiB] [--workers 1,2]
+    python bench/cluster.py [--records 10000] [--files 4] [--blocksize 4MiB] [--workers 1,2]
                          [--snapshot 250000000] [--quick]
 
 Writes ``--records`` seed-shaped records (bench/records.py) as JSON Lines over ``--files``
@@ -31,16 +31,12 @@ import logging
 import os
 import platform
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-# This file is named dask.py: with its folder first on sys.path (as Python puts a script's
-# folder), `import dask` would import it instead of Dask. The folder is taken off the path
-# and bench/records.py is loaded by its file name.
+# bench/records.py is loaded by its file name (this file is a script, not a package).
 HERE = Path(__file__).resolve().parent
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != HERE]
 _spec = importlib.util.spec_from_file_location("bench_records", HERE / "records.py")
 assert _spec is not None and _spec.loader is not None
 records_module = importlib.util.module_from_spec(_spec)

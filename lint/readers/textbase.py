@@ -1,0 +1,124 @@
+"""What the readers of tagged and braced text formats (BibTeX, RIS, MEDLINE) share.
+
+A text document keeps its text, its records (JSON-like dicts, the shape its profile maps)
+and, per record, where each of its values sits in the text: the record's own line, and for
+each JSON Pointer the text offset of the value (:class:`Spans`). Positions of findings come
+from there; write-back (for the formats that allow it) replaces the bytes of one value and
+nothing else, then reads the new text back and refuses to write anything unless every record
+reads back as the fix asked.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from ..jsonspan import LineIndex
+from . import BAD_ENCODING, BOMS, RawRecord, ReadProblem, WriteBackError
+
+
+def decode_text(data: bytes) -> tuple[str, str, bytes, ReadProblem | None]:
+    """Text, encoding and BOM of ``data``; bytes that are not UTF-8 become U+FFFD and a
+    problem (IO002) that keeps the file from ever being written."""
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            body = data[len(bom):]
+            try:
+                return body.decode(encoding), encoding, bom, None
+            except UnicodeDecodeError as exc:
+                return body.decode(encoding, "replace"), encoding, bom, ReadProblem(
+                    BAD_ENCODING, f"not valid {encoding.upper()} after its byte-order mark "
+                    f"(byte {exc.start + len(bom)})", 1, 1)
+    try:
+        return data.decode("utf-8"), "utf-8", b"", None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        column = len(data[line_start:exc.start].decode("utf-8", "replace")) + 1
+        return data.decode("utf-8", "replace"), "utf-8", b"", ReadProblem(
+            BAD_ENCODING, f"not valid UTF-8: byte 0x{data[exc.start]:02x} at offset "
+            f"{exc.start} (the file is checked as far as it reads, and never written)",
+            line, column)
+
+
+@dataclass
+class Spans:
+    """Where one record sits in the text: its start offset and the offsets of its values
+    (JSON Pointer -> offset of the value's first character)."""
+
+    start: int
+    values: dict[str, int] = field(default_factory=dict)
+
+    def nearest(self, pointer: str) -> int:
+        """The offset of ``pointer``, else of its closest parent that has one, else the
+        record's start."""
+        while True:
+            found = self.values.get(pointer)
+            if found is not None:
+                return found
+            if not pointer:
+                return self.start
+            pointer = pointer.rpartition("/")[0]
+
+
+class TextDocument:
+    """A text file read whole into records (see the module docstring)."""
+
+    def __init__(self, path: str, text: str, encoding: str, bom: bytes) -> None:
+        self.path = path
+        self.text = text
+        self.encoding = encoding
+        self.bom = bom
+        self.records: list[RawRecord] = []
+        self.problems: list[ReadProblem] = []
+        self.spans: list[Spans] = []
+        self.index = LineIndex(text)
+
+    @property
+    def writable(self) -> bool:
+        return not self.problems
+
+    def iter_records(self) -> Iterator[RawRecord]:
+        return iter(self.records)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        return self.index.position(offset)
+
+    def locate(self, index: int, pointer: str) -> tuple[int, int]:
+        if 0 <= index < len(self.spans):
+            return self.position(self.spans[index].nearest(pointer))
+        return (1, 1)
+
+    def encode(self, text: str) -> bytes:
+        return self.bom + text.encode(self.encoding)
+
+
+def apply_edits(text: str, edits: list[tuple[int, int, str]]) -> str:
+    """Apply non-overlapping ``(start, end, replacement)`` edits; an overlap refuses."""
+    ordered = sorted(edits, key=lambda e: (e[0], e[1]))
+    for (s1, e1, _), (s2, _e2, _) in itertools.pairwise(ordered):
+        if s2 < e1:
+            raise WriteBackError(f"overlapping edits at offsets {s1}-{e1} and {s2}")
+    parts: list[str] = []
+    cursor = 0
+    for start, end, replacement in ordered:
+        parts.append(text[cursor:start])
+        parts.append(replacement)
+        cursor = end
+    parts.append(text[cursor:])
+    return "".join(parts)
+
+
+def common_edit(old: str, new: str) -> tuple[int, int, str]:
+    """The smallest single edit turning ``old`` into ``new``: ``(start, end, replacement)``
+    in ``old``'s offsets (common prefix and suffix kept)."""
+    limit = min(len(old), len(new))
+    prefix = 0
+    while prefix < limit and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while (suffix < limit - prefix
+           and old[len(old) - 1 - suffix] == new[len(new) - 1 - suffix]):
+        suffix += 1
+    return prefix, len(old) - suffix, new[prefix:len(new) - suffix]
