@@ -68,6 +68,8 @@ def corpus_records(corpus: Path) -> Iterator[tuple[str, Any]]:
     from .test_corpus import corpus_files, unwrap
 
     for path in corpus_files(corpus):
+        if path.suffix.lower() not in (".json", ".jsonl", ".ndjson"):
+            continue  # the JSON profiles' schemas: XML, BibTeX, RIS records have none
         text = path.read_bytes().decode("utf-8-sig")
         lines = [line for line in text.split("\n") if line.strip()]
         try:
