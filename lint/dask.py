@@ -90,7 +90,7 @@ from .readers import (
     UnreadableDocument,
 )
 from .readers.jsonfile import read_json
-from .readers.jsonlines import JsonLinesStream
+from .readers.jsonlines import JsonLinesStream, sniff_stream
 from .runscope import Judged, KeyStore
 
 BLOCK_SIZE = 64 * 1024 * 1024
@@ -101,10 +101,6 @@ SEGMENT = 8 * 1024 * 1024
 """A gzipped or remote partition is linted in segments of this many bytes (cut at line ends),
 each written to a scratch file and read by the streaming JSON Lines reader: a worker's memory
 and scratch space stay bounded whatever the partition's size."""
-
-SNIFF_LIMIT = 64 * 1024 * 1024
-"""Decompressed bytes read at most to tell whether a ``.gz`` without ``.jsonl`` in its name
-holds JSON Lines (OpenAlex's ``part_000.gz``)."""
 
 LINES_GZ = (".jsonl", ".ndjson")
 """Inner suffixes of gzipped files that are always JSON Lines."""
@@ -411,34 +407,9 @@ def _gzip_lines(source: Source) -> bool:
         return False  # a format of its own (once its reader knows gzip)
     try:
         with _open_raw(source) as raw, gzip.GzipFile(fileobj=raw, mode="rb") as stream:
-            return _sniff(stream)
+            return sniff_stream(stream)
     except _BROKEN:
         return False
-
-
-def _sniff(stream: _Readable) -> bool:
-    read = 0
-    first: bytes | None = None
-    while read <= SNIFF_LIMIT:
-        raw = stream.readline(SNIFF_LIMIT + 1 - read)
-        if not raw:
-            return False
-        read += len(raw)
-        if first is None:
-            if raw.strip():
-                if not raw.endswith(b"\n"):
-                    return False
-                first = raw
-        elif raw.strip():
-            break
-    else:
-        return False
-    assert first is not None
-    try:
-        value = json.loads(first.decode("utf-8"))
-    except (ValueError, RecursionError):
-        return False
-    return isinstance(value, (dict, list))
 
 
 def _documents(part: Part) -> Iterator[tuple[Document, int | None]]:

@@ -35,7 +35,7 @@ import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 import orjson
 
@@ -104,24 +104,37 @@ def sniff_lines(path: Path) -> bool:
     """Whether a ``.json`` file holds JSON Lines, as the in-memory reader decides it (its
     first non-blank line is a whole object or array and more content follows), reading no
     more than its first lines."""
-    read = 0
-    first: bytes | None = None
     try:
         with path.open("rb") as handle:
-            for raw in handle:
-                read += len(raw)
-                if first is None:
-                    if raw.strip():
-                        if not raw.endswith(b"\n"):
-                            return False
-                        first = raw
-                elif raw.strip():
-                    break
-                if read > SNIFF_LIMIT:
-                    return False
-            else:
-                return False
+            return sniff_stream(handle)
     except OSError:
+        return False
+
+
+class LineReader(Protocol):
+    """A binary stream read a line at a time (a file, a GzipFile, an fsspec file)."""
+
+    def readline(self, size: int = -1, /) -> bytes: ...
+
+
+def sniff_stream(stream: LineReader) -> bool:
+    """:func:`sniff_lines` on an open binary stream (a file, a gzip or remote stream): reads
+    at most :data:`SNIFF_LIMIT` bytes, a line at a time, never a whole huge line."""
+    read = 0
+    first: bytes | None = None
+    while read <= SNIFF_LIMIT:
+        raw = stream.readline(SNIFF_LIMIT + 1 - read)
+        if not raw:
+            return False
+        read += len(raw)
+        if first is None:
+            if raw.strip():
+                if not raw.endswith(b"\n"):
+                    return False
+                first = raw
+        elif raw.strip():
+            break
+    else:
         return False
     assert first is not None
     try:

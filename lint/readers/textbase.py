@@ -10,12 +10,11 @@ reads back as the fix asked.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..jsonspan import LineIndex
-from . import BAD_ENCODING, BOMS, RawRecord, ReadProblem, WriteBackError
+from . import BAD_ENCODING, BOMS, RawRecord, ReadProblem
 
 
 def decode_text(data: bytes) -> tuple[str, str, bytes, ReadProblem | None]:
@@ -95,19 +94,11 @@ class TextDocument:
 
 
 def apply_edits(text: str, edits: list[tuple[int, int, str]]) -> str:
-    """Apply non-overlapping ``(start, end, replacement)`` edits; an overlap refuses."""
-    ordered = sorted(edits, key=lambda e: (e[0], e[1]))
-    for (s1, e1, _), (s2, _e2, _) in itertools.pairwise(ordered):
-        if s2 < e1:
-            raise WriteBackError(f"overlapping edits at offsets {s1}-{e1} and {s2}")
-    parts: list[str] = []
-    cursor = 0
-    for start, end, replacement in ordered:
-        parts.append(text[cursor:start])
-        parts.append(replacement)
-        cursor = end
-    parts.append(text[cursor:])
-    return "".join(parts)
+    """Apply non-overlapping ``(start, end, replacement)`` edits; an overlap refuses (the
+    JSON reader's write-back, shared: one place decides how edits are applied)."""
+    from .jsonfile import _apply
+
+    return _apply(text, edits)
 
 
 def common_edit(old: str, new: str) -> tuple[int, int, str]:
