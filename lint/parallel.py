@@ -41,6 +41,7 @@ from .runscope import KeyStore
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
+    from multiprocessing.context import BaseContext
 
     from .engine import Linter, Positions
 
@@ -176,6 +177,21 @@ def _boundary(handle: BinaryIO, at: int, size: int) -> int:
 _LINTER: Linter | None = None
 
 
+def start_context() -> BaseContext | None:
+    """How worker processes start: the platform's default (fork on Linux: cheapest, the
+    parent's imports are shared) when this process runs one thread, as the CLI does; a fork
+    server otherwise (a library caller with a Dask client, a web server or a thread pool):
+    forking a multi-threaded process may deadlock the child on a lock that another thread
+    held at the fork. Workers build their linter from the pickled config either way."""
+    import multiprocessing
+    import threading
+
+    if threading.active_count() == 1:
+        return None
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
 def _start(config: Config) -> None:
     """Worker initialiser: one linter per worker process, built from the parent's config."""
     global _LINTER
@@ -304,7 +320,7 @@ def run(linter: Linter, tasks: list[Task], keys: KeyStore | None, *, jobs: int,
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=workers, initializer=_start,
-                             initargs=(linter.config,)) as pool:
+                             initargs=(linter.config,), mp_context=start_context()) as pool:
         work = ((task, fix, unsafe, diff) for task in tasks)
         framing: FileResult | None = None  # the split file being streamed
         for position, (task, done) in enumerate(zip(tasks, _ordered(pool, work, workers),

@@ -77,3 +77,40 @@ def test_iter_check_restores_the_thresholds_even_when_left_early(tmp_path: Path)
     assert gc.get_threshold()[0] == GC_THRESHOLD
     events.close()
     assert gc.get_threshold() == before
+
+
+def test_workers_start_without_fork_when_the_caller_runs_threads(tmp_path: Path, monkeypatch):
+    """A library caller with threads (a Dask client, a web server) gets workers from a fork
+    server, not a fork of its threaded process, and the same report as one process."""
+    import multiprocessing
+    import threading
+
+    assert parallel.start_context() is None  # the CLI's case: one thread, the default
+    stop = threading.Event()
+    helper = threading.Thread(target=stop.wait, daemon=True)
+    helper.start()
+    try:
+        context = parallel.start_context()
+        assert context is not None and context.get_start_method() in ("forkserver", "spawn")
+        assert context.get_start_method() in multiprocessing.get_all_start_methods()
+        files = []
+        for n in range(3):
+            path = tmp_path / f"{n}.json"
+            path.write_bytes(SEED.read_bytes())
+            files.append(path)
+        used: list[Any] = []
+        original = parallel.start_context
+
+        def recorded() -> Any:
+            used.append(original())
+            return used[-1]
+
+        monkeypatch.setattr(parallel, "start_context", recorded)
+        many = Linter().check_paths(files, jobs=2, min_parallel=0)
+        assert [c.get_start_method() for c in used] in (["forkserver"], ["spawn"])
+    finally:
+        stop.set()
+        helper.join()
+    one = Linter().check_paths(files, jobs=1)
+    assert [f.to_dict() for f in many.findings] == [f.to_dict() for f in one.findings]
+    assert many.findings
