@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -51,12 +52,15 @@ def fix(folder: Path) -> subprocess.Popen[bytes]:
                             stderr=subprocess.DEVNULL)
 
 
-@pytest.fixture(scope="module")
-def versions(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, bytes],
-                                                               dict[str, bytes], float]:
-    """The original files, their old and fully fixed bytes, and how long a full fix takes."""
+Versions = tuple[Path, dict[str, bytes], dict[str, bytes], float]
+
+
+def fixed_versions(tmp_path_factory: pytest.TempPathFactory,
+                   make: Callable[[Path], None]) -> Versions:
+    """The files ``make`` writes, their old and fully fixed bytes, and how long a full fix
+    takes (shared with the other formats' kill test, tests/test_textformats_crash.py)."""
     original = tmp_path_factory.mktemp("original")
-    make_files(original)
+    make(original)
     fixed = tmp_path_factory.mktemp("fixed")
     shutil.copytree(original, fixed, dirs_exist_ok=True)
     start = time.monotonic()
@@ -68,9 +72,11 @@ def versions(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
     return original, old, new, duration
 
 
-def test_every_file_is_old_or_new_after_a_kill(versions, tmp_path):
+def kill_trials(versions: Versions, tmp_path: Path, seed: int) -> None:
+    """Kill a fix at random moments: each file holds its old or its new bytes, never a mix,
+    and only the fixer's own temporary files are left behind."""
     original, old, new, duration = versions
-    rng = random.Random(20261125)
+    rng = random.Random(seed)
     outcomes = {"old": 0, "new": 0}
     for trial in range(TRIALS):
         work = tmp_path / f"trial{trial}"
@@ -88,3 +94,13 @@ def test_every_file_is_old_or_new_after_a_kill(versions, tmp_path):
         shutil.rmtree(work)
     # The kills landed before, during and after the writes: both outcomes were seen.
     assert outcomes["old"] and outcomes["new"], outcomes
+
+
+@pytest.fixture(scope="module")
+def versions(tmp_path_factory: pytest.TempPathFactory) -> Versions:
+    """The original files, their old and fully fixed bytes, and how long a full fix takes."""
+    return fixed_versions(tmp_path_factory, make_files)
+
+
+def test_every_file_is_old_or_new_after_a_kill(versions, tmp_path):
+    kill_trials(versions, tmp_path, seed=20261125)
