@@ -39,3 +39,15 @@ def versions(tmp_path_factory: pytest.TempPathFactory) -> Versions:
 
 def test_every_text_file_is_old_or_new_after_a_kill(versions, tmp_path):
     kill_trials(versions, tmp_path, seed=20261203)
+
+
+def test_fixed_text_files_change_only_fixed_values(versions):
+    _original, old, new, _duration = versions
+    for name in old:
+        before, after = old[name].decode().split("\n"), new[name].decode().split("\n")
+        assert len(before) == len(after)
+        for a, b in zip(before, after, strict=True):
+            if a != b:  # only the title, pages and DOI lines, and only their values
+                assert a.lstrip().startswith(("title", "pages", "doi", "TI", "SP", "DO")), a
+                key = a.split("=", 1)[0] if name.endswith(".bib") else a[:6]
+                assert b.startswith(key)
