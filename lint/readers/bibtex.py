@@ -27,14 +27,13 @@ import bisect
 import logging
 import re
 import unicodedata
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..domain.tex import TEX_ACCENTS, TEX_LETTERS, TEX_TEXT_COMMANDS
 from ..model import JSONValue, Origin, join_pointer
 from . import RawRecord, ReadProblem, WriteBackError
-from .textbase import Spans, TextDocument, apply_edits, common_edit, decode_text
+from .textbase import Spans, TextDocument, common_edit, decode_text
 
 INVALID_BIBTEX = "IO010"
 UNBALANCED = "BIB003"
@@ -414,20 +413,13 @@ class BibtexDocument(TextDocument):
         return decoded.string
 
     # -- write-back ---------------------------------------------------------------------
-    def render(self, fixed: Mapping[int, JSONValue]) -> bytes:
-        if not self.writable:
-            raise WriteBackError(f"{self.path} has read errors and is never written")
-        edits: list[tuple[int, int, str]] = []
-        for index, new in fixed.items():
-            edits.extend(self._record_edits(index, new))
-        new_text = apply_edits(self.text, edits)
-        again = read_bibtex_text(self.path, new_text, self.encoding, self.bom)
+    def _read_back(self, text: str) -> BibtexDocument:
+        return read_bibtex_text(self.path, text, self.encoding, self.bom)
+
+    def _as_read_back(self, value: JSONValue) -> JSONValue:
         # BibTeX reads a whitespace run as one space: a fix's line break (ABS003's paragraph)
         # is a space in the file, the same value to every BibTeX reader.
-        expected = [_squeeze(_present(fixed.get(i, r.data))) for i, r in enumerate(self.records)]
-        if again.problems or [r.data for r in again.records] != expected:
-            raise WriteBackError(f"{self.path}: the edited text would not read back as the fix")
-        return self.encode(new_text)
+        return _squeeze(_present(value))
 
     def _record_edits(self, index: int, new: JSONValue) -> list[tuple[int, int, str]]:
         old = self.records[index].data

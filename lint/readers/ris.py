@@ -18,12 +18,11 @@ RIS001 / RIS002 (:mod:`biblint.rules.ris`), still checked.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..model import JSONValue, Origin
 from . import RawRecord, ReadProblem, WriteBackError
-from .textbase import Spans, TextDocument, apply_edits, common_edit, decode_text
+from .textbase import Spans, TextDocument, common_edit, decode_text
 
 INVALID_RIS = "IO011"
 MISSING_TY = "RIS001"
@@ -68,20 +67,14 @@ class RisDocument(TextDocument):
     def writable(self) -> bool:
         return all(p.code in WARNINGS for p in self.problems)
 
-    def render(self, fixed: Mapping[int, JSONValue]) -> bytes:
-        if not self.writable:
-            raise WriteBackError(f"{self.path} has read errors and is never written")
-        edits: list[tuple[int, int, str]] = []
-        for index, new in fixed.items():
-            edits.extend(self._record_edits(index, new))
-        new_text = apply_edits(self.text, edits)
-        again = read_ris_text(self.path, new_text, self.encoding, self.bom)
-        expected = [_as_written(fixed.get(i, r.data)) for i, r in enumerate(self.records)]
-        expected = [{k: v for k, v in e.items() if v is not None} if isinstance(e, dict) else e
-                    for e in expected]  # a null is written as no tag
-        if not again.writable or [r.data for r in again.records] != expected:
-            raise WriteBackError(f"{self.path}: the edited text would not read back as the fix")
-        return self.encode(new_text)
+    def _read_back(self, text: str) -> RisDocument:
+        return read_ris_text(self.path, text, self.encoding, self.bom)
+
+    def _as_read_back(self, value: JSONValue) -> JSONValue:
+        written = _as_written(value)
+        if isinstance(written, dict):  # a null is written as no tag
+            return {k: v for k, v in written.items() if v is not None}
+        return written
 
     def _record_edits(self, index: int, new: JSONValue) -> list[tuple[int, int, str]]:
         old = self.records[index].data

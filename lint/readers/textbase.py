@@ -10,11 +10,12 @@ reads back as the fix asked.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from ..jsonspan import LineIndex
-from . import BAD_ENCODING, BOMS, RawRecord, ReadProblem
+from ..model import JSONValue
+from . import BAD_ENCODING, BOMS, RawRecord, ReadProblem, WriteBackError
 
 
 def decode_text(data: bytes) -> tuple[str, str, bytes, ReadProblem | None]:
@@ -91,6 +92,37 @@ class TextDocument:
 
     def encode(self, text: str) -> bytes:
         return self.bom + text.encode(self.encoding)
+
+    # -- write-back (formats that allow it give the three steps below) --------------------
+    def render(self, fixed: Mapping[int, JSONValue]) -> bytes:
+        """The file's bytes with the records of ``fixed`` (index -> new record) written in.
+
+        Each record's edits replace the text of the values that changed and nothing else;
+        the new text is then read again, and nothing is written unless it reads without
+        problems into exactly the records asked for (as the format writes them)."""
+        if not self.writable:
+            raise WriteBackError(f"{self.path} has read errors and is never written")
+        edits: list[tuple[int, int, str]] = []
+        for index, new in fixed.items():
+            edits.extend(self._record_edits(index, new))
+        new_text = apply_edits(self.text, edits)
+        again = self._read_back(new_text)
+        expected = [self._as_read_back(fixed.get(i, r.data)) for i, r in enumerate(self.records)]
+        if not again.writable or [r.data for r in again.records] != expected:
+            raise WriteBackError(f"{self.path}: the edited text would not read back as the fix")
+        return self.encode(new_text)
+
+    def _record_edits(self, index: int, new: JSONValue) -> list[tuple[int, int, str]]:
+        """The ``(start, end, replacement)`` edits that write record ``index`` as ``new``."""
+        raise WriteBackError(f"{self.path}: this format is not rewritten by --fix")
+
+    def _read_back(self, text: str) -> TextDocument:
+        """``text`` read as this document's format (to check what an edit wrote)."""
+        raise NotImplementedError
+
+    def _as_read_back(self, value: JSONValue) -> JSONValue:
+        """A fixed record as it reads back from the format (what the check expects)."""
+        return value
 
 
 def apply_edits(text: str, edits: list[tuple[int, int, str]]) -> str:
