@@ -20,10 +20,8 @@ Figures vary with the machine and its load; the two loops run side by side on on
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,6 +29,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from stdnum import issn
+from throughput import run_child  # one way to measure a child process, shared
 
 WORDS = ["cell", "tissue", "patient", "cohort", "randomised", "trial", "outcome", "mortality",
          "therapy", "receptor", "expression", "protein", "kinase", "signalling", "pathway",
@@ -142,22 +141,6 @@ def write_baseline(path: Path, articles: int, seed: int = 10) -> None:
         for pmid in range(1, articles + 1):
             out.write(article(rng, 30_000_000 + pmid))
         out.write("</PubmedArticleSet>\n")
-
-
-def run_child(argv: list[str]) -> tuple[float, float, int]:
-    """(wall seconds, CPU seconds, peak RSS in bytes) of a command run in a fresh process."""
-    wrapper = (
-        "import resource, subprocess, sys, time, json\n"
-        "t = time.perf_counter()\n"
-        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
-        "w = time.perf_counter() - t\n"
-        "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-        "print(json.dumps([w, u.ru_utime + u.ru_stime, u.ru_maxrss * 1024]))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", wrapper, *argv], capture_output=True,
-                         text=True, check=True)
-    wall, cpu, rss = json.loads(out.stdout)
-    return wall, cpu, rss
 
 
 def iterparse_loop(path: Path) -> tuple[int, float, float]:
