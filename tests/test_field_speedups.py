@@ -1,0 +1,108 @@
+"""Fast paths of the field rules (DOI, XREF, DATE, PAGE, AUTH, DUP, PT...) against the full
+computations they shortcut: same results, always.
+
+Each shortcut (a pattern that proves a value clean, an analysis shared through
+``Record.memo``, a narrower search) is held here to the plain computation it stands for, on
+values built to hit the edges (Hypothesis), on every string of the corpus and the rule
+fixtures, and on the seed-shaped bench records.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from functools import cache
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from biblint.domain import doi
+
+from .conftest import CORPUS, ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+from records import make_records
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _strings(item)]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    return []
+
+
+@cache
+def real_strings() -> tuple[str, ...]:
+    """Every string value of the bench records, the rule fixtures and the corpus (short
+    ones: the DOI, date, page and name shortcuts are about field values)."""
+    found: set[str] = set()
+    for record in make_records(200):
+        found.update(_strings(record))
+    for folder in (ROOT / "fixtures", CORPUS):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.suffix not in {".json", ".jsonl"} or path.stat().st_size > 20_000_000:
+                continue
+            text = path.read_text(encoding="utf-8", errors="replace")
+            lines = text.splitlines() if path.suffix == ".jsonl" else [text]
+            for line in lines:
+                try:
+                    found.update(_strings(json.loads(line)))
+                except ValueError:
+                    continue
+    return tuple(sorted(s for s in found if len(s) <= 300))
+
+
+# -- DOI ---------------------------------------------------------------------------------------
+
+DOI_PIECES = st.sampled_from([
+    "10.", "10.1000", "10.1177", "10.12345", "10.1234567890", "10.1000.5", "10/", "1O.", "/",
+    "abc", "ABC", "x", "xxxx", "0000", "1526-6028", "15266028", "joss", "journal.pone", "2020",
+    ".", ",", ";", ":", "(", ")", "[", "]", "<", ">", "-", "_", "+", "*", "#", "%2F", "%",
+    "&amp;", "&lt;", " ", "\t", "\n", "\u00a0", "\u200b", "\u2013", "\uff10", "а", "é",
+    "https://doi.org/", "http://dx.doi.org/", "doi:", "DOI ", "https://doi.org//", "{", "\\_",
+    "\"", "'", "S0140-6736(20)30183-5", "(SICI)1097-4636(199706)35:4<419::AID-JBM3>3.0.CO;2-E",
+    "n/a", "EDN: CHWIKZ", "10.1000/a, 10.1000/b", "|",
+])
+DOIS = st.one_of(st.lists(DOI_PIECES, max_size=8).map("".join),
+                 st.text(alphabet="10./abcXZ-_();:,% ", max_size=24), st.text(max_size=20))
+
+
+def _doi_values() -> list[str]:
+    return [s for s in real_strings() if "10." in s or "doi" in s.lower()][:5000]
+
+
+def _check_doi_value(value: str) -> None:
+    for url_form in (False, True):
+        for registered in (False, True):
+            assert doi.analyse_doi.__wrapped__(value, url_form=url_form, registered=registered) \
+                == doi._analyse_doi(value, url_form=url_form, registered=registered), value
+    assert doi.normalise_doi(value) == doi._normalise_doi.__wrapped__(value), value
+    assert doi.doi_from_url(value) == doi._doi_from_url(value), value
+    assert doi.doi_match_key(value) == doi._doi_match_key(value), value
+    assert doi.strip_doi_prefix(value) == doi._strip_doi_prefix(value), value
+
+
+@settings(max_examples=400)
+@given(DOIS)
+def test_doi_shortcuts_give_the_full_analysis(value):
+    _check_doi_value(value)
+    _check_doi_value("https://doi.org/" + value)
+
+
+def test_doi_shortcuts_on_real_values():
+    values = _doi_values()
+    assert len(values) > 100
+    for value in values:
+        _check_doi_value(value)
+
+
+def test_clean_doi_shortcut_is_taken():
+    """The shortcut does fire on an ordinary DOI (else the tests above prove nothing)."""
+    assert doi._clean_analysis("10.1177/15266028251361770", False) is not None
+    assert doi._clean_analysis("https://doi.org/10.1177/abc.1", True) is not None
+    assert doi._clean_analysis("10.1177/abc.", False) is None
