@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from biblint.domain import doi
+from biblint.rules import pubtypes
 
 from .conftest import CORPUS, ROOT
 
@@ -36,8 +37,7 @@ def _strings(value: object) -> list[str]:
 
 @cache
 def real_strings() -> tuple[str, ...]:
-    """Every string value of the bench records, the rule fixtures and the corpus (short
-    ones: the DOI, date, page and name shortcuts are about field values)."""
+    """Every string value of the bench records, the rule fixtures and the corpus."""
     found: set[str] = set()
     for record in make_records(200):
         found.update(_strings(record))
@@ -54,7 +54,7 @@ def real_strings() -> tuple[str, ...]:
                     found.update(_strings(json.loads(line)))
                 except ValueError:
                     continue
-    return tuple(sorted(s for s in found if len(s) <= 300))
+    return tuple(sorted(found))
 
 
 # -- DOI ---------------------------------------------------------------------------------------
@@ -73,7 +73,7 @@ DOIS = st.one_of(st.lists(DOI_PIECES, max_size=8).map("".join),
 
 
 def _doi_values() -> list[str]:
-    return [s for s in real_strings() if "10." in s or "doi" in s.lower()][:5000]
+    return [s for s in real_strings() if len(s) <= 300 and ("10." in s or "doi" in s.lower())]
 
 
 def _check_doi_value(value: str) -> None:
@@ -106,3 +106,38 @@ def test_clean_doi_shortcut_is_taken():
     assert doi._clean_analysis("10.1177/15266028251361770", False) is not None
     assert doi._clean_analysis("https://doi.org/10.1177/abc.1", True) is not None
     assert doi._clean_analysis("10.1177/abc.", False) is None
+
+
+# -- PT002: the review claim searched from the sentence of its first keyword -------------------
+
+CLAIM_PIECES = st.sampled_from([
+    "This", "this", "the present", "The current", "our", "In this", "here,", "Here", "we",
+    "We", "briefly", "systematic", "scoping", "state-of-the-art", "mini", "review", "Review",
+    "REVIEW", "meta-analysis", "overview", "of the records", "board", "process", "the", "how",
+    "key", " ", "  ", "\t", "\n", ".", ",", "-", ";", ":", "(", ")", "5", "_", "x", "<p>",
+    "reviews", "preview", "This review aims to summarise.", "we review the", "1.5",
+])
+CLAIM_TEXTS = st.one_of(st.lists(CLAIM_PIECES, max_size=20).map("".join),
+                        st.text(alphabet="Thisrevw -,.5_\n", max_size=40))
+
+
+def _check_claim_window(text: str) -> None:
+    if not text.isascii():
+        return
+    full = pubtypes._ABSTRACT_REVIEW_RE.search(text)
+    fast = pubtypes._review_claim(text, text.lower())
+    assert (full and (full.span(), full.group())) == (fast and (fast.span(), fast.group())), text
+
+
+@settings(max_examples=500)
+@given(CLAIM_TEXTS)
+def test_review_claim_is_the_first_match(text):
+    _check_claim_window(text)
+
+
+def test_review_claim_on_real_texts():
+    texts = [s for s in real_strings() if "review" in s.lower() or "meta-analysis" in s.lower()]
+    assert len(texts) > 20
+    texts += [r["abstract"] for r in make_records(50)]
+    for text in texts:
+        _check_claim_window(text)
