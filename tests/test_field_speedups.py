@@ -85,6 +85,7 @@ def _check_doi_value(value: str) -> None:
     assert doi.doi_from_url(value) == doi._doi_from_url(value), value
     assert doi.doi_match_key(value) == doi._doi_match_key(value), value
     assert doi.strip_doi_prefix(value) == doi._strip_doi_prefix(value), value
+    assert doi.doi_key(value) == doi._strip_doi_prefix(value).translate(doi._ASCII_LOWER)
 
 
 @settings(max_examples=400)
@@ -141,3 +142,15 @@ def test_review_claim_on_real_texts():
     texts += [r["abstract"] for r in make_records(50)]
     for text in texts:
         _check_claim_window(text)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(["x", "X", "0", "1", ".", "-", "/", "a", "joss", "tbd", "n/a",
+                                 "1526-6028", "15266028", "pone"]), max_size=6).map("".join),
+       st.sampled_from(["10.1000/", "10.1177/", "10.1080/", "10.12345.6/"]))
+def test_clean_suffixes_are_not_truncated(suffix, prefix):
+    """The mixed-suffix shortcut skips _truncated: only where it has nothing to say."""
+    value = prefix + suffix
+    if doi._CLEAN_MIXED_DOI_RE.match(value):
+        assert doi._truncated(value) is None
+    _check_doi_value(value)
