@@ -13,10 +13,11 @@ import json
 import sys
 from functools import cache
 
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from biblint.domain import doi
+from biblint.domain import doi, pages
 from biblint.rules import pubtypes
 
 from .conftest import CORPUS, ROOT
@@ -154,3 +155,46 @@ def test_clean_suffixes_are_not_truncated(suffix, prefix):
     if doi._CLEAN_MIXED_DOI_RE.match(value):
         assert doi._truncated(value) is None
     _check_doi_value(value)
+
+
+# -- PAGE: patterns run by the standard library's re, parse and reason cached ------------------
+
+PAGE_PIECES = st.sampled_from([
+    "1", "12", "123", "45", "1199", "205", "S12", "D480", "e30", "e0123456", "123a", "xii",
+    "XIV", "iv", "M", "-", "--", "\u2013", "\u2014", "\u2212", " ", "\t", "\u00a0", "pp.",
+    "p.", "pages ", "pg.", ",", ";", "&", "passim", "et seq.", "a", "Z", "\n", "0",
+    "15266028251361770", "bench.17.123456", "ǅ", "١٢", "K",
+])
+PAGE_TEXTS = st.one_of(st.lists(PAGE_PIECES, max_size=8).map("".join), st.text(max_size=12))
+
+
+def _groups(match):
+    return match and (match.span(), match.groups())
+
+
+PAGE_PATTERNS = [(fast, regex.compile(fast.pattern)) for fast in (
+    pages._RANGE_RE, pages._PAGE_PARTS_RE, pages._ELOCATOR_RE, pages._LONG_NUMBER_RE)]
+HAS_DIGIT = regex.compile(pages._HAS_DIGIT_RE.pattern)
+
+
+def _check_pages(text: str) -> None:
+    for fast, slow in PAGE_PATTERNS:
+        assert _groups(fast.fullmatch(text)) == _groups(slow.fullmatch(text)), (fast, text)
+    assert _groups(pages._HAS_DIGIT_RE.search(text)) == _groups(HAS_DIGIT.search(text))
+    assert pages.parse_pages(text) == pages._parse_pages.__wrapped__(text)
+    for doi_value in (None, "10.1000/bench.17.123456", "10.1177/15266028251361770", 5):
+        assert pages.article_number_reason(text, doi_value) == \
+            pages._article_number_reason.__wrapped__(
+                text, doi_value if isinstance(doi_value, str) else None)
+
+
+@settings(max_examples=400)
+@given(PAGE_TEXTS)
+def test_page_patterns_mean_what_regex_means(text):
+    _check_pages(text)
+
+
+def test_page_patterns_on_real_values():
+    for text in real_strings():
+        if len(text) <= 80:
+            _check_pages(text)
