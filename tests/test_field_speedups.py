@@ -17,7 +17,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from biblint.domain import doi, pages
+from biblint.domain import dates, doi, pages
 from biblint.rules import pubtypes
 
 from .conftest import CORPUS, ROOT
@@ -198,3 +198,34 @@ def test_page_patterns_on_real_values():
     for text in real_strings():
         if len(text) <= 80:
             _check_pages(text)
+
+
+# -- DATE: numeric patterns run by re, parse_date cached ----------------------------------------
+
+DATE_PIECES = st.sampled_from([
+    "2025", "1998", "0000", "-", "08", "8", "23", "3", "/", ".", "T", "t", " ", "10:00",
+    ":00", ".123", ",5", "Z", "z", "+02:00", "-0500", "+02", "Aug", "Dec", "Spring", "?", "~",
+    "%", "..", "21", "13", "\u00a0", "\u2013", "st", "1", "12", "99999", "٢٠٢٥", "\n",
+])
+DATE_TEXTS = st.one_of(st.lists(DATE_PIECES, max_size=8).map("".join), st.text(max_size=12))
+DATE_PATTERNS = [(fast, regex.compile(fast.pattern)) for fast in (
+    dates._ISO_RE, dates._DATETIME_RE, dates._BASIC_RE, dates._YEAR_FIRST_RE, dates._NUMERIC_RE,
+    dates._EDTF_RE, dates._EDTF_DATE_RE)]
+
+
+def _check_dates(text: str) -> None:
+    for fast, slow in DATE_PATTERNS:
+        assert _groups(fast.fullmatch(text)) == _groups(slow.fullmatch(text)), (fast, text)
+    assert dates.parse_date(text) == dates._parse_date.__wrapped__(text)
+
+
+@settings(max_examples=400)
+@given(DATE_TEXTS)
+def test_date_patterns_mean_what_regex_means(text):
+    _check_dates(text)
+
+
+def test_date_patterns_on_real_values():
+    for text in real_strings():
+        if len(text) <= 80:
+            _check_dates(text)
