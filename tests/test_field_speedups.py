@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from biblint.domain import dates, doi, pages
-from biblint.rules import pubtypes
+from biblint.rules import pubtypes, xref
 
 from .conftest import CORPUS, ROOT
 
@@ -229,3 +229,16 @@ def test_date_patterns_on_real_values():
     for text in real_strings():
         if len(text) <= 80:
             _check_dates(text)
+
+
+# -- XREF007: a journal name is a variant of itself ------------------------------------------
+
+
+@given(st.text(max_size=40))
+def test_a_container_name_is_the_same_container(name):
+    assert xref._same_words(name, name)
+
+
+def test_container_names_on_real_values():
+    for name in real_strings()[:20000]:
+        assert xref._same_words(name, name)
