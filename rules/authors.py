@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -462,7 +463,7 @@ _EDGE_MARKER_RE = regex.compile(
     + r"][" + regex.escape(_MARKERS) + r",\s]*+$)"
 )
 _ORDINAL_RE = regex.compile(r"\b[0-9]++(?:st|nd|rd|th)\b", regex.IGNORECASE)
-_DIGIT_RE = regex.compile(r"[0-9]")
+_DIGIT_RE = re.compile(r"[0-9]")  # the standard library's: a quarter of a regex call
 _ROLE_RE = regex.compile(
     r"\((?:eds?|hrsg|coord|comp)\.?\)|,\s*+(?:eds?|editors?|hrsg)\.?\s*+$|\beditors?\b|"
     r"\bph\.\s*+d\.|\bphd\b|^(?:prof|dr)\.\s|\bcorresponding author\b",
@@ -470,8 +471,34 @@ _ROLE_RE = regex.compile(
 )
 
 
+_ROLE_WORDS = ("(", ",", "editor", "ph", "prof.", "dr.", "corresponding")
+"""What every match of :data:`_ROLE_RE` spells (lower case): an ASCII name holding none of
+these has no role in it. (On ASCII text the pattern's case-insensitive letters are exactly
+the lower-cased ones; other text, where `ſ` matches `s`, is always searched.)"""
+
+
 def _noise(part: NamePart) -> str | None:
     text = part.value
+    if "@" in text and _EMAIL_RE.search(text):
+        return "an e-mail address"
+    plain = text.isascii()
+    # In ASCII text a marker of _EDGE_MARKER_RE can only be `*`, `#` or `^`.
+    if (not plain or "*" in text or "#" in text or "^" in text) and \
+            _EDGE_MARKER_RE.search(text.strip()):
+        return "an affiliation or footnote marker"
+    if _DIGIT_RE.search(text) and _DIGIT_RE.search(_ORDINAL_RE.sub("", text)):
+        return "digits"
+    if plain:
+        lower = text.lower()
+        if not any(word in lower for word in _ROLE_WORDS):
+            return None
+    if _ROLE_RE.search(text):
+        return "a role or title"
+    return None
+
+
+def _noise_reference(text: str) -> str | None:
+    """:func:`_noise` without its shortcuts (the reference it is tested against)."""
     if "@" in text and _EMAIL_RE.search(text):
         return "an e-mail address"
     if _EDGE_MARKER_RE.search(text.strip()):

@@ -17,8 +17,8 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from biblint.domain import dates, doi, pages
-from biblint.rules import pubtypes, xref
+from biblint.domain import dates, doi, names, pages
+from biblint.rules import authors, pubtypes, xref
 
 from .conftest import CORPUS, ROOT
 
@@ -242,3 +242,32 @@ def test_a_container_name_is_the_same_container(name):
 def test_container_names_on_real_values():
     for name in real_strings()[:20000]:
         assert xref._same_words(name, name)
+
+
+# -- AUTH: name keys and name noise ------------------------------------------------------------
+
+NAME_PIECES = st.sampled_from([
+    "Hao", "Liang", "María", "López-Díaz", "O'Brien", " ", "  ", ",", ".", "J.", "(ed.)",
+    ", eds.", "editor", "Editors", "PhD", "Ph. D.", "Prof. ", "Dr. ", "dr.", "corresponding author",
+    "Corresponding", "*", "#", "^", "†", "¹", "1", "2nd", "1888-1980", "(64539)", "@", "a@b.org",
+    "ſ", "ß", "İ", "K", "ǅ", "\t", "\n", "-", "x", "DR.", "PROF. ", "ph", "(", "eds",
+])
+NAMES = st.one_of(st.lists(NAME_PIECES, max_size=8).map("".join), st.text(max_size=16))
+
+
+def _check_name(text: str) -> None:
+    assert names.name_key(text) == names._name_key(text), text
+    part = names.NamePart("name", "/authors/0", text)
+    assert authors._noise(part) == authors._noise_reference(text), text
+
+
+@settings(max_examples=500)
+@given(NAMES)
+def test_name_shortcuts_give_the_full_computation(text):
+    _check_name(text)
+
+
+def test_name_shortcuts_on_real_values():
+    for text in real_strings():
+        if len(text) <= 60:
+            _check_name(text)
