@@ -180,6 +180,17 @@ _ET_AL_SUFFIX_RE = regex.compile(
 _DATACITE_ETAL = "(:etal)"
 
 
+def _may_say_et_al(value: str) -> bool:
+    """Whether :data:`_ET_AL_RE` or :data:`_ET_AL_SUFFIX_RE` can match in ``value``: every
+    match spells `al` (`et al.`, `etal`), `other` (`and others`) or `u.` (`u. a.`), and on
+    ASCII text the patterns' case-insensitive letters are exactly the lower-cased ones. Other
+    text (where `ſ` matches `s`) is always searched."""
+    if not value.isascii():
+        return True
+    lower = value.lower()
+    return "al" in lower or "other" in lower or "u." in lower
+
+
 @rule("AUTH002", "et-al-author", severity="warning", fix="unsafe", reads=("authors",))
 def et_al_author(record: Record, ctx: Context) -> Iterator[Violation]:
     """An author list contains "et al." or "and others" as if it were an author.
@@ -219,6 +230,8 @@ def et_al_author(record: Record, ctx: Context) -> Iterator[Violation]:
     hits: list[tuple[str, str]] = []
     for author in authors:
         for part in author.parts:
+            if not _may_say_et_al(part.value):
+                continue
             text = part.value.strip()
             if _ET_AL_RE.fullmatch(text):
                 if datacite and text.lower() in (_DATACITE_ETAL, ":etal"):

@@ -251,6 +251,8 @@ NAME_PIECES = st.sampled_from([
     ", eds.", "editor", "Editors", "PhD", "Ph. D.", "Prof. ", "Dr. ", "dr.", "corresponding author",
     "Corresponding", "*", "#", "^", "†", "¹", "1", "2nd", "1888-1980", "(64539)", "@", "a@b.org",
     "ſ", "ß", "İ", "K", "ǅ", "\t", "\n", "-", "x", "DR.", "PROF. ", "ph", "(", "eds",
+    "et al.", "Et Al", "etal", "(:etal)", ":etal", "and others", "others", "u. a.", "U.A.",
+    "et alii", "et. al", "AL", "Others",
 ])
 NAMES = st.one_of(st.lists(NAME_PIECES, max_size=8).map("".join), st.text(max_size=16))
 
@@ -259,6 +261,9 @@ def _check_name(text: str) -> None:
     assert names.name_key(text) == names._name_key(text), text
     part = names.NamePart("name", "/authors/0", text)
     assert authors._noise(part) == authors._noise_reference(text), text
+    if not authors._may_say_et_al(text):
+        assert authors._ET_AL_RE.fullmatch(text.strip()) is None, text
+        assert authors._ET_AL_SUFFIX_RE.search(text) is None, text
 
 
 @settings(max_examples=500)
