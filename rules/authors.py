@@ -137,13 +137,17 @@ def _json_list(value: str) -> list[object] | None:
     return decoded if isinstance(decoded, list) else None
 
 
-def _authors(record: Record) -> tuple[str, list[object], list[Author]] | None:
-    """The pointer, raw list and :class:`Author` views of the record's author list.
+def author_list(record: Record) -> tuple[str, list[object], list[Author]] | None:
+    """The pointer, raw list and :class:`Author` views of the record's author list (None
+    when the authors field is no non-empty list).
 
-    Read once per record and shared by the AUTH rules (:meth:`Record.memo`): treat as
-    read-only.
+    Read once per record and shared by the AUTH rules and ID006 (:meth:`Record.memo`):
+    treat as read-only.
     """
     return record.memo("authors.authors", _read_authors)
+
+
+_authors = author_list
 
 
 def _read_authors(record: Record) -> tuple[str, list[object], list[Author]] | None:

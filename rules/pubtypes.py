@@ -199,6 +199,14 @@ def _mapped(value: str, target: str) -> tuple[str | None, str, bool] | None:
     return None
 
 
+@cache
+def _targets(target: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The vocabularies a ``+``-joined target names, and their terms together (built once
+    per target, not per record)."""
+    targets = tuple(target.split("+"))
+    return targets, frozenset().union(*(vocabulary(t) for t in targets))
+
+
 def _expected_vocabulary(record: Record) -> tuple[str, str] | None:
     profile = record.profile
     if profile.type_vocabulary is None:
@@ -251,8 +259,7 @@ def publication_type_vocabulary(record: Record, ctx: Context) -> Iterator[Violat
     if expected is None:
         return
     name, target = expected
-    targets = target.split("+")
-    known = frozenset().union(*(vocabulary(t) for t in targets))
+    targets, known = _targets(target)
     label = VOCABULARY_NAMES[targets[0]]
     for pointer, value in _type_values(record, name):
         if value in known:
