@@ -67,7 +67,8 @@ DOI_PIECES = st.sampled_from([
     "&amp;", "&lt;", " ", "\t", "\n", "\u00a0", "\u200b", "\u2013", "\uff10", "а", "é",
     "https://doi.org/", "http://dx.doi.org/", "doi:", "DOI ", "https://doi.org//", "{", "\\_",
     "\"", "'", "S0140-6736(20)30183-5", "(SICI)1097-4636(199706)35:4<419::AID-JBM3>3.0.CO;2-E",
-    "n/a", "EDN: CHWIKZ", "10.1000/a, 10.1000/b", "|",
+    "n/a", "EDN: CHWIKZ", "10.1000/a, 10.1000/b", "|", "HTTP://DX.DOI.ORG/", "https://www.doi.org/",
+    "http://doi.org/", "https://dx.doi.org/", "https://doi.org", "h", "H",
 ])
 DOIS = st.one_of(st.lists(DOI_PIECES, max_size=8).map("".join),
                  st.text(alphabet="10./abcXZ-_();:,% ", max_size=24), st.text(max_size=20))
@@ -86,6 +87,7 @@ def _check_doi_value(value: str) -> None:
     assert doi.doi_from_url(value) == doi._doi_from_url(value), value
     assert doi.doi_match_key(value) == doi._doi_match_key(value), value
     assert doi.strip_doi_prefix(value) == doi._strip_doi_prefix(value), value
+    assert doi.canonical_doi_url(value) == doi._canonical_doi_url(value), value
     assert doi.doi_key(value) == doi._strip_doi_prefix(value).translate(doi._ASCII_LOWER)
 
 

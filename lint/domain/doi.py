@@ -409,6 +409,16 @@ def is_short_doi(value: str) -> bool:
 def canonical_doi_url(value: str) -> str | None:
     """``value`` with a legacy DOI resolver (``http://``, ``dx.``, ``www.``) replaced by
     ``https://doi.org/``, or None when it does not start with one (DOI011)."""
+    if not value.startswith(("h", "H")) or (
+            value.startswith(_CLEAN) and not value.startswith("https://doi.org//")):
+        # Every legacy form starts with `http`; the current one, one slash after the host
+        # and then anything else, is none of them.
+        return None
+    return _canonical_doi_url(value)
+
+
+def _canonical_doi_url(value: str) -> str | None:
+    """:func:`canonical_doi_url` without its shortcut (the reference it is tested against)."""
     match = _LEGACY_URL_RE.match(value)
     if match is None or match.end() >= len(value):
         return None
