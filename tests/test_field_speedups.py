@@ -278,3 +278,15 @@ def test_name_shortcuts_on_real_values():
     for text in real_strings():
         if len(text) <= 60:
             _check_name(text)
+
+
+@given(DATE_TEXTS)
+def test_dates_are_shown_as_before(text):
+    """The lazily shown date gives the text the messages were built from before."""
+    from biblint.domain.show import shown
+    from biblint.rules import dates as date_rules
+
+    assert f"{date_rules._Shown(text)}" == shown(text.strip())
+    parsed = dates.parse_date(text)
+    if parsed.start is not None:
+        assert f"{date_rules._Shown(None, parsed.start)}" == json.dumps(parsed.start.parts())
