@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -136,13 +137,17 @@ def _json_list(value: str) -> list[object] | None:
     return decoded if isinstance(decoded, list) else None
 
 
-def _authors(record: Record) -> tuple[str, list[object], list[Author]] | None:
-    """The pointer, raw list and :class:`Author` views of the record's author list.
+def author_list(record: Record) -> tuple[str, list[object], list[Author]] | None:
+    """The pointer, raw list and :class:`Author` views of the record's author list (None
+    when the authors field is no non-empty list).
 
-    Read once per record and shared by the AUTH rules (:meth:`Record.memo`): treat as
-    read-only.
+    Read once per record and shared by the AUTH rules and ID006 (:meth:`Record.memo`):
+    treat as read-only.
     """
     return record.memo("authors.authors", _read_authors)
+
+
+_authors = author_list
 
 
 def _read_authors(record: Record) -> tuple[str, list[object], list[Author]] | None:
@@ -177,6 +182,17 @@ _ET_AL_SUFFIX_RE = regex.compile(
     r"(?<=\S)(?:\s*+,)?+\s++(?:et\.?+\s*+al(?:ii|\.)?+|and\s++others)\s*+\Z", regex.IGNORECASE
 )
 _DATACITE_ETAL = "(:etal)"
+
+
+def _may_say_et_al(value: str) -> bool:
+    """Whether :data:`_ET_AL_RE` or :data:`_ET_AL_SUFFIX_RE` can match in ``value``: every
+    match spells `al` (`et al.`, `etal`), `other` (`and others`) or `u.` (`u. a.`), and on
+    ASCII text the patterns' case-insensitive letters are exactly the lower-cased ones. Other
+    text (where `ſ` matches `s`) is always searched."""
+    if not value.isascii():
+        return True
+    lower = value.lower()
+    return "al" in lower or "other" in lower or "u." in lower
 
 
 @rule("AUTH002", "et-al-author", severity="warning", fix="unsafe", reads=("authors",))
@@ -218,6 +234,8 @@ def et_al_author(record: Record, ctx: Context) -> Iterator[Violation]:
     hits: list[tuple[str, str]] = []
     for author in authors:
         for part in author.parts:
+            if not _may_say_et_al(part.value):
+                continue
             text = part.value.strip()
             if _ET_AL_RE.fullmatch(text):
                 if datacite and text.lower() in (_DATACITE_ETAL, ":etal"):
@@ -462,7 +480,7 @@ _EDGE_MARKER_RE = regex.compile(
     + r"][" + regex.escape(_MARKERS) + r",\s]*+$)"
 )
 _ORDINAL_RE = regex.compile(r"\b[0-9]++(?:st|nd|rd|th)\b", regex.IGNORECASE)
-_DIGIT_RE = regex.compile(r"[0-9]")
+_DIGIT_RE = re.compile(r"[0-9]")  # the standard library's: a quarter of a regex call
 _ROLE_RE = regex.compile(
     r"\((?:eds?|hrsg|coord|comp)\.?\)|,\s*+(?:eds?|editors?|hrsg)\.?\s*+$|\beditors?\b|"
     r"\bph\.\s*+d\.|\bphd\b|^(?:prof|dr)\.\s|\bcorresponding author\b",
@@ -470,8 +488,34 @@ _ROLE_RE = regex.compile(
 )
 
 
+_ROLE_WORDS = ("(", ",", "editor", "ph", "prof.", "dr.", "corresponding")
+"""What every match of :data:`_ROLE_RE` spells (lower case): an ASCII name holding none of
+these has no role in it. (On ASCII text the pattern's case-insensitive letters are exactly
+the lower-cased ones; other text, where `ſ` matches `s`, is always searched.)"""
+
+
 def _noise(part: NamePart) -> str | None:
     text = part.value
+    if "@" in text and _EMAIL_RE.search(text):
+        return "an e-mail address"
+    plain = text.isascii()
+    # In ASCII text a marker of _EDGE_MARKER_RE can only be `*`, `#` or `^`.
+    if (not plain or "*" in text or "#" in text or "^" in text) and \
+            _EDGE_MARKER_RE.search(text.strip()):
+        return "an affiliation or footnote marker"
+    if _DIGIT_RE.search(text) and _DIGIT_RE.search(_ORDINAL_RE.sub("", text)):
+        return "digits"
+    if plain:
+        lower = text.lower()
+        if not any(word in lower for word in _ROLE_WORDS):
+            return None
+    if _ROLE_RE.search(text):
+        return "a role or title"
+    return None
+
+
+def _noise_reference(text: str) -> str | None:
+    """:func:`_noise` without its shortcuts (the reference it is tested against)."""
     if "@" in text and _EMAIL_RE.search(text):
         return "an e-mail address"
     if _EDGE_MARKER_RE.search(text.strip()):

@@ -99,14 +99,33 @@ def _date_fields(record: Record) -> list[_DateField]:
     return fields
 
 
-def _dates(item: _DateField) -> list[tuple[str, PartialDate, str]]:
+class _Shown:
+    """How a message shows a date: the value as written, or a date's parts as JSON. Made
+    into text only when a message is written (most dates have nothing to report); the
+    messages interpolate it (``f"{shown}"``)."""
+
+    __slots__ = ("_date", "_text")
+
+    def __init__(self, text: str | None, date: PartialDate | None = None) -> None:
+        self._text, self._date = text, date
+
+    def __str__(self) -> str:
+        if self._date is not None:
+            return json.dumps(self._date.parts())
+        return _shown((self._text or "").strip())
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+
+def _dates(item: _DateField) -> list[tuple[str, PartialDate, _Shown]]:
     """The dates a field names, each with its pointer and how to show it."""
-    out: list[tuple[str, PartialDate, str]] = []
+    out: list[tuple[str, PartialDate, _Shown]] = []
     if item.kind == "parts":
         parts = parse_date_parts(item.value)
         base = f"{item.pointer}/date-parts"
         for index, date in enumerate(parts.dates):
-            out.append((f"{base}/{index}", date, json.dumps(date.parts())))
+            out.append((f"{base}/{index}", date, _Shown(None, date)))
         return out
     if not isinstance(item.value, str):
         return out
@@ -115,9 +134,10 @@ def _dates(item: _DateField) -> list[tuple[str, PartialDate, str]]:
         parsed = parse_date(item.value)
     if parsed.form in (UNKNOWN, AMBIGUOUS):
         return out
+    shown = _Shown(item.value)
     for found in (parsed.start, parsed.end):
         if found is not None:
-            out.append((item.pointer, found, _shown(item.value.strip())))
+            out.append((item.pointer, found, shown))
     return out
 
 
@@ -126,14 +146,14 @@ def _record_fields(record: Record) -> list[_DateField]:
     return record.memo("dates.fields", _date_fields)
 
 
-def _record_dates(record: Record) -> list[tuple[_DateField, list[tuple[str, PartialDate, str]]]]:
+def _record_dates(record: Record) -> list[tuple[_DateField, list[tuple[str, PartialDate, _Shown]]]]:
     """Each date field with :func:`_dates` of it, once per record (read-only)."""
     return record.memo("dates.dates",
                        lambda r: [(item, _dates(item)) for item in _record_fields(r)])
 
 
 def _each_date(record: Record, *, dated_only: bool
-               ) -> Iterator[tuple[_DateField, str, PartialDate, str]]:
+               ) -> Iterator[tuple[_DateField, str, PartialDate, _Shown]]:
     """Every date of the record once: a date repeated in another field (Crossref's
     `issued` and `published` copy `published-print` or `published-online`) is given only at
     its first field. ``dated_only`` leaves out fields that do not date the publication."""
@@ -607,7 +627,7 @@ def epub_after_print(record: Record, ctx: Context) -> Iterator[Violation]:
     if isinstance(model, str) and model.strip() in LATE_ISSUE_MODELS:
         return
     issue_ends: list[datetime.date] = []
-    epubs: list[tuple[_DateField, str, datetime.date, str]] = []
+    epubs: list[tuple[_DateField, str, datetime.date, _Shown]] = []
     for item, dates in _record_dates(record):
         for pointer, date, shown in dates[:1]:  # a range's start
             if item.role == ISSUE:

@@ -91,7 +91,12 @@ def doi_message(problem: DoiProblem) -> str:
 
 
 def _doi(record: Record) -> tuple[Field, DoiAnalysis] | None:
-    """The DOI field and its analysis, when the DOI is a non-blank string."""
+    """The DOI field and its analysis, when the DOI is a non-blank string: analysed once per
+    record for all the DOI rules."""
+    return record.memo("doi.analysis", _analyse)
+
+
+def _analyse(record: Record) -> tuple[Field, DoiAnalysis] | None:
     found = record.field("doi")
     if found is None or not isinstance(found.value, str) or not found.value.strip():
         return None
@@ -108,6 +113,8 @@ def _violations(record: Record, code: str, title: str, *,
     if got is None:
         return
     found, analysis = got
+    if not analysis.problems:
+        return
     for problem in analysis.of(_KINDS[code]):
         fix = None
         if problem.fixed is not None and problem.fixed != found.value:

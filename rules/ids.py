@@ -23,12 +23,13 @@ from biblint.domain.identifiers import (
     normalise_pmcid,
     normalise_pmid,
 )
-from biblint.domain.names import authors_of
 from biblint.domain.show import shown as _shown
 from biblint.model import Applicability, Fix, PatchOp, Violation, lookup
 from biblint.profiles import Convention
 from biblint.record import Record
 from biblint.registry import RECORD, Context, rule
+
+from .authors import author_list
 
 PMCID_BARE_DIGITS = Convention.PMCID_BARE_DIGITS
 """Profile convention: the shape stores PMCIDs as bare digits (Semantic Scholar's
@@ -572,10 +573,10 @@ def orcid_invalid(record: Record, ctx: Context) -> Iterator[Violation]:
     lower-case `x` are corrected, keeping the scheme as written. A wrong check character,
     a wrong length or a foreign host (including ORCID's sandbox) has no fix.
     """
-    found = record.field("authors")
-    if found is None or not isinstance(found.value, list):
+    found = author_list(record)
+    if found is None:
         return
-    for author in authors_of(found.value, found.pointer):
+    for author in found[2]:
         if author.orcid is None or author.orcid_pointer is None:
             continue
         checked = check_orcid(author.orcid)

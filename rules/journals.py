@@ -105,6 +105,9 @@ def journal_name_varies(record: Record, ctx: Context) -> Iterator[Key]:
     """
     # Where the container may be a book or a series, only some types name a journal (a book
     # series shares its ISSN across volumes with different titles): the profile's journal_types.
+    numbers = _issns(record)
+    if not numbers:  # no key to give: the checks below would be spent for nothing
+        return
     kinds = record.profile.journal_types
     if kinds is not None and not _is_one_of(record.value("type"), kinds):
         return
@@ -116,7 +119,7 @@ def journal_name_varies(record: Record, ctx: Context) -> Iterator[Key]:
     name = _SPACE_RE.sub(" ", unicodedata.normalize("NFC", container.value)).strip()
     if not name:
         return
-    for number in _issns(record):
+    for number in numbers:
         yield Key((record.profile.name, number), (name, container.pointer))
 
 

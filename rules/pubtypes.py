@@ -199,6 +199,14 @@ def _mapped(value: str, target: str) -> tuple[str | None, str, bool] | None:
     return None
 
 
+@cache
+def _targets(target: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The vocabularies a ``+``-joined target names, and their terms together (built once
+    per target, not per record)."""
+    targets = tuple(target.split("+"))
+    return targets, frozenset().union(*(vocabulary(t) for t in targets))
+
+
 def _expected_vocabulary(record: Record) -> tuple[str, str] | None:
     profile = record.profile
     if profile.type_vocabulary is None:
@@ -251,8 +259,7 @@ def publication_type_vocabulary(record: Record, ctx: Context) -> Iterator[Violat
     if expected is None:
         return
     name, target = expected
-    targets = target.split("+")
-    known = frozenset().union(*(vocabulary(t) for t in targets))
+    targets, known = _targets(target)
     label = VOCABULARY_NAMES[targets[0]]
     for pointer, value in _type_values(record, name):
         if value in known:
@@ -317,12 +324,66 @@ def _claim(record: Record, kind: str) -> tuple[str, str] | None:
             pattern = _TITLE_REVIEW_RE if where == "title" else _ABSTRACT_REVIEW_RE
         else:
             pattern = _CASE_REPORT_RE
-        if text.isascii() and not _could_claim(text.lower(), kind):
-            continue
+        if text.isascii():
+            lower = text.lower()
+            if not _could_claim(lower, kind):
+                continue
+            if pattern is _ABSTRACT_REVIEW_RE:
+                match = _review_claim(text, lower)
+                if match is not None:
+                    return where, match.group().strip(" :.?-–—")
+                continue
         match = pattern.search(text)
         if match is not None:
             return where, match.group().strip(" :.?-–—")
     return None
+
+
+_CLAIM_BREAK_RE = regex.compile(r"[^\w\s,-]", regex.REVERSE)
+_CLAIM_START_RE = regex.compile(r"\b(?:this|the|our|in|here|we)\b", regex.IGNORECASE)
+_REVIEW_WORDS = ("review", "meta-analysis")
+
+
+def _review_claim(text: str, lower: str) -> regex.Match[str] | None:
+    """``_ABSTRACT_REVIEW_RE.search(text)`` for an ASCII ``text`` (``lower`` its lower case),
+    trying the pattern only where a match can start.
+
+    Why it finds the same first match: every match holds `review` or `meta-analysis`, and
+    what it spells before that word (`this`, `the present`, `in this`, `here, we`, the review
+    kinds, `briefly`...) is word characters, whitespace, `-` and `,` only, starting with one
+    of the words of :data:`_CLAIM_START_RE` at a word boundary. So a match starts at such a
+    word between the last other character before an occurrence of the two words and that
+    occurrence; those places are tried in order, and the first that matches is where the
+    search would have stopped (``match`` at a position sees the characters before it, as the
+    search does, so ``\b`` is judged the same).
+    """
+    pattern = _ABSTRACT_REVIEW_RE
+    done = 0  # candidates before this have been tried
+    for word in _REVIEW_WORDS:
+        if word in lower:
+            break
+    else:
+        return None
+    for found in _occurrences(lower):
+        brk = _CLAIM_BREAK_RE.search(text, done, found)
+        begin = max(done, 0 if brk is None else brk.end())
+        for start in _CLAIM_START_RE.finditer(text, begin, found):
+            match = pattern.match(text, start.start())
+            if match is not None:
+                return match
+        done = found
+    return None
+
+
+def _occurrences(lower: str) -> list[int]:
+    """Where `review` and `meta-analysis` occur in ``lower``, in order."""
+    found = []
+    for word in _REVIEW_WORDS:
+        at = lower.find(word)
+        while at >= 0:
+            found.append(at)
+            at = lower.find(word, at + 1)
+    return sorted(found)
 
 
 def _could_claim(lower: str, kind: str) -> bool:

@@ -376,6 +376,13 @@ def same_container(first: str, second: str) -> bool:
     """Whether two journal names are variants of one name: equal up to case, punctuation,
     `&`/`and`, a subtitle after `:` and left-out small words, with each remaining word of
     one a prefix of the other's (ISO 4 abbreviations: `J Endovasc Ther`)."""
+    if first == second:  # the same words, each a prefix of itself: the usual case, for free
+        return True
+    return _same_words(first, second)
+
+
+def _same_words(first: str, second: str) -> bool:
+    """:func:`same_container` without its shortcut (the reference it is tested against)."""
     one, two = _words(first), _words(second)
     i = j = 0
     while i < len(one) and j < len(two):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from enum import Enum
@@ -32,10 +33,31 @@ _DOI_PREFIXES = (
     "doi:",
 )
 DOI_RESOLVER = "https://doi.org/"
+_CLEAN_DOI_RE = re.compile(r"10\.[0-9]{4,9}(?:\.[0-9]+)*/[-._()/:A-Za-z0-9]*[A-Za-z0-9]\Z")
+"""A bare DOI in its most common clean form: ASCII, no whitespace, a valid prefix, a suffix of
+Crossref's characters ending in a letter or digit. The functions here that take a shortcut
+for it say why the shortcut holds; tests hold each one to the full computation. Written for
+the standard library's ``re`` (explicit ASCII classes only, so it means there what it would
+mean to ``regex``; a call costs a quarter of a ``regex`` call), and linear: each repetition
+is fenced by a character the next part cannot match, and ``match`` anchors it."""
+_CLEAN_MIXED_DOI_RE = re.compile(
+    r"10\.[0-9]{4,9}(?:\.[0-9]+)*/(?=.*?[0-9])(?=.*?[A-WYZa-wyz])"
+    r"[-._()/:A-Za-z0-9]*[A-Za-z0-9]\Z")
+""":data:`_CLEAN_DOI_RE` with a suffix holding a digit and a letter other than ``x``: no
+placeholder, ISSN or journal-code suffix (:func:`_truncated`) is such a suffix (those are
+``x``/``0``/dots, placeholder words, digits with at most an ``X``, or letters and dots)."""
+_CLEAN = "https://doi.org/"
 
 
 def strip_doi_prefix(value: str) -> str:
     """``value`` without a resolver or scheme prefix (``https://doi.org/``, ``doi:``...)."""
+    if value.startswith("10."):  # no prefix starts with a digit
+        return value.strip()
+    return _strip_doi_prefix(value)
+
+
+def _strip_doi_prefix(value: str) -> str:
+    """:func:`strip_doi_prefix` without its shortcut (the reference it is tested against)."""
     text = value.strip()
     lower = text.lower()
     for prefix in _DOI_PREFIXES:
@@ -47,7 +69,8 @@ def strip_doi_prefix(value: str) -> str:
 def doi_key(value: str) -> str:
     """The comparison key of a DOI: bare and ASCII-case-folded (DOIs are case-insensitive)."""
     bare = strip_doi_prefix(value)
-    return bare.translate(_ASCII_LOWER)
+    # On ASCII text lower() is the ASCII case folding, and much faster than translate().
+    return bare.lower() if bare.isascii() else bare.translate(_ASCII_LOWER)
 
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -322,6 +345,8 @@ def normalise_doi(value: object) -> str | None:
     """
     if not isinstance(value, str):
         return None
+    if _CLEAN_DOI_RE.match(value) is not None:
+        return value  # a clean bare DOI (see _CLEAN_DOI_RE) passes is_doi: returned as is
     return _normalise_doi(value)
 
 
@@ -341,6 +366,15 @@ def doi_from_url(value: object) -> str | None:
     the URL's percent-encoding decoded, or None for any other value."""
     if not isinstance(value, str):
         return None
+    if value.startswith(_CLEAN) and _CLEAN_DOI_RE.match(value, len(_CLEAN)) is not None:
+        # Nothing to clean, strip or decode in `https://doi.org/` + a clean DOI (see
+        # _CLEAN_DOI_RE), and the DOI after the resolver is returned as is.
+        return value[len(_CLEAN):]
+    return _doi_from_url(value)
+
+
+def _doi_from_url(value: str) -> str | None:
+    """:func:`doi_from_url` without its shortcut (the reference it is tested against)."""
     text = clean_doi_text(value)
     match = _URL_RESOLVER_RE.match(text)
     if match is None:
@@ -351,6 +385,15 @@ def doi_from_url(value: object) -> str | None:
 def doi_match_key(value: object) -> str | None:
     """The key two spellings of one DOI share: :func:`normalise_doi`, decoded, ASCII-folded
     (:func:`doi_key`); None when ``value`` is no DOI."""
+    if isinstance(value, str) and _CLEAN_DOI_RE.match(value) is not None:
+        # A clean bare DOI is its own normal form, with nothing to decode and no prefix;
+        # it is ASCII, where lower() is the ASCII case folding (and much faster).
+        return value.lower()
+    return _doi_match_key(value)
+
+
+def _doi_match_key(value: object) -> str | None:
+    """:func:`doi_match_key` without its shortcut (the reference it is tested against)."""
     bare = normalise_doi(value)
     if bare is None:
         return None
@@ -366,10 +409,48 @@ def is_short_doi(value: str) -> bool:
 def canonical_doi_url(value: str) -> str | None:
     """``value`` with a legacy DOI resolver (``http://``, ``dx.``, ``www.``) replaced by
     ``https://doi.org/``, or None when it does not start with one (DOI011)."""
+    if not value.startswith(("h", "H")) or (
+            value.startswith(_CLEAN) and not value.startswith("https://doi.org//")):
+        # Every legacy form starts with `http`; the current one, one slash after the host
+        # and then anything else, is none of them.
+        return None
+    return _canonical_doi_url(value)
+
+
+def _canonical_doi_url(value: str) -> str | None:
+    """:func:`canonical_doi_url` without its shortcut (the reference it is tested against)."""
     match = _LEGACY_URL_RE.match(value)
     if match is None or match.end() >= len(value):
         return None
     return DOI_RESOLVER + value[match.end():]
+
+
+
+
+def _clean_analysis(value: str, url_form: bool) -> DoiAnalysis | None:
+    """The analysis of a value that is plainly a clean DOI, or None to run the full analysis.
+
+    Why the shortcut gives what :func:`_analyse_doi` gives: a value matching
+    :data:`_CLEAN_DOI_RE` (after ``https://doi.org/`` when ``url_form``) is ASCII and printable
+    with no whitespace (nothing for DOI004), starts with ``10.`` where no resolver or scheme
+    prefix can (nothing for DOI003; in ``url_form`` the one ``https://doi.org/`` is the form
+    and the rest starts with ``10.``), holds no ``%`` or ``&`` (nothing to decode), no non-ASCII
+    look-alike, no enclosing pair (its first character is ``1``), a valid registrant prefix
+    with the suffix right after the slash, no whitespace, ``,``, ``;`` or ``|`` to start a
+    second value, and ends in a letter or digit (no trailing punctuation or closing bracket). What
+    remains of :func:`_judge` is :func:`_truncated`, which is run; the placeholder values all
+    fail the pattern (none starts with ``10.`` and a four-digit code).
+    """
+    if url_form:
+        if not value.startswith(_CLEAN):
+            return None
+        bare = value[len(_CLEAN):]
+    else:
+        bare = value
+    if _CLEAN_MIXED_DOI_RE.match(bare) is None and (
+            _CLEAN_DOI_RE.match(bare) is None or _truncated(bare) is not None):
+        return None
+    return DoiAnalysis((), bare)
 
 
 @lru_cache(maxsize=4096)
@@ -383,6 +464,16 @@ def analyse_doi(value: str, *, url_form: bool = False,
     trailing ``.`` or a letters-only suffix are the DOI, not copy errors): only the mechanical
     defects (whitespace, resolver prefixes, encoding) are looked for. Never raises.
     """
+    clean = _clean_analysis(value, url_form)
+    if clean is not None:
+        return clean
+    return _analyse_doi(value, url_form=url_form, registered=registered)
+
+
+def _analyse_doi(value: str, *, url_form: bool = False,
+                 registered: bool = False) -> DoiAnalysis:
+    """:func:`analyse_doi` without the shortcut for clean DOIs (the reference it is tested
+    against)."""
     problems: list[DoiProblem] = []
     cleaned = clean_doi_text(value)
     if not cleaned:

@@ -25,6 +25,7 @@ here is pure and never raises, whatever JSON value it is given.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any, NamedTuple
 
@@ -276,6 +277,18 @@ def name_key(text: str) -> str:
     combining marks, punctuation and spaces are dropped. Idempotent
     (``name_key(name_key(x)) == name_key(x)``) and never raises.
     """
+    if text.isascii():
+        # NFKD changes no ASCII character, case folding is lower(), and the ASCII letters
+        # and digits are [a-z0-9] once lowered: the key is stable after one pass.
+        return _ASCII_DROP_RE.sub("", text.lower())
+    return _name_key(text)
+
+
+_ASCII_DROP_RE = re.compile(r"[^a-z0-9]+")
+
+
+def _name_key(text: str) -> str:
+    """:func:`name_key` without its shortcut for ASCII (the reference it is tested against)."""
     key = _key_once(text)
     for _ in range(4):  # case folding can expose a new decomposition: repeat until stable
         again = _key_once(key)

@@ -12,7 +12,9 @@ bounded and linear-time.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -30,12 +32,15 @@ _ROMAN_RE = regex.compile(
 )
 _PAGE = r"(?:[A-Za-z]{0,3}[0-9]{1,20}[A-Za-z]?|[ivxlcdm]{1,15}|[IVXLCDM]{1,15})"
 _SPACE = r"[ \t\u00a0]"
-_RANGE_RE = regex.compile(
+# _RANGE_RE and _PAGE_PARTS_RE are the standard library's ``re``: they use explicit classes
+# only, so they mean there what they mean to ``regex``, and a call costs a quarter; they only
+# see strings of at most MAX_TEXT characters.
+_RANGE_RE = re.compile(
     rf"(?P<label>(?:[Pp][Pp]?\.|[Pp][Pp]?{_SPACE}|[Pp]ages?{_SPACE}|[Pp]gs?\.){_SPACE}*)?"
     rf"(?P<start>{_PAGE})"
     rf"(?:(?P<sep>{_SPACE}*(?:--?|[\u2010-\u2015\u2212]){_SPACE}*)(?P<end>{_PAGE}))?"
 )
-_PAGE_PARTS_RE = regex.compile(
+_PAGE_PARTS_RE = re.compile(
     r"(?P<prefix>[A-Za-z]{0,3}?)(?P<digits>[0-9]{1,20})(?P<suffix>[A-Za-z]?)"
 )
 _PLAIN_RANGE = (rf"(?:[Pp][Pp]?\.{_SPACE}*)?{_PAGE}(?:{_SPACE}*(?:--?|[\u2010-\u2015\u2212])"
@@ -49,9 +54,9 @@ _PASSIM_RE = regex.compile(
     rf"(?:{_PLAIN_RANGE},?{_SPACE}+)?(?:passim|cont'?d\.?|continued|et{_SPACE}+seq\.?)",
     regex.IGNORECASE,
 )
-_ELOCATOR_RE = regex.compile(r"[eE][0-9]+")
-_LONG_NUMBER_RE = regex.compile(r"[0-9]{7,}")
-_HAS_DIGIT_RE = regex.compile(r"[0-9]")
+_ELOCATOR_RE = re.compile(r"[eE][0-9]+")
+_LONG_NUMBER_RE = re.compile(r"[0-9]{7,}")
+_HAS_DIGIT_RE = re.compile(r"[0-9]")
 MIN_SUFFIX = 5
 """A DOI suffix shorter than this (``10.1000/182``) may equal a real page by chance."""
 MIN_TAIL = 6
@@ -183,6 +188,13 @@ def parse_pages(text: object) -> PageRange | None:
     inner hyphens such as ``e941209-1``). Outer whitespace is ignored. Never raises."""
     if not isinstance(text, str) or len(text) > MAX_TEXT:
         return None
+    return _parse_pages(text)
+
+
+@lru_cache(maxsize=1024)
+def _parse_pages(text: str) -> PageRange | None:
+    """:func:`parse_pages` of a string, cached (a pure function; the result is frozen): the
+    PAGE rules parse the same value of a record again and again."""
     value = text.strip()
     match = _RANGE_RE.fullmatch(value)
     if match is None:
@@ -246,10 +258,17 @@ def article_number_reason(text: object, doi: object) -> tuple[str, bool] | None:
     """
     if not isinstance(text, str) or len(text) > 4 * MAX_TEXT:
         return None
+    return _article_number_reason(text, doi if isinstance(doi, str) else None)
+
+
+@lru_cache(maxsize=1024)
+def _article_number_reason(text: str, doi: str | None) -> tuple[str, bool] | None:
+    """:func:`article_number_reason` of a string and a DOI string or None, cached (a pure
+    function): PAGE003, PAGE006 and DATE005 ask it of the same values of a record."""
     text = text.strip()
     if not text:
         return None
-    if len(text) >= MIN_SUFFIX and isinstance(doi, str):
+    if len(text) >= MIN_SUFFIX and doi is not None:
         suffix = doi_suffix(doi)
         if suffix is not None:
             if suffix.strip().lower() == text.lower():

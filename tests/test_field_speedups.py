@@ -1,0 +1,292 @@
+"""Fast paths of the field rules (DOI, XREF, DATE, PAGE, AUTH, DUP, PT...) against the full
+computations they shortcut: same results, always.
+
+Each shortcut (a pattern that proves a value clean, an analysis shared through
+``Record.memo``, a narrower search) is held here to the plain computation it stands for, on
+values built to hit the edges (Hypothesis), on every string of the corpus and the rule
+fixtures, and on the seed-shaped bench records.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from functools import cache
+
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from biblint.domain import dates, doi, names, pages
+from biblint.rules import authors, pubtypes, xref
+
+from .conftest import CORPUS, ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+from records import make_records
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _strings(item)]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    return []
+
+
+@cache
+def real_strings() -> tuple[str, ...]:
+    """Every string value of the bench records, the rule fixtures and the corpus."""
+    found: set[str] = set()
+    for record in make_records(200):
+        found.update(_strings(record))
+    for folder in (ROOT / "fixtures", CORPUS):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.suffix not in {".json", ".jsonl"} or path.stat().st_size > 20_000_000:
+                continue
+            text = path.read_text(encoding="utf-8", errors="replace")
+            lines = text.splitlines() if path.suffix == ".jsonl" else [text]
+            for line in lines:
+                try:
+                    found.update(_strings(json.loads(line)))
+                except ValueError:
+                    continue
+    return tuple(sorted(found))
+
+
+# -- DOI ---------------------------------------------------------------------------------------
+
+DOI_PIECES = st.sampled_from([
+    "10.", "10.1000", "10.1177", "10.12345", "10.1234567890", "10.1000.5", "10/", "1O.", "/",
+    "abc", "ABC", "x", "xxxx", "0000", "1526-6028", "15266028", "joss", "journal.pone", "2020",
+    ".", ",", ";", ":", "(", ")", "[", "]", "<", ">", "-", "_", "+", "*", "#", "%2F", "%",
+    "&amp;", "&lt;", " ", "\t", "\n", "\u00a0", "\u200b", "\u2013", "\uff10", "а", "é",
+    "https://doi.org/", "http://dx.doi.org/", "doi:", "DOI ", "https://doi.org//", "{", "\\_",
+    "\"", "'", "S0140-6736(20)30183-5", "(SICI)1097-4636(199706)35:4<419::AID-JBM3>3.0.CO;2-E",
+    "n/a", "EDN: CHWIKZ", "10.1000/a, 10.1000/b", "|", "HTTP://DX.DOI.ORG/", "https://www.doi.org/",
+    "http://doi.org/", "https://dx.doi.org/", "https://doi.org", "h", "H",
+])
+DOIS = st.one_of(st.lists(DOI_PIECES, max_size=8).map("".join),
+                 st.text(alphabet="10./abcXZ-_();:,% ", max_size=24), st.text(max_size=20))
+
+
+def _doi_values() -> list[str]:
+    return [s for s in real_strings() if len(s) <= 300 and ("10." in s or "doi" in s.lower())]
+
+
+def _check_doi_value(value: str) -> None:
+    for url_form in (False, True):
+        for registered in (False, True):
+            assert doi.analyse_doi.__wrapped__(value, url_form=url_form, registered=registered) \
+                == doi._analyse_doi(value, url_form=url_form, registered=registered), value
+    assert doi.normalise_doi(value) == doi._normalise_doi.__wrapped__(value), value
+    assert doi.doi_from_url(value) == doi._doi_from_url(value), value
+    assert doi.doi_match_key(value) == doi._doi_match_key(value), value
+    assert doi.strip_doi_prefix(value) == doi._strip_doi_prefix(value), value
+    assert doi.canonical_doi_url(value) == doi._canonical_doi_url(value), value
+    assert doi.doi_key(value) == doi._strip_doi_prefix(value).translate(doi._ASCII_LOWER)
+
+
+@settings(max_examples=400)
+@given(DOIS)
+def test_doi_shortcuts_give_the_full_analysis(value):
+    _check_doi_value(value)
+    _check_doi_value("https://doi.org/" + value)
+
+
+def test_doi_shortcuts_on_real_values():
+    values = _doi_values()
+    assert len(values) > 100
+    for value in values:
+        _check_doi_value(value)
+
+
+def test_clean_doi_shortcut_is_taken():
+    """The shortcut does fire on an ordinary DOI (else the tests above prove nothing)."""
+    assert doi._clean_analysis("10.1177/15266028251361770", False) is not None
+    assert doi._clean_analysis("https://doi.org/10.1177/abc.1", True) is not None
+    assert doi._clean_analysis("10.1177/abc.", False) is None
+
+
+# -- PT002: the review claim searched from the sentence of its first keyword -------------------
+
+CLAIM_PIECES = st.sampled_from([
+    "This", "this", "the present", "The current", "our", "In this", "here,", "Here", "we",
+    "We", "briefly", "systematic", "scoping", "state-of-the-art", "mini", "review", "Review",
+    "REVIEW", "meta-analysis", "overview", "of the records", "board", "process", "the", "how",
+    "key", " ", "  ", "\t", "\n", ".", ",", "-", ";", ":", "(", ")", "5", "_", "x", "<p>",
+    "reviews", "preview", "This review aims to summarise.", "we review the", "1.5",
+])
+CLAIM_TEXTS = st.one_of(st.lists(CLAIM_PIECES, max_size=20).map("".join),
+                        st.text(alphabet="Thisrevw -,.5_\n", max_size=40))
+
+
+def _check_claim_window(text: str) -> None:
+    if not text.isascii():
+        return
+    full = pubtypes._ABSTRACT_REVIEW_RE.search(text)
+    fast = pubtypes._review_claim(text, text.lower())
+    assert (full and (full.span(), full.group())) == (fast and (fast.span(), fast.group())), text
+
+
+@settings(max_examples=500)
+@given(CLAIM_TEXTS)
+def test_review_claim_is_the_first_match(text):
+    _check_claim_window(text)
+
+
+def test_review_claim_on_real_texts():
+    texts = [s for s in real_strings() if "review" in s.lower() or "meta-analysis" in s.lower()]
+    assert len(texts) > 20
+    texts += [r["abstract"] for r in make_records(50)]
+    for text in texts:
+        _check_claim_window(text)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(["x", "X", "0", "1", ".", "-", "/", "a", "joss", "tbd", "n/a",
+                                 "1526-6028", "15266028", "pone"]), max_size=6).map("".join),
+       st.sampled_from(["10.1000/", "10.1177/", "10.1080/", "10.12345.6/"]))
+def test_clean_suffixes_are_not_truncated(suffix, prefix):
+    """The mixed-suffix shortcut skips _truncated: only where it has nothing to say."""
+    value = prefix + suffix
+    if doi._CLEAN_MIXED_DOI_RE.match(value):
+        assert doi._truncated(value) is None
+    _check_doi_value(value)
+
+
+# -- PAGE: patterns run by the standard library's re, parse and reason cached ------------------
+
+PAGE_PIECES = st.sampled_from([
+    "1", "12", "123", "45", "1199", "205", "S12", "D480", "e30", "e0123456", "123a", "xii",
+    "XIV", "iv", "M", "-", "--", "\u2013", "\u2014", "\u2212", " ", "\t", "\u00a0", "pp.",
+    "p.", "pages ", "pg.", ",", ";", "&", "passim", "et seq.", "a", "Z", "\n", "0",
+    "15266028251361770", "bench.17.123456", "ǅ", "١٢", "K",
+])
+PAGE_TEXTS = st.one_of(st.lists(PAGE_PIECES, max_size=8).map("".join), st.text(max_size=12))
+
+
+def _groups(match):
+    return match and (match.span(), match.groups())
+
+
+PAGE_PATTERNS = [(fast, regex.compile(fast.pattern)) for fast in (
+    pages._RANGE_RE, pages._PAGE_PARTS_RE, pages._ELOCATOR_RE, pages._LONG_NUMBER_RE)]
+HAS_DIGIT = regex.compile(pages._HAS_DIGIT_RE.pattern)
+
+
+def _check_pages(text: str) -> None:
+    for fast, slow in PAGE_PATTERNS:
+        assert _groups(fast.fullmatch(text)) == _groups(slow.fullmatch(text)), (fast, text)
+    assert _groups(pages._HAS_DIGIT_RE.search(text)) == _groups(HAS_DIGIT.search(text))
+    assert pages.parse_pages(text) == pages._parse_pages.__wrapped__(text)
+    for doi_value in (None, "10.1000/bench.17.123456", "10.1177/15266028251361770", 5):
+        assert pages.article_number_reason(text, doi_value) == \
+            pages._article_number_reason.__wrapped__(
+                text, doi_value if isinstance(doi_value, str) else None)
+
+
+@settings(max_examples=400)
+@given(PAGE_TEXTS)
+def test_page_patterns_mean_what_regex_means(text):
+    _check_pages(text)
+
+
+def test_page_patterns_on_real_values():
+    for text in real_strings():
+        if len(text) <= 80:
+            _check_pages(text)
+
+
+# -- DATE: numeric patterns run by re, parse_date cached ----------------------------------------
+
+DATE_PIECES = st.sampled_from([
+    "2025", "1998", "0000", "-", "08", "8", "23", "3", "/", ".", "T", "t", " ", "10:00",
+    ":00", ".123", ",5", "Z", "z", "+02:00", "-0500", "+02", "Aug", "Dec", "Spring", "?", "~",
+    "%", "..", "21", "13", "\u00a0", "\u2013", "st", "1", "12", "99999", "٢٠٢٥", "\n",
+])
+DATE_TEXTS = st.one_of(st.lists(DATE_PIECES, max_size=8).map("".join), st.text(max_size=12))
+DATE_PATTERNS = [(fast, regex.compile(fast.pattern)) for fast in (
+    dates._ISO_RE, dates._DATETIME_RE, dates._BASIC_RE, dates._YEAR_FIRST_RE, dates._NUMERIC_RE,
+    dates._EDTF_RE, dates._EDTF_DATE_RE)]
+
+
+def _check_dates(text: str) -> None:
+    for fast, slow in DATE_PATTERNS:
+        assert _groups(fast.fullmatch(text)) == _groups(slow.fullmatch(text)), (fast, text)
+    assert dates.parse_date(text) == dates._parse_date.__wrapped__(text)
+
+
+@settings(max_examples=400)
+@given(DATE_TEXTS)
+def test_date_patterns_mean_what_regex_means(text):
+    _check_dates(text)
+
+
+def test_date_patterns_on_real_values():
+    for text in real_strings():
+        if len(text) <= 80:
+            _check_dates(text)
+
+
+# -- XREF007: a journal name is a variant of itself ------------------------------------------
+
+
+@given(st.text(max_size=40))
+def test_a_container_name_is_the_same_container(name):
+    assert xref._same_words(name, name)
+
+
+def test_container_names_on_real_values():
+    for name in real_strings()[:20000]:
+        assert xref._same_words(name, name)
+
+
+# -- AUTH: name keys and name noise ------------------------------------------------------------
+
+NAME_PIECES = st.sampled_from([
+    "Hao", "Liang", "María", "López-Díaz", "O'Brien", " ", "  ", ",", ".", "J.", "(ed.)",
+    ", eds.", "editor", "Editors", "PhD", "Ph. D.", "Prof. ", "Dr. ", "dr.", "corresponding author",
+    "Corresponding", "*", "#", "^", "†", "¹", "1", "2nd", "1888-1980", "(64539)", "@", "a@b.org",
+    "ſ", "ß", "İ", "K", "ǅ", "\t", "\n", "-", "x", "DR.", "PROF. ", "ph", "(", "eds",
+    "et al.", "Et Al", "etal", "(:etal)", ":etal", "and others", "others", "u. a.", "U.A.",
+    "et alii", "et. al", "AL", "Others",
+])
+NAMES = st.one_of(st.lists(NAME_PIECES, max_size=8).map("".join), st.text(max_size=16))
+
+
+def _check_name(text: str) -> None:
+    assert names.name_key(text) == names._name_key(text), text
+    part = names.NamePart("name", "/authors/0", text)
+    assert authors._noise(part) == authors._noise_reference(text), text
+    if not authors._may_say_et_al(text):
+        assert authors._ET_AL_RE.fullmatch(text.strip()) is None, text
+        assert authors._ET_AL_SUFFIX_RE.search(text) is None, text
+
+
+@settings(max_examples=500)
+@given(NAMES)
+def test_name_shortcuts_give_the_full_computation(text):
+    _check_name(text)
+
+
+def test_name_shortcuts_on_real_values():
+    for text in real_strings():
+        if len(text) <= 60:
+            _check_name(text)
+
+
+@given(DATE_TEXTS)
+def test_dates_are_shown_as_before(text):
+    """The lazily shown date gives the text the messages were built from before."""
+    from biblint.domain.show import shown
+    from biblint.rules import dates as date_rules
+
+    assert f"{date_rules._Shown(text)}" == shown(text.strip())
+    parsed = dates.parse_date(text)
+    if parsed.start is not None:
+        assert f"{date_rules._Shown(None, parsed.start)}" == json.dumps(parsed.start.parts())
