@@ -464,9 +464,29 @@ def title_implausible(record: Record, ctx: Context) -> Iterator[Violation]:
     abstract = record.value("abstract")
     if not isinstance(abstract, str) or key.count(" ") < 3 or title.rstrip().endswith("?"):
         return
-    sentence = _FIRST_SENTENCE_RE.match(_plain(abstract[: len(title) * 3 + 200]))
+    prefix = abstract[: len(title) * 3 + 200]
+    if "<" in prefix and not _may_open_with(prefix, key):
+        return  # spares the markup parse of the abstract's start
+    sentence = _FIRST_SENTENCE_RE.match(_plain(prefix))
     if sentence is not None and comparable(sentence["sentence"]) == key:
         yield Violation("title is the first sentence of the abstract", pointer)
+
+
+def _may_open_with(text: str, key: str) -> bool:
+    """False only when the first sentence of ``text``'s plain form (:func:`_plain`) cannot
+    have the comparison key ``key``; True when that cannot be told this cheaply.
+
+    For an ASCII text without `&`, the letters and digits of the plain form are those of
+    the text, in order, with some left out (tags, attributes, comments and MathML
+    annotations go; no character reference can make one; a superscript digit reads as the
+    digit again in :func:`comparable`). The key's letters and digits are those of the first
+    sentence, which starts the plain form: so they must occur, in order, in the lower-cased
+    text (a subsequence test, in C: ``c in iterator`` consumes the iterator).
+    """
+    if "&" in text or not text.isascii() or not key.isascii():
+        return True
+    chars = iter(text.lower())
+    return all(char in chars for char in key.replace(" ", ""))
 
 
 # The whole (stripped) title in brackets, with an optional period. Greedy, not possessive:
@@ -684,6 +704,8 @@ def _subtitles(record: Record) -> list[tuple[str, str]]:
 def _repeated_block(words: list[str]) -> int | None:
     """Where a block of three or more words repeats straight after itself, or None."""
     count = min(len(words), 60)
+    if len(set(words[:count])) == count:
+        return None  # a repeated block starts with a word that occurs twice in the first 60
     for size in range(count // 2, 2, -1):
         for start in range(0, count - 2 * size + 1):
             if words[start] == words[start + size] and \
