@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from biblint.config import Config
 from biblint.domain import language, markup
 from biblint.engine import Linter
-from biblint.rules import text, titles
+from biblint.rules import abstracts, text, titles
 
 from .conftest import FIXTURES, corpus_or_skip
 
@@ -31,12 +31,15 @@ def _unfiltered() -> Iterator[None]:
     """Every prefilter of this module disabled: each lets everything through."""
     with ExitStack() as stack:
         stack.enter_context(mock.patch.object(titles, "_may_open_with", lambda *a: True))
+        stack.enter_context(mock.patch.object(titles, "_may_split", lambda *a: True))
+        stack.enter_context(mock.patch.object(abstracts, "_may_hold_copyright",
+                                              lambda *a: True))
         # A backtick in the record's text: TXT012 then walks every string.
         stack.enter_context(mock.patch.object(text, "_all_text", lambda record: "`"))
         yield
 
 
-CODES = ("TTL004", "TTL007", "TXT012", "ABS010")
+CODES = ("TTL001", "TTL004", "TTL007", "TXT012", "ABS008", "ABS010")
 
 
 def _findings(linter: Linter, record: Any) -> list[tuple[Any, ...]]:
@@ -94,7 +97,9 @@ NOISE = ["<p>", "</p>", "<i>", "</i>", "<sup>", "</sup>", "<jats:title>", "</jat
          "</mml:annotation>", "<br/>", "&amp;", "&#83;", "&#x73;", "&eacute;", "&lt;i&gt;",
          "<", ">", "&", ".", "?", "!", " ", "  ", "\n", "\t", "\u00a0", "é", "Ü", "ﬁ",
          "`", "´", "¨", "Garc´ıa", "O`Brien", "\\'{e}", "$x^2$", "St", "em", "9", "10",
-         "ß", "İ", "\u0301"]
+         "ß", "İ", "\u0301", "©", "(c) 2020", "Copyright 2019 The Authors.", "(C)",
+         "COPYRIGHT", "This article is protected by copyright.", "(PsycINFO Database Record",
+         "All rights reserved."]
 PIECES = st.sampled_from(WORDS + NOISE)
 TEXTS = st.lists(PIECES, max_size=30).map(" ".join) | st.lists(PIECES, max_size=30).map(
     "".join) | st.text(max_size=40)
@@ -181,3 +186,27 @@ def test_may_open_with_is_necessary(text_, title):
     sentence = titles._FIRST_SENTENCE_RE.match(titles._plain(text_))
     if key and sentence is not None and markup.comparable(sentence["sentence"]) == key:
         assert titles._may_open_with(text_, key)
+
+
+@given(TEXTS | st.text(alphabet=" \t\n\u00a0.:-\u2013\u2014a<>i&#;58", max_size=20))
+def test_may_split_is_necessary(title):
+    if not titles._may_split(title):
+        assert len(titles._SEGMENT_RE.split(titles._plain(title))) == 1
+
+
+@given(TEXTS | st.text(alphabet="abUSA. \u00e9", max_size=20))
+def test_dotted_token_needs_two_periods(title):
+    if title.count(".") < 2:
+        assert titles._DOTTED_TOKEN_RE.search(title) is None
+
+
+COPYRIGHTS = st.lists(st.sampled_from(
+    ["©", "(", ")", "c", "C", "2020", " ", "Crown", "Copyright", "COPYRIGHT", "copyright",
+     "This article is protected by", "(Psyc", "INFO Database Record", "the author", "by",
+     ".", "\n", "x"]), max_size=12).map("".join)
+
+
+@given(COPYRIGHTS | st.text(max_size=20))
+def test_may_hold_copyright_is_necessary(tail):
+    if not abstracts._may_hold_copyright(tail):
+        assert abstracts._COPYRIGHT_RE.search(tail) is None
