@@ -95,7 +95,12 @@ _WHITESPACE_RE = regex.compile(r"\s++")
 
 
 def _abstract(record: Record) -> tuple[str, str] | None:
-    """The abstract's pointer and text, when it is a non-blank string."""
+    """The abstract's pointer and text, when it is a non-blank string (found once per
+    record: every ABS rule asks)."""
+    return record.memo("abstracts.abstract", _find_abstract)
+
+
+def _find_abstract(record: Record) -> tuple[str, str] | None:
     found = record.field("abstract")
     if found is None or not isinstance(found.value, str) or not found.value.strip():
         return None
@@ -673,9 +678,17 @@ MAX_BOILERPLATE = 400
 """Characters a trailing copyright statement may span (from its start to the end)."""
 
 
+def _may_hold_copyright(tail: str) -> bool:
+    """False only when no match of ``_COPYRIGHT_RE`` can lie in ``tail``: every alternative
+    holds a `©`, a `(`, `Copyright`, `COPYRIGHT` or `copyright` (four scans in C)."""
+    return "\u00a9" in tail or "(" in tail or "opyright" in tail or "COPYRIGHT" in tail
+
+
 def _boilerplate_start(text: str) -> int | None:
     """Where a copyright statement that runs to the end of the text starts, or None."""
     floor = max(40, len(text) - MAX_BOILERPLATE)
+    if not _may_hold_copyright(text[floor:]):
+        return None
     for match in _COPYRIGHT_RE.finditer(text, floor):
         pos = match.start()
         before = text[:pos].rstrip()

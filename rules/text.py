@@ -891,7 +891,10 @@ def spacing_accent(record: Record, ctx: Context) -> Iterator[Violation]:
     elided particle (`´s`, `´t`, `O´`, `d´`) becomes the record's apostrophe (`'` where it
     writes `'` and never `’`, else `’`). No fix when an accent has no letter to join.
     """
-    for pointer, value in record.strings():
+    # Every accent of _ACCENT_HINT_RE but the backtick is beyond ASCII: without a backtick in
+    # the record, only its non-ASCII strings can hold one (both lists are in document order).
+    strings = record.strings() if "`" in _all_text(record) else _non_ascii_strings(record)
+    for pointer, value in strings:
         if not _ACCENT_HINT_RE.search(value) or _is_export(pointer):
             continue
         matches, fixed = repair_accents(value)

@@ -96,14 +96,19 @@ def title_trailing_period(record: Record, ctx: Context) -> Iterator[Violation]:
         or _abbreviated_elsewhere(title, word[1], word.start())
     ):
         return
-    if _DOTTED_TOKEN_RE.search(title):
-        return
+    if title.count(".") >= 2 and _DOTTED_TOKEN_RE.search(title):
+        return  # (each of the token's two groups or more ends with a period)
     fix = Fix.replace(found.pointer, stripped, "Remove the trailing period")
     yield Violation("title ends with a period", found.pointer, fix)
 
 
 def _title(record: Record) -> tuple[str, str] | None:
-    """The title's pointer and text, when it is a non-blank string."""
+    """The title's pointer and text, when it is a non-blank string (found once per record:
+    every TTL rule asks)."""
+    return record.memo("titles.title", _find_title)
+
+
+def _find_title(record: Record) -> tuple[str, str] | None:
     found = record.field("title")
     if found is None or not isinstance(found.value, str) or not found.value.strip():
         return None
@@ -464,9 +469,30 @@ def title_implausible(record: Record, ctx: Context) -> Iterator[Violation]:
     abstract = record.value("abstract")
     if not isinstance(abstract, str) or key.count(" ") < 3 or title.rstrip().endswith("?"):
         return
-    sentence = _FIRST_SENTENCE_RE.match(_plain(abstract[: len(title) * 3 + 200]))
+    prefix = abstract[: len(title) * 3 + 200]
+    if not _may_open_with(prefix, key):
+        return  # spares the markup parse of the abstract's start, or the sentence match
+    sentence = _FIRST_SENTENCE_RE.match(_plain(prefix))
     if sentence is not None and comparable(sentence["sentence"]) == key:
         yield Violation("title is the first sentence of the abstract", pointer)
+
+
+def _may_open_with(text: str, key: str) -> bool:
+    """False only when the first sentence of ``text``'s plain form (:func:`_plain`) cannot
+    have the comparison key ``key``; True when that cannot be told this cheaply.
+
+    For an ASCII text without `&`, the letters and digits of the plain form are those of
+    the text (it is the text itself when it holds no markup), in order, with some left out
+    (tags, attributes, comments and MathML annotations go; no character reference can make
+    one; a superscript digit reads as the digit again in :func:`comparable`). The key's
+    letters and digits are those of the first sentence, which starts the plain form: so
+    they must occur, in order, in the lower-cased text (a subsequence test, in C: ``c in
+    iterator`` consumes the iterator).
+    """
+    if "&" in text or not text.isascii() or not key.isascii():
+        return True
+    chars = iter(text.lower())
+    return all(char in chars for char in key.replace(" ", ""))
 
 
 # The whole (stripped) title in brackets, with an optional period. Greedy, not possessive:
@@ -684,6 +710,8 @@ def _subtitles(record: Record) -> list[tuple[str, str]]:
 def _repeated_block(words: list[str]) -> int | None:
     """Where a block of three or more words repeats straight after itself, or None."""
     count = min(len(words), 60)
+    if len(set(words[:count])) == count:
+        return None  # a repeated block starts with a word that occurs twice in the first 60
     for size in range(count // 2, 2, -1):
         for start in range(0, count - 2 * size + 1):
             if words[start] == words[start + size] and \
@@ -697,6 +725,15 @@ def _repeated_block(words: list[str]) -> int | None:
 # spaces is scanned once, not once from each of its positions (quadratic: 50,000 spaces
 # before a letter took 7 s); possessive runs never give back what they took.
 _SEGMENT_RE = regex.compile(r"(?<!\s)(?:\s*+:|\s++[-–—](?=\s)|\s*+\.(?=\s))\s*+")
+
+
+def _may_split(title: str) -> bool:
+    """False only when ``_SEGMENT_RE`` cannot split the plain title: each of its separators
+    holds a `:`, a dash (`-`, `–`, `—`) or a `.` followed by whitespace (so not the last
+    character); without markup (`<`) the plain title is the title itself, and only a
+    markup parse could make one of them (from an entity)."""
+    return ("<" in title or ":" in title or "-" in title or "\u2013" in title
+            or "\u2014" in title or "." in title[:-1])
 
 
 @rule("TTL007", "title-duplicated-part", severity="warning", reads=RECORD)
@@ -756,6 +793,8 @@ def title_duplicated_part(record: Record, ctx: Context) -> Iterator[Violation]:
     if start is not None:
         yield Violation(f"title repeats words ({quoted(' '.join(words[start:start + 4]))}…)",
                         pointer)
+        return
+    if not _may_split(title):
         return
     parts = [comparable(p) for p in _SEGMENT_RE.split(_plain(title))]
     parts = [p for p in parts if p.count(" ") >= 1 or len(p) >= 15]

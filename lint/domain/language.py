@@ -107,16 +107,26 @@ _ASCII_LETTERS_ONLY = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
 """Lower-case ASCII letters kept, every other byte a space."""
 _STOPWORD_LANG_BYTES = {word.encode("ascii"): lang for word, lang in _STOPWORD_LANG.items()
                         if word.isascii()}
+_STOPWORD_BYTES = frozenset(_STOPWORD_LANG_BYTES)
 
 
-def _ascii_votes(text: str) -> dict[str, int]:
-    """``_sentence_block(text).votes`` of an ASCII text (there, ``\\p{L}++`` of the lower-cased
-    text is a run of ``a-z``): split in C on bytes, several times faster than the pattern."""
-    words = text.encode("ascii").lower().translate(_ASCII_LETTERS_ONLY).split()
+def _ascii_words(text: str) -> list[bytes]:
+    """The lower-cased words of an ASCII text (there, ``\\p{L}++`` of the lower-cased text is
+    a run of ``a-z``): split in C on bytes, several times faster than the pattern."""
+    return text.encode("ascii").lower().translate(_ASCII_LETTERS_ONLY).split()
+
+
+def _votes_of(words: list[bytes]) -> dict[str, int]:
+    """The stop-word hits per language of :func:`_ascii_words`."""
     # Each word's language (None for a word that is no stop word), counted in C.
     counts = Counter(map(_STOPWORD_LANG_BYTES.get, words))
     counts.pop(None, None)
     return dict(counts)  # type: ignore[arg-type]
+
+
+def _ascii_votes(text: str) -> dict[str, int]:
+    """``_sentence_block(text).votes`` of an ASCII text, counted on bytes."""
+    return _votes_of(_ascii_words(text))
 
 
 def language_switch(text: str) -> tuple[str, str, int] | None:
@@ -126,7 +136,13 @@ def language_switch(text: str) -> tuple[str, str, int] | None:
     by their function words) and the two differ. None when no such split exists."""
     text = text[:20000]
     if text.isascii():  # most abstracts: the same votes, counted on bytes
-        clear = [lang for lang, hits in _ascii_votes(text).items() if hits >= 8]
+        words = _ascii_words(text)
+        # A language is clear with eight hits, so with one of its stop words at least: when
+        # the distinct words (a set, built in C) hold stop words of fewer than two
+        # languages, fewer than two can be clear, and nothing needs counting.
+        if len({_STOPWORD_LANG_BYTES[w] for w in _STOPWORD_BYTES.intersection(words)}) < 2:
+            return None
+        clear = [lang for lang, hits in _votes_of(words).items() if hits >= 8]
     else:
         whole = _sentence_block(text)
         clear = [lang for lang, hits in whole.votes.items() if hits >= 8]

@@ -153,6 +153,19 @@ def is_known_tag(name: str) -> bool:
 
 def known_tags(text: str) -> Iterator[regex.Match[str]]:
     """The known tags of ``text``, in order (groups `close`, `name`, `selfclose`)."""
+    return iter(_known_tags(text)) if "<" in text else iter(())
+
+
+@functools.lru_cache(maxsize=256)
+def _known_tags(text: str) -> tuple[regex.Match[str], ...]:
+    """The known tags of a text, found once and kept: :func:`has_markup`, :func:`tag_counts`
+    and the parse of :func:`strip_markup` all scan the same abstract or title for its tags
+    (a successful tag match costs microseconds in ``regex``). Match objects are immutable."""
+    return tuple(_scan_tags(text))
+
+
+def _scan_tags(text: str) -> Iterator[regex.Match[str]]:
+    """The known tags of ``text``, scanned (see :func:`known_tags`)."""
     # ``TAG_RE.finditer(text)``, tried only at each `<` (``str.find`` scans in C; every match
     # starts with one and none is empty, so the matches are the same).
     start = text.find("<")
@@ -172,11 +185,9 @@ def has_markup(text: str) -> bool:
     return "<" in text and _has_markup(text)
 
 
-@functools.lru_cache(maxsize=256)
 def _has_markup(text: str) -> bool:
-    """:func:`has_markup` of a text with a `<`, cached: the abstract, title and text rules
-    ask about the same few strings of a record."""
-    return next(known_tags(text), None) is not None
+    """:func:`has_markup` of a text with a `<`: whether its (cached) tag scan found one."""
+    return bool(_known_tags(text))
 
 
 def _local(name: str) -> str:
@@ -274,8 +285,12 @@ def superscript(text: str) -> str:
 
 def _prepare(text: str) -> str:
     """Escape every `<` that opens no known tag or comment, and every stray `&`."""
-    text = _SURROGATE_RE.sub("\ufffd", text)
-    text = _STRAY_AMP_RE.sub("&amp;", text)
+    # Each substitution only where it can match (its pattern needs a non-ASCII character, an
+    # `&`): otherwise the text stays the same string, whose tag scan is already cached.
+    if not text.isascii():
+        text = _SURROGATE_RE.sub("\ufffd", text)
+    if "&" in text:
+        text = _STRAY_AMP_RE.sub("&amp;", text)
     out: list[str] = []
     pos = 0
     for match in known_tags(text):
