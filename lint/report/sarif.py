@@ -23,13 +23,13 @@ are any.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from ..model import Finding, Report, Severity
 from ..registry import Registry, RegistryError, Rule, default_registry
+from .jsontext import dumps_indented
 
 if TYPE_CHECKING:
     from . import RenderOptions
@@ -162,4 +162,4 @@ def as_dict(report: Report, options: RenderOptions) -> dict[str, Any]:
 
 
 def render(report: Report, options: RenderOptions) -> str:
-    return json.dumps(as_dict(report, options), ensure_ascii=False, indent=2) + "\n"
+    return dumps_indented(as_dict(report, options)) + "\n"
