@@ -81,8 +81,12 @@ def as_list(report: Report, options: RenderOptions) -> list[dict[str, Any]]:
     issues: list[dict[str, Any]] = []
     seen: set[str] = set()
     root, cwd = project_root(), Path.cwd()
+    paths: dict[str, str] = {}  # per file, not per finding: resolving a path asks the OS
     for f in report.findings:
-        path = relative_path(f.file, cwd, root) if f.file is not None else ""
+        path = ""
+        if f.file is not None:
+            path = paths.get(f.file) or paths.setdefault(f.file, relative_path(f.file, cwd,
+                                                                                root))
         fingerprint = _digest(path, f.fingerprint)
         ordinal = 0
         while fingerprint in seen:
