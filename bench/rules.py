@@ -1,6 +1,6 @@
 """Per-rule cost on seed-shaped records: where the rule time goes, and the engine loop.
 
-    python bench/rules.py [--records 2000] [--top 25] [--exclude REC003]
+    python bench/rules.py [--records 2000] [--top 25] [--exclude REC003] [--engine]
 
 Times, per record, each rule's ``check`` alone (the generator created and drained, with the
 rule's context set up as the engine does: CPU time of the thread, one pass), and
@@ -10,22 +10,33 @@ Prints µs per record: the total of all rules except the excluded ones, the heav
 and lint_record without the excluded rules. Records come from :func:`records.make_records`
 (varied values, the seed's defects in half of them), so no cache keyed by a value can
 flatter the figures.
+
+``--engine`` times, besides, the engine alone around the rules: a ``--jobs 1`` check of the
+records written as a JSON Lines file, with every rule replaced by a replay of what it yielded
+on that record, so what remains is reading, profile detection, gating, the loop, findings
+(positions, fingerprints), run-scope keys and sorting (plus a replay's few calls per rule).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from records import make_records
+from records import make_records, write_jsonl
 
 from biblint.config import Config
-from biblint.engine import Linter
+from biblint.engine import Linter, relaxed_gc
+from biblint.model import RecordChecked
+from biblint.record import Record
+from biblint.registry import Context
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -34,6 +45,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--exclude", default="REC003", help="comma-separated rule codes")
+    parser.add_argument("--engine", action="store_true",
+                        help="also time the engine alone (rules replayed), all rules selected")
     args = parser.parse_args(argv)
     excluded = [c for c in args.exclude.split(",") if c]
     data = make_records(args.records)
@@ -73,6 +86,49 @@ def main(argv: list[str] | None = None) -> None:
         loops.append(time.process_time() - start)
     print(f"lint_record (gating + rules + loop), CPU, best of {args.repeat}: "
           f"{min(loops) / n * 1e6:8.1f} µs/record")
+    if args.engine:
+        engine_alone(data, args.repeat)
+
+
+def engine_alone(data: list[dict[str, Any]], repeat: int) -> None:
+    """CPU of a ``--jobs 1`` check of ``data`` with the rules replayed (see the docstring)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "records.jsonl"
+        write_jsonl(path, data)
+        recording, replaying = Linter(Config()), Linter(Config())
+        said: dict[tuple[int, str], list[Any]] = {}
+
+        def recorder(check: Any, code: str) -> Any:
+            def record_it(record: Record, context: Context) -> Iterator[Any]:
+                out = said[record.origin.index, code] = list(check(record, context))
+                return iter(out)
+            return record_it
+
+        def replayer(code: str) -> Any:
+            def replay(record: Record, context: Context) -> Iterator[Any]:
+                return iter(said.get((record.origin.index, code), ()))
+            return replay
+
+        originals = {item.code: item.check for item in recording._checks}
+        for item in recording._checks:  # Rule is frozen: its check is swapped for the bench
+            object.__setattr__(item, "check", recorder(item.check, item.code))
+        for _ in recording.iter_check([path], jobs=1):
+            pass
+        for item in replaying._checks:
+            object.__setattr__(item, "check", replayer(item.code))
+        times, found = [], 0
+        for _ in range(repeat):
+            with relaxed_gc():
+                start = time.process_time()
+                found = sum(len(event.findings) for event in replaying.iter_check([path], jobs=1)
+                            if isinstance(event, RecordChecked))
+                times.append(time.process_time() - start)
+        # The rules' objects are shared by every Linter of the process: put them back.
+        for item in replaying._checks:
+            object.__setattr__(item, "check", originals[item.code])
+    n = len(data)
+    print(f"engine alone (read, detect, loop, findings, positions, keys, sort), CPU, best of "
+          f"{repeat}: {min(times) / n * 1e6:8.1f} µs/record ({found / n:.1f} findings/record)")
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ from .discovery import (
     not_data,
 )
 from .discovery import discover as discover_files
-from .engine import Linter
+from .engine import Linter, relaxed_gc
 from .fixer import AtomicFile, replace_atomic, unified_diff
 from .model import (
     Event,
@@ -630,8 +630,9 @@ def _stream_check(paths: Sequence[str], args: argparse.Namespace, linter: Linter
         finally:
             if progress is not None:
                 progress.close()
-        for sink in sinks:
-            sink.close()
+        with relaxed_gc():  # a held format renders every finding of the run now
+            for sink in sinks:
+                sink.close()
         for fmt, destination, atomic, stream in commits:
             try:  # a CI step reading the report never sees half of it
                 stream.flush()

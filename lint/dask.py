@@ -732,7 +732,7 @@ def locate(groups: Iterable[tuple[int, list[tuple[int, Judged]]]], job: Job,
     for number, items in groups:
         ordered = _one_per_slot(items)
         with _positions(parts[number]) as where:
-            found = [linter._judged_finding(item, where) for item in ordered]
+            found = [linter.judged_finding(item, where) for item in ordered]
         found.sort(key=Finding.sort_key)
         if job.folder is not None:
             out.append(_write_part(job, f"late-{number:06d}.jsonl",
@@ -1154,7 +1154,7 @@ def _lint_records(job: Job, records: Iterable[JSONValue], first: int, profile: s
 def _judged_dicts(groups: Iterable[tuple[int, list[tuple[int, Judged]]]], job: Job
                   ) -> list[dict[str, JSONValue]]:
     linter = worker_linter(job)
-    found = [linter._judged_finding(item, None) for _, items in groups
+    found = [linter.judged_finding(item, None) for _, items in groups
              for item in _one_per_slot(items)]
     found.sort(key=Finding.sort_key)
     return [f.to_dict() for f in found]

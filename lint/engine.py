@@ -36,6 +36,7 @@ from .model import (
     Severity,
     Violation,
     fingerprint,
+    make_finding,
 )
 from .profiles import GENERIC, Profile, installed_profiles
 from .readers import (
@@ -52,10 +53,12 @@ from .readers import (
 from .readers.jsonlines import JsonLinesStream, line_locator, raw_line
 from .record import Record
 from .registry import Context, Registry, Rule, default_registry
-from .runscope import SPILL_AT, Entry, Judge, Judged, Key, KeyStore, TableSpec
+from .runscope import SPILL_AT, Judge, Judged, Key, KeyStore, TableSpec
 
-_Step = tuple[Callable[[Record, Context], Iterable[Violation | Key]], Context, str, str, Rule]
-"""What the record loop needs of a rule: its check, its context, code, name, and the rule."""
+_Step = tuple[Callable[[Record, Context], Iterable[Violation | Key]], Context, str, str,
+              Severity, bool, Rule]
+"""What the record loop needs of a rule: its check, its context, code, name, severity,
+whether it is a two-phase run rule (its keys are extracted), and the rule."""
 
 
 @dataclass
@@ -190,14 +193,16 @@ class Linter:
         JRN001, JRN005, TYP008) can judge only when the stream has ended: when any is
         selected, one more list follows the last record's, holding their findings (possibly
         none; each names its record by ``Finding.record``, the index in the stream, and has
-        no line or column).
+        no line or column). As in a run over files, a judged finding at a pointer where its
+        record already has a catch-all (schema) finding is dropped: one defect, one finding.
         """
         state = self.new_run(spill=True)
         for index, data in enumerate(records):
             record = self.make_record(data, profile=profile, origin=Origin(None, index))
             yield self.lint_record(record, state)
         if state.keys is not None:
-            yield [self._judged_finding(item, None) for item in self.judge_run(state)]
+            yield [self.judged_finding(item, None) for item in self.judge_run(state)
+                   if item.violation.pointer not in item.entry.hidden]
 
     def _plan(self, record: Record, state: RunState, ignored: frozenset[str]) -> list[_Step]:
         """The rules to call for ``record``: not ignored, and (with gating) reading at least
@@ -215,9 +220,9 @@ class Linter:
             if len(self._chosen) >= 1024:  # records of ever new shapes: bounded memory
                 self._chosen.clear()
             self._chosen[present, ignored] = chosen
-        contexts = state.contexts
-        steps = [(item.check, contexts[item.code], item.code, item.name, item)
-                 for item in chosen]
+        contexts, severity = state.contexts, self.severity_of
+        steps = [(item.check, contexts[item.code], item.code, item.name, severity(item.code),
+                  item.judge is not None, item) for item in chosen]
         if len(state.plans) >= 1024:
             state.plans.clear()
         state.plans[present, ignored] = steps
@@ -226,13 +231,15 @@ class Linter:
     def lint_record(self, record: Record, state: RunState,
                     ignored: frozenset[str] = frozenset()) -> list[Finding]:
         found: list[Finding] = []
-        keyed: list[tuple[str, Key]] = []
+        keyed: list[tuple[str, list[Key]]] = []
         profile = record.profile
-        for check, context, code, name, item in self._plan(record, state, ignored):
+        keys = state.keys
+        for check, context, code, name, severity, judged, item in self._plan(record, state,
+                                                                             ignored):
             context.profile = profile
-            if item.judge is not None:
-                if state.keys is not None or item.alone:
-                    self._extract(item, record, context, keyed, found)
+            if judged:
+                if keys is not None or item.alone:
+                    self._extract(item, severity, record, context, keyed, found)
                 continue
             seen: dict[str, int] | None = None
             try:
@@ -247,8 +254,8 @@ class Linter:
                     else:
                         occurrence = seen.get(pointer, 0)
                         seen[pointer] = occurrence + 1
-                    found.append(self._finding(code, name, violation.message, pointer,
-                                               violation.fix, record, occurrence))
+                    found.append(self._finding(code, name, severity, violation, record,
+                                               occurrence))
             except Exception as exc:  # a rule bug must not lose the other findings
                 raise RuleCrash(item, record, exc) from exc
         if self._fallbacks and found:
@@ -256,11 +263,12 @@ class Linter:
             explained = {f.pointer for f in found if f.code not in self._fallbacks}
             found = [f for f in found
                      if f.code not in self._fallbacks or f.pointer not in explained]
-        if keyed and state.keys is not None:
-            self._add_keys(record, keyed, found, state.keys)
+        if keyed and keys is not None:
+            self._add_keys(record, keyed, found, keys)
         return found
 
-    def _add_keys(self, record: Record, keyed: list[tuple[str, Key]], found: list[Finding],
+    def _add_keys(self, record: Record, keyed: list[tuple[str, list[Key]]],
+                  found: list[Finding],
                   keys: KeyStore) -> None:
         """The record's run-scope keys into ``keys``. Each entry carries the pointers where
         the record already has a catch-all (schema) finding: a judged finding there is
@@ -270,26 +278,30 @@ class Linter:
         if self._fallbacks:
             hidden = tuple(sorted({f.pointer for f in found if f.code in self._fallbacks}))
         origin = record.origin
-        for code, key in keyed:
-            keys.add(code, key.key, Entry(record.key, key.payload, origin.file or "",
-                                          origin.index, hidden))
+        file, index, record_key = origin.file or "", origin.index, record.key
+        for code, pairs in keyed:
+            keys.add_record(code, pairs, record_key, file, index, hidden)
 
-    def _extract(self, item: Rule, record: Record, context: Context,
-                 keyed: list[tuple[str, Key]], found: list[Finding]) -> None:
-        """A two-phase run rule's extract step: its keys into ``keyed``, its violations (what
-        the record shows on its own) into ``found``."""
+    def _extract(self, item: Rule, severity: Severity, record: Record, context: Context,
+                 keyed: list[tuple[str, list[Key]]], found: list[Finding]) -> None:
+        """A two-phase run rule's extract step: its keys into ``keyed`` (one entry for the
+        rule), its violations (what the record shows on its own) into ``found``."""
         seen: dict[str, int] = {}
+        code = item.code
+        mine: list[Key] = []
         try:
             for out in item.check(record, context):
                 if isinstance(out, Key):
-                    keyed.append((item.code, out))
+                    mine.append(out)
                     continue
                 occurrence = seen.get(out.pointer, 0)
                 seen[out.pointer] = occurrence + 1
-                found.append(self._finding(item.code, item.name, out.message, out.pointer,
-                                           out.fix, record, occurrence))
+                found.append(self._finding(code, item.name, severity, out, record,
+                                           occurrence))
         except Exception as exc:  # a rule bug must not lose the other findings
             raise RuleCrash(item, record, exc) from exc
+        if mine:
+            keyed.append((code, mine))
 
     # -- the end of a run: two-phase run rules ----------------------------------------------
     def judge_run(self, state: RunState) -> list[Judged]:
@@ -328,11 +340,18 @@ class Linter:
         for path, items in by_file.items():
             items.sort(key=lambda item: item.entry.record)  # positions are read forward
             where = positions(path)
-            found = [self._judged_finding(item, where) for item in items]
+            found = [self.judged_finding(item, where) for item in items]
             found.sort(key=Finding.sort_key)
             yield path, found
 
-    def _judged_finding(self, item: Judged, where: Positions | None) -> Finding:
+    def judged_finding(self, item: Judged, where: Positions | None) -> Finding:
+        """The finding of a two-phase run rule's judgement (:meth:`judge_run`), with this
+        linter's severity for the rule, the fingerprint of its record's key and pointer, and
+        the line and column that ``where`` gives for the record's index and the pointer
+        (None: no position; a position that cannot be read, as in a file changed since it
+        was checked, is left out, never raised). It does not drop a finding at a pointer the
+        record's catch-all findings hold (``item.entry.hidden``): callers do, as
+        :meth:`late_findings` does."""
         entry, violation = item.entry, item.violation
         line = column = None
         if where is not None:
@@ -349,24 +368,20 @@ class Linter:
                        line=line, column=column,
                        fingerprint=fingerprint(item.code, entry.record_key, violation.pointer))
 
-    def _finding(self, code: str, name: str, message: str, pointer: str, fix: Any,
-                 record: Record, occurrence: int = 0) -> Finding:
+    @staticmethod
+    def _finding(code: str, name: str, severity: Severity, violation: Violation,
+                 record: Record, occurrence: int) -> Finding:
+        """The finding of a rule's violation in ``record``: the record's place and the
+        position of the pointer (when the record has a source), and the fingerprint."""
+        pointer = violation.pointer
         line = column = None
-        if record.locate is not None:
-            line, column = record.locate(pointer)
-        return Finding(
-            code=code,
-            name=name,
-            severity=self.severity_of(code),
-            message=message,
-            pointer=pointer,
-            fix=fix,
-            file=record.origin.file,
-            record=record.origin.index,
-            line=line,
-            column=column,
-            fingerprint=fingerprint(code, record.key, pointer, occurrence),
-        )
+        locate = record.locate
+        if locate is not None:
+            line, column = locate(pointer)
+        origin = record.origin
+        return make_finding(code, name, severity, violation.message, pointer, violation.fix,
+                            origin.file, origin.index, line, column,
+                            fingerprint(code, record.key, pointer, occurrence))
 
     # -- documents ----------------------------------------------------------------------
     def ignored_in(self, path: str) -> frozenset[str]:
@@ -806,8 +821,12 @@ class StreamPositions:
     cursor moves forward through the records to the one asked for, and starts over only when
     asked for an earlier one (callers ask in record order)."""
 
-    def __init__(self, path: Path, shown: str) -> None:
+    def __init__(self, path: Path, shown: str,
+                 opener: Callable[[], Document] | None = None) -> None:
+        """``opener`` opens the document to read (default: the file ``path`` as
+        :func:`~biblint.readers.open_path` reads it; a chunk of a file for ``--jobs``)."""
         self.path, self.shown = path, shown
+        self._opener = opener or partial(open_path, path, shown)
         self._document: Document | None = None
         self._records: Iterator[RawRecord] | None = None
         self._current: RawRecord | None = None
@@ -815,7 +834,7 @@ class StreamPositions:
     def __call__(self, index: int, pointer: str) -> tuple[int, int] | None:
         current = self._current
         if current is None or current.origin.index > index or self._records is None:
-            self._document = open_path(self.path, self.shown)
+            self._document = self._opener()
             self._records = self._document.iter_records()
             current = None
         while current is None or current.origin.index < index:

@@ -50,6 +50,15 @@ _WS = re.compile(r"[ \t\n\r]*")
 # An object key with nothing to decode (no escape, and no control character, which JSON
 # forbids), then the colon: the common case, in one match. Other keys go through _key.
 _PLAIN_KEY = re.compile(r'"([^"\\\x00-\x1f]*)"[ \t\n\r]*:[ \t\n\r]*')
+# A whole object member whose key and value need no decoding: a plain key, then a string
+# without escapes, a number or a literal (group 2, the value), then a comma or the closing
+# brace (group 3). Most members of a record are such; one match maps one, where the general
+# path takes four calls. Anything else (a nested value, an escape, NaN) does not match and
+# takes the general path, which validates it as before.
+_SIMPLE_MEMBER = re.compile(
+    r'"([^"\\\x00-\x1f]*)"[ \t\n\r]*:[ \t\n\r]*'
+    r'("[^"\\\x00-\x1f]*"|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?(?![0-9.eE])'
+    r'|true|false|null)[ \t\n\r]*(?:,[ \t\n\r]*|(\}))')
 # After a value: a comma (and the whitespace after it), or a closing bracket (group 1).
 _AFTER = re.compile(r"[ \t\n\r]*(?:,[ \t\n\r]*|([}\]]))")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
@@ -233,6 +242,7 @@ def _map_level(text: str, node: Node, along: tuple[str, ...] = ()) -> None:
     closer = "}" if is_object else "]"
     members = node._members
     items = node._items
+    simple = _SIMPLE_MEMBER.match
     try:
         pos = _ws(text, node.start + 1)
         if text[pos] == closer:
@@ -241,6 +251,16 @@ def _map_level(text: str, node: Node, along: tuple[str, ...] = ()) -> None:
         while True:
             if is_object:
                 assert members is not None
+                if not along:
+                    member = simple(text, pos)
+                    if member is not None:
+                        whole, key_span, value, brace = member.regs[:4]
+                        members[member[1]] = Node(value[0], value[1], whole[0], key_span[1] + 1)
+                        if brace[0] >= 0:
+                            node.end = brace[1]
+                            return
+                        pos = whole[1]
+                        continue
                 plain = _PLAIN_KEY.match(text, pos)
                 if plain is not None:
                     key, key_start, key_end, pos = plain[1], pos, plain.end(1) + 1, plain.end()

@@ -182,6 +182,27 @@ class Finding:
         }
 
 
+_new = object.__new__
+
+
+def make_finding(code: str, name: str, severity: Severity, message: str, pointer: str,
+                 fix: Fix | None, file: str | None, record: int | None, line: int | None,
+                 column: int | None, fingerprint: str) -> Finding:
+    """``Finding(code, name, ...)``, the same object built about four times faster (the engine
+    makes one per finding, ~17 per record).
+
+    A frozen dataclass's ``__init__`` sets each of the eleven fields through
+    ``object.__setattr__``; this fills the instance's ``__dict__`` in one call instead. Correct
+    because :class:`Finding` has no ``__post_init__``, no defaults and no slots: its state is
+    its ``__dict__``, in field order (equality, hashing, repr and pickling read the fields).
+    """
+    finding: Finding = _new(Finding)
+    finding.__dict__.update(code=code, name=name, severity=severity, message=message,
+                            pointer=pointer, fix=fix, file=file, record=record, line=line,
+                            column=column, fingerprint=fingerprint)
+    return finding
+
+
 def fingerprint(code: str, record_key: str, pointer: str, occurrence: int = 0) -> str:
     """A finding's identity: stable across edits elsewhere in the file and record moves.
 

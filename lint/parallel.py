@@ -30,12 +30,14 @@ from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 from .config import Config
+from .engine import StreamPositions
 from .model import Event, FileFinished, FileResult, FileStarted
-from .readers import BOMS, InMemoryDocument, read_bytes, read_path
+from .readers import BOMS, read_path
 from .readers.jsonlines import JsonLinesStream
 from .runscope import KeyStore
 
@@ -268,33 +270,26 @@ def _work(task: Task, fix: bool, unsafe: bool, diff: bool) -> Done:
     return Done([], result, state.keys, packed)
 
 
-def read_chunk(path: str, shown: str, chunk: Chunk) -> InMemoryDocument:
-    """The document of one chunk as the reader reads it (indexes and lines from 0)."""
-    with open(path, "rb") as handle:
-        handle.seek(chunk.start)
-        data = handle.read(chunk.end - chunk.start)
-    return read_bytes(data, shown)
-
-
 class ChunkPositions:
-    """Positions in a split file, for findings judged after the run: each chunk that holds
-    such a record is read again (the last one is kept, as findings come in record order)."""
+    """Positions in a split file, for findings judged after the run: the chunk that holds
+    such a record is streamed again (as its worker read it: the same reader, indexes and
+    line numbers), forward to the record, and kept for the next one (findings come in record
+    order). Reading a chunk in memory instead parsed every line with the exact reader, in the
+    parent, for each chunk holding a judged record: parent CPU growing with the run."""
 
     def __init__(self, path: str, shown: str, chunks: list[Chunk]) -> None:
         self.path, self.shown, self.chunks = path, shown, chunks
         self._starts = [c.records for c in chunks]
-        self._current: tuple[Chunk, InMemoryDocument] | None = None
+        self._current: tuple[Chunk, StreamPositions] | None = None
 
     def __call__(self, index: int, pointer: str) -> tuple[int, int] | None:
         chunk = self.chunks[max(0, bisect_right(self._starts, index) - 1)]
         if self._current is None or self._current[0] != chunk:
-            self._current = (chunk, read_chunk(self.path, self.shown, chunk))
-        document = self._current[1]
-        local = index - chunk.records
-        if not 0 <= local < len(document.records) or document.records[local].data is None:
-            return None
-        line, column = document.locate(local, pointer)
-        return line + chunk.lines, column
+            path = Path(self.path)
+            self._current = (chunk, StreamPositions(path, self.shown, partial(
+                JsonLinesStream, path, self.shown, start=chunk.start, end=chunk.end,
+                first_index=chunk.records, first_line=chunk.lines + 1)))
+        return self._current[1](index, pointer)
 
 
 def _work_star(args: tuple[Task, bool, bool, bool]) -> Done:

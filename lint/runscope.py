@@ -240,6 +240,48 @@ class KeyStore:
         if self.spill_at is not None and self.held >= self.spill_at:
             self.spill()
 
+    def add_record(self, code: str, keys: Iterable[tuple[Hashable, tuple[Any, ...]]],
+                   record_key: str, file: str, record: int,
+                   hidden: tuple[str, ...] = ()) -> None:
+        """Store one record's ``keys`` (``(key, payload)`` pairs) for rule ``code``: the same
+        as :meth:`add` of ``Entry(record_key, payload, file, record, hidden)`` for each, with
+        the rule's table and spec looked up once, and no entry built for a key whose ``keep``
+        class already holds one that comes first (TYP008 yields a key per member of every
+        record, and nearly all of them are such repeats)."""
+        spec = self.specs.get(code)
+        keep = spec.keep if spec is not None else None
+        limit = spec.limit if spec is not None else None
+        table: Table | None = None
+        for key, payload in keys:
+            if table is None:  # as add() does: the table exists once a key was offered
+                table = self.tables.get(code)
+                if table is None:
+                    table = self.tables[code] = {}
+            found = table.get(key)
+            if keep is not None:
+                cls = keep(payload)
+                if found is not None:
+                    old = found.get(cls)
+                    if old is not None:
+                        # An Entry is a plain tuple to compare: this is ``Entry(...) < old``.
+                        if (record_key, payload, file, record, hidden) < old:
+                            found[cls] = Entry(record_key, payload, file, record, hidden)
+                        continue
+            if found is None:
+                if limit is not None and len(table) + self.spilled_keys.get(code, 0) >= limit:
+                    self.dropped[code] = self.dropped.get(code, 0) + 1
+                    continue
+                entry = Entry(record_key, payload, file, record, hidden)
+                table[key] = {cls: entry} if keep is not None else [entry]
+            elif keep is not None:
+                found[cls] = Entry(record_key, payload, file, record, hidden)
+            else:
+                found.append(Entry(record_key, payload, file, record, hidden))
+            self.held += 1
+            if self.spill_at is not None and self.held >= self.spill_at:
+                self.spill()
+                table = None  # spilling started new tables
+
     def merge(self, other: KeyStore) -> KeyStore:
         """Add every entry of ``other`` to this store (in place; returns ``self``).
 

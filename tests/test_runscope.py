@@ -475,3 +475,45 @@ def test_a_judged_finding_yields_to_a_schema_finding_at_its_pointer(tmp_path):
     report = Linter().check_paths([write_jsonl(tmp_path / "a.jsonl", records)], jobs=1)
     at_pdf = [(f.code, f.record) for f in report.findings if f.pointer == "/openAccessPdf"]
     assert at_pdf == [("REC003", 1)]
+
+
+def test_lint_stream_drops_a_judged_finding_at_a_schema_finding_too():
+    """``lint_stream`` gives what a run over a file gives: the TYP008 finding at a pointer
+    where the record has a REC003 finding is dropped."""
+    records = [{"paperId": f"{n}49def34f8be52c8b66281af98ae884c09aef38b",
+                "title": f"Semantic Scholar paper {n}", "openAccessPdf": pdf}
+               for n, pdf in enumerate([{"url": "https://x.org/a.pdf", "status": "GREEN"},
+                                        "https://x.org/b.pdf"])]
+    lists = list(Linter().lint_stream(records))
+    at_pdf = [(f.code, f.record) for found in lists for f in found
+              if f.pointer == "/openAccessPdf"]
+    assert at_pdf == [("REC003", 1)]
+    # Without the schema rule, the judged finding is there: the drop is what removed it.
+    lists = list(Linter(from_mapping({"ignore": ["REC003"]})).lint_stream(records))
+    assert ("TYP008", 1) in [(f.code, f.record) for f in lists[-1]
+                             if f.pointer == "/openAccessPdf"]
+
+
+@pytest.mark.parametrize("spill_at", [None, 1, 5, 1000])
+@pytest.mark.parametrize("limit", [None, 3, 12])
+def test_add_record_stores_what_add_stores(spill_at: int | None, limit: int | None):
+    """``KeyStore.add_record`` (the engine's batch of one record's keys) is ``add`` of each
+    key's entry: the same tables, drops and judgement, with and without ``keep``, a key
+    limit and spilling."""
+    specs = {"A": TableSpec(limit=limit), "B": TableSpec(limit=limit,
+                                                         keep=operator.itemgetter(0))}
+    judges = {"A": (_judge_all, {}), "B": (_judge_all, {})}
+    rng = random.Random(7)
+    one, batched = KeyStore(specs, spill_at=spill_at), KeyStore(specs, spill_at=spill_at)
+    for index in range(300):
+        code = rng.choice("AB")
+        record_key, file = f"k{rng.randrange(15)}", rng.choice(["a", "b"])
+        hidden = rng.choice([(), ("/x",)])
+        keys = [Key(rng.randrange(20), (rng.randrange(3), rng.randrange(2)))
+                for _ in range(rng.randrange(4))]
+        for key in keys:
+            one.add(code, key.key, Entry(record_key, key.payload, file, index, hidden))
+        batched.add_record(code, keys, record_key, file, index, hidden)
+    assert batched.dropped == one.dropped and batched.held == one.held
+    assert batched.spilled_keys == one.spilled_keys and batched.tables == one.tables
+    assert batched.judge(judges) == one.judge(judges)

@@ -35,7 +35,14 @@ from biblint.model import (
 )
 from biblint.readers import open_path, read_bytes
 from biblint.readers.jsonfile import JsonDocument, _same
-from biblint.readers.jsonlines import JsonLinesStream, chunks, parse_fast, sniff_lines
+from biblint.readers.jsonlines import (
+    _SUSPECT,
+    JsonLinesStream,
+    chunks,
+    parse_fast,
+    sniff_lines,
+    suspect,
+)
 from biblint.report import REPORTERS, STREAMING, RenderOptions, open_reporter
 
 from .conftest import SEED
@@ -162,6 +169,25 @@ def test_parse_fast_falls_back_where_orjson_differs():
     for line in (b'{"a": 1, "a": 2}', b'{"big": 18446744073709551616}', b'{"n": NaN}',
                  b'{"s": "\\ud800"}', b"[1]", b'{"a": "\xff"}', b'{"k": "x\\": y"}'):
         assert parse_fast(line) is not None and not isinstance(parse_fast(line), dict), line
+
+
+_SUSPECT_BYTES = st.lists(st.sampled_from(
+    [b"0", b"1", b"9", b"e", b"E", b"+", b"-", b".", b"N", b"a", b"NaN", b"Infinity", b"x",
+     b'"', b"\\", b" ", b"\xc3\xa9", b"0000000000", b"1234567890"]), max_size=40).map(b"".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.binary(max_size=60), _SUSPECT_BYTES))
+def test_suspect_is_the_regex(body: bytes) -> None:
+    """The fast test of a line that orjson may read differently is the regex, exactly."""
+    assert suspect(body) == (_SUSPECT.search(body) is not None)
+
+
+def test_suspect_is_the_regex_on_edges() -> None:
+    for body in (b"1" * 18, b"1" * 19, b"x" + b"9" * 19 + b"x", b"1e99", b"1e999", b"1E+999",
+                 b"1e+99", b"1e-999", b"e+1", b"NaN", b"-Infinity", b"Infinit", b"Na N",
+                 SEED.read_bytes()):
+        assert suspect(body) == (_SUSPECT.search(body) is not None), body
 
 
 @settings(max_examples=60, deadline=None)

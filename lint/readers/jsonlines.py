@@ -46,7 +46,28 @@ from .jsonfile import _apply, _diff, _same, _Style, read_line
 
 _SUSPECT = re.compile(rb"NaN|Infinity|[0-9]{19}|[eE]\+?[0-9]{3}")
 """Bytes that orjson would read differently from the in-memory reader (non-finite numbers,
-integers beyond 64 bits) or that may overflow a float: such lines take the exact path."""
+integers beyond 64 bits) or that may overflow a float: such lines take the exact path.
+The definition; :func:`suspect` is the same test, faster."""
+_FOLD = bytes.maketrans(b"123456789E", b"000000000e")
+"""Every digit to ``0`` and ``E`` to ``e``: after it, the classes of :data:`_SUSPECT` are
+single bytes that plain substring searches find."""
+
+
+def suspect(body: bytes) -> bool:
+    """Whether :data:`_SUSPECT` matches ``body``, about ten times faster than the regex (which
+    tries its four branches at every byte: 90 µs for a 2 KB line, most of reading it).
+
+    Exactly the same test: in ``body.translate(_FOLD)`` a ``0`` comes only from a digit and
+    an ``e`` only from ``e`` or ``E`` (no other byte maps to either), so ``[0-9]{19}`` matches
+    ``body`` where nineteen ``0`` occur in a row, and ``[eE]\\+?[0-9]{3}`` where ``e000`` or
+    ``e+000`` occurs; ``NaN`` and ``Infinity`` hold neither class and are searched as they are.
+    """
+    if b"NaN" in body or b"Infinity" in body:
+        return True
+    folded = body.translate(_FOLD)
+    return b"0000000000000000000" in folded or b"e000" in folded or b"e+000" in folded
+
+
 _KEY_END = re.compile(rb'"[ \t\n\r]*:')
 """The end of an object key: every key matches, so the count bounds the keys from above."""
 _SLOW = object()
@@ -75,7 +96,7 @@ def parse_fast(body: bytes) -> Any:
         value = orjson.loads(body)
     except orjson.JSONDecodeError:
         return _SLOW
-    if type(value) is not dict or _SUSPECT.search(body):
+    if type(value) is not dict or suspect(body):
         return _SLOW
     if _count_keys(value) != len(_KEY_END.findall(body)):
         return _SLOW

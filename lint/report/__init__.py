@@ -9,12 +9,12 @@ run, :func:`open_reporter` gives the format's event sink (see :mod:`biblint.repo
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from ..model import Report
-from . import concise, github, gitlab, html, json, jsonl, junit, sarif, text
 from .stream import HeldReporter, StreamReporter
 
 if TYPE_CHECKING:
@@ -41,30 +41,53 @@ class RenderOptions:
 
 Reporter = Callable[[Report, RenderOptions], str]
 
-REPORTERS: dict[str, Reporter] = {
-    "text": text.render,
-    "concise": concise.render,
-    "json": json.render,
-    "jsonl": jsonl.render,
-    "github": github.render,
-    "sarif": sarif.render,
-    "gitlab": gitlab.render,
-    "junit": junit.render,
-    "html": html.render,
-}
+V = TypeVar("V")
+
+
+class _Lazy(Mapping[str, V]):
+    """A registry by name whose entries are attributes of this package's modules, imported
+    when first asked for: one small file checked in the text format does not pay for
+    importing the HTML report (its templates), JUnit's XML or SARIF (cold start)."""
+
+    def __init__(self, entries: dict[str, str]) -> None:
+        self._entries = entries  # name -> "module.attribute"
+
+    def __getitem__(self, name: str) -> V:
+        module, attribute = self._entries[name].split(".")
+        found: Any = getattr(importlib.import_module(f"{__name__}.{module}"), attribute)
+        return found  # type: ignore[no-any-return]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+REPORTERS: Mapping[str, Reporter] = _Lazy({
+    "text": "text.render",
+    "concise": "concise.render",
+    "json": "json.render",
+    "jsonl": "jsonl.render",
+    "github": "github.render",
+    "sarif": "sarif.render",
+    "gitlab": "gitlab.render",
+    "junit": "junit.render",
+    "html": "html.render",
+})
 """Output formats by name (``--format``)."""
 
-STREAMING: dict[str, Callable[[TextIO, RenderOptions], StreamReporter]] = {
-    "text": text.TextReporter,
-    "concise": concise.ConciseReporter,
-    "jsonl": jsonl.JsonLinesReporter,
-    "github": github.GitHubReporter,
-}
+STREAMING: Mapping[str, Callable[[TextIO, RenderOptions], StreamReporter]] = _Lazy({
+    "text": "text.TextReporter",
+    "concise": "concise.ConciseReporter",
+    "jsonl": "jsonl.JsonLinesReporter",
+    "github": "github.GitHubReporter",
+})
 """The formats written as findings come, by name."""
 
-SUMMARISED: dict[str, Callable[[TextIO, RenderOptions], StreamReporter]] = {
-    "html": html.HtmlReporter,
-}
+SUMMARISED: Mapping[str, Callable[[TextIO, RenderOptions], StreamReporter]] = _Lazy({
+    "html": "html.HtmlReporter",
+})
 """The formats written at the end but built from the events as they come: bounded summaries
 instead of held findings, and the records' census (completeness) that a finished report
 lacks."""

@@ -19,7 +19,6 @@ the later ones get an ordinal mixed in.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Mapping
 from pathlib import Path, PurePath
@@ -27,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import Finding, Report, Severity
 from .common import pointed
+from .jsontext import dumps_indented
 
 if TYPE_CHECKING:
     from . import RenderOptions
@@ -81,8 +81,12 @@ def as_list(report: Report, options: RenderOptions) -> list[dict[str, Any]]:
     issues: list[dict[str, Any]] = []
     seen: set[str] = set()
     root, cwd = project_root(), Path.cwd()
+    paths: dict[str, str] = {}  # per file, not per finding: resolving a path asks the OS
     for f in report.findings:
-        path = relative_path(f.file, cwd, root) if f.file is not None else ""
+        path = ""
+        if f.file is not None:
+            path = paths.get(f.file) or paths.setdefault(f.file, relative_path(f.file, cwd,
+                                                                                root))
         fingerprint = _digest(path, f.fingerprint)
         ordinal = 0
         while fingerprint in seen:
@@ -94,4 +98,4 @@ def as_list(report: Report, options: RenderOptions) -> list[dict[str, Any]]:
 
 
 def render(report: Report, options: RenderOptions) -> str:
-    return json.dumps(as_list(report, options), ensure_ascii=False, indent=2) + "\n"
+    return dumps_indented(as_list(report, options)) + "\n"

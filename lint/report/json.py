@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from ..model import Report
 from .common import applicable
+from .jsontext import dumps_indented
 
 if TYPE_CHECKING:
     from . import RenderOptions
@@ -33,4 +33,4 @@ def as_dict(report: Report, options: RenderOptions) -> dict[str, Any]:
 
 
 def render(report: Report, options: RenderOptions) -> str:
-    return json.dumps(as_dict(report, options), ensure_ascii=False, indent=2) + "\n"
+    return dumps_indented(as_dict(report, options)) + "\n"

@@ -8,11 +8,11 @@ line and no internal errors (those go to stderr, as for every format).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..model import Finding, Report
+from .jsontext import compact
 from .stream import StreamReporter, render_with
 
 if TYPE_CHECKING:
@@ -21,8 +21,7 @@ if TYPE_CHECKING:
 
 class JsonLinesReporter(StreamReporter):
     def write_findings(self, found: Sequence[Finding]) -> None:
-        self.out.write("".join(json.dumps(f.to_dict(), ensure_ascii=False) + "\n"
-                               for f in found))
+        self.out.write("".join(compact(f.to_dict()) + "\n" for f in found))
 
 
 def render(report: Report, options: RenderOptions) -> str:

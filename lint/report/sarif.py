@@ -23,13 +23,13 @@ are any.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from ..model import Finding, Report, Severity
 from ..registry import Registry, RegistryError, Rule, default_registry
+from .jsontext import dumps_indented
 
 if TYPE_CHECKING:
     from . import RenderOptions
@@ -80,10 +80,15 @@ def artifact_location(path: str) -> dict[str, str]:
     return {"uri": quote(given.as_posix(), safe="/"), "uriBaseId": SRCROOT}
 
 
-def _location(finding: Finding) -> dict[str, Any]:
+def _location(finding: Finding, artifacts: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """The finding's location; ``artifacts`` keeps each file's artifact location (one per
+    file, not per finding: building it parses the path), copied into each result."""
     location: dict[str, Any] = {}
     if finding.file is not None:
-        physical: dict[str, Any] = {"artifactLocation": artifact_location(finding.file)}
+        artifact = artifacts.get(finding.file)
+        if artifact is None:
+            artifact = artifacts[finding.file] = artifact_location(finding.file)
+        physical: dict[str, Any] = {"artifactLocation": dict(artifact)}
         if finding.line is not None:
             region = {"startLine": finding.line}
             if finding.column is not None:
@@ -98,14 +103,15 @@ def _location(finding: Finding) -> dict[str, Any]:
     return location
 
 
-def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
+def _result(finding: Finding, rule_index: int,
+            artifacts: dict[str, dict[str, str]]) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": finding.code,
         "ruleIndex": rule_index,
         "level": LEVELS[finding.severity],
         "message": {"text": finding.message},
     }
-    location = _location(finding)
+    location = _location(finding, artifacts)
     if location:
         result["locations"] = [location]
     result["partialFingerprints"] = {FINGERPRINT_KEY: finding.fingerprint}
@@ -135,6 +141,7 @@ def as_dict(report: Report, options: RenderOptions) -> dict[str, Any]:
         return (rule.family if rule else code.rstrip("0123456789"), code)
 
     codes = sorted(examples, key=order)
+    artifacts: dict[str, dict[str, str]] = {}
     index = {code: i for i, code in enumerate(codes)}
     errors = report.errors
     invocation: dict[str, Any] = {"executionSuccessful": not errors}
@@ -156,10 +163,10 @@ def as_dict(report: Report, options: RenderOptions) -> dict[str, Any]:
             },
             "invocations": [invocation],
             "columnKind": "unicodeCodePoints",
-            "results": [_result(f, index[f.code]) for f in findings],
+            "results": [_result(f, index[f.code], artifacts) for f in findings],
         }],
     }
 
 
 def render(report: Report, options: RenderOptions) -> str:
-    return json.dumps(as_dict(report, options), ensure_ascii=False, indent=2) + "\n"
+    return dumps_indented(as_dict(report, options)) + "\n"
