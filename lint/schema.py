@@ -383,10 +383,7 @@ def _local_verdict(record: Any, fix: Fix, schema_file: str) -> bool | None:
     if len(fix.ops) != 1 or fix.ops[0].op not in ("replace", "remove"):
         return None
     op = fix.ops[0]
-    # Most fixed pointers need no unescaping: split by hand (jsonpointer's parser builds an
-    # object per call); a pointer with "~" or not starting "/" goes to split_pointer.
-    tokens = (op.path.split("/")[1:] if op.path.startswith("/") and "~" not in op.path
-              else split_pointer(op.path))
+    tokens = split_pointer(op.path)
     if not tokens:
         return None
     node: Any = validator_for(schema_file).schema  # local $refs already inlined

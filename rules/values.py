@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
-from itertools import compress, repeat
-from operator import itemgetter
+from collections.abc import Hashable, Iterator, Mapping, Sequence
+from itertools import repeat
 from typing import Any
 
 import regex
@@ -61,37 +60,6 @@ _COMMA_TERMS = (
     "Observational Study, Veterinary",
     "Consensus Development Conference, NIH",
 )
-_SECOND = itemgetter(1)
-
-
-# Prefilters: the string rules (TYP002-TYP004) and TYP007 test every string, or every key, of
-# a record in C (``map`` over ``record.strings()`` or the members) before looping in Python,
-# and most records hold nothing they report. Each is a necessary condition of a finding (the
-# loop after it still tests every candidate in full); tests/test_values_speedups.py holds the
-# rules with and without them equal.
-
-def _may_hold_empty(strings: list[tuple[str, str]]) -> bool:
-    """Whether a string is ``""`` (TYP002 reports only those)."""
-    return "" in map(_SECOND, strings)
-
-
-def _may_hold_blank(strings: list[tuple[str, str]]) -> bool:
-    """Whether a string ``isspace()`` (TYP003 reports only those)."""
-    return any(map(str.isspace, map(_SECOND, strings)))
-
-
-def _may_hold_placeholder(strings: list[tuple[str, str]]) -> bool:
-    """Whether a string is a placeholder of either set (TYP004 reports only those)."""
-    return not _PLACEHOLDERS.isdisjoint(map(_SECOND, strings))
-
-
-def _number_candidates(members: list[tuple[str, str, object]]
-                       ) -> Iterable[tuple[str, str, object]]:
-    """The members whose key is one of :data:`NUMBER_KEYS` (TYP007 reports only those), in
-    their order."""
-    return compress(members, map(NUMBER_KEYS.__contains__, map(_SECOND, members)))
-
-
 _COMMA_ITEM_RE = regex.compile(
     r"\s*((?:" + "|".join(regex.escape(t) for t in _COMMA_TERMS) + r")(?=\s*(?:,|$))|[^,]*)"
     r"\s*(?:,|$)",
@@ -239,11 +207,8 @@ def empty_string(record: Record, ctx: Context) -> Iterator[Violation]:
     """
     if EMPTY_AS_ABSENT in record.profile.conventions:
         return
-    strings = record.strings()
-    if not _may_hold_empty(strings):
-        return
     exempt = EMPTY_STRING_KEYS | record.profile.empty_ok
-    for pointer, value in strings:
+    for pointer, value in record.strings():
         if value:
             continue
         if exempt and (_last_key(pointer) in exempt or pointer in exempt):
@@ -279,10 +244,7 @@ def whitespace_only(record: Record, ctx: Context) -> Iterator[Violation]:
     Safe: replaces the value with null, or removes the key when the record's profile writes
     absence by omission. Inside an array the value is reported without a fix.
     """
-    strings = record.strings()
-    if not _may_hold_blank(strings):
-        return
-    for pointer, value in strings:
+    for pointer, value in record.strings():
         if not value or not value.isspace() or not _WHITESPACE_RE.fullmatch(value):
             continue
         fix = _blank_fix(record, pointer, "blank")
@@ -383,7 +345,6 @@ DATACITE_UNKNOWN = frozenset({
 })
 """DataCite's standard values for unknown information (`(:unav)`, `(:tba)`...): documented
 in DataCite records, sentinels anywhere else. `(:etal)` is AUTH002's."""
-_PLACEHOLDERS = SENTINELS | DATACITE_UNKNOWN
 
 
 @rule("TYP004", "sentinel-string", severity="warning", fix="unsafe", reads=STRINGS)
@@ -421,11 +382,8 @@ def sentinel_string(record: Record, ctx: Context) -> Iterator[Violation]:
     leaving a person with only a given name.
     Unsafe because a field may hold one of these strings as data (a title "None").
     """
-    strings = record.strings()
-    if not _may_hold_placeholder(strings):
-        return
     datacite = record.profile.has(Convention.UNKNOWN_CODES)
-    for pointer, value in strings:
+    for pointer, value in record.strings():
         if len(value) > 19 or (value not in SENTINELS and value not in DATACITE_UNKNOWN):
             continue
         if datacite and value in DATACITE_UNKNOWN:
@@ -620,7 +578,7 @@ def number_as_string(record: Record, ctx: Context) -> Iterator[Violation]:
     point or exponent). Unsafe for binary noise: the float is rounded to the shortest
     decimal (at most 6 places) within 10^-12 of it.
     """
-    for where, key, value in _number_candidates(_members(record)):
+    for where, key, value in _members(record):
         if key not in NUMBER_KEYS or value is None or isinstance(value, bool):
             continue
         pointer = child_pointer(where, key)
@@ -744,17 +702,16 @@ def shape_drift(record: Record, ctx: Context) -> Iterator[Key]:
 
 def _payload(value: object) -> tuple[str, str] | None:
     """``(_kind(value), _described(value))``, None for a value saying "absent"."""
-    payload = _PAYLOADS.get(type(value), _UNLISTED)
-    if payload is _UNLISTED:
+    if type(value) not in _PAYLOADS:
         kind = _kind(value)
         return None if kind is None else (kind, _described(value))
+    payload = _PAYLOADS[type(value)]
     if payload is _STRING and isinstance(value, str) and not value.strip():
         return None  # a blank string says "absent"
     return payload
 
 
 _STRING = ("a scalar", "a string")
-_UNLISTED = ("",)
 _PAYLOADS: dict[type, tuple[str, str] | None] = {
     type(None): None, str: _STRING, bool: ("a scalar", "a boolean"),
     int: ("a scalar", "a number"), float: ("a scalar", "a number"),
