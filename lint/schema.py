@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import jsonpatch
 import regex
@@ -139,11 +139,47 @@ def _explained(errors: Iterable[ValidationError]) -> Iterator[SchemaProblem]:
     """Problems from errors: sorted by instance path (a stable sort, so errors at one path
     keep the validator's order), each reduced to its most specific cause."""
     for error in sorted(errors, key=lambda e: [str(p) for p in e.path]):
-        absence = _absence(error)
-        if absence is not None:
-            yield absence
-        elif (specific := _specific(error)) is not None:
-            yield _explain(specific)
+        specific = _specific(error)
+        problem = _problem(_cause(error), error.instance,
+                           join_pointer("", *error.absolute_path),
+                           None if specific is None else _cause(specific),
+                           None if specific is None else specific.instance,
+                           "" if specific is None else join_pointer("", *specific.absolute_path))
+        if problem is not None:
+            yield problem
+
+
+class _Cause(NamedTuple):
+    """What a problem's message and fix need of a python-jsonschema error, besides the value
+    and its pointer: for a scalar value these depend on the schema node, the value's type
+    and which of the node's keywords the value passes, never on the value itself (see
+    :func:`_leaf_problems`)."""
+
+    kind: Any
+    """The keyword (``error.validator``; None for a ``false`` schema)."""
+    rule: Any
+    """The keyword's value in the schema (``error.validator_value``)."""
+    types: tuple[str, ...]
+    """The types the schema allows here (:func:`_allowed_types`)."""
+    message: str
+    """python-jsonschema's message, kept only where it is read: ``required`` (it names the
+    key) and ``additionalProperties``."""
+
+
+def _cause(error: ValidationError) -> _Cause:
+    return _Cause(error.validator, error.validator_value, tuple(_allowed_types(error)),
+                  error.message if error.validator in ("required", "additionalProperties")
+                  else "")
+
+
+def _problem(top: _Cause, top_value: Any, top_pointer: str, specific: _Cause | None,
+             value: Any, pointer: str) -> SchemaProblem | None:
+    """The problem of one error (``top``, with the value and pointer it is about), from its
+    most specific cause (see :func:`_specific`; None: no problem, unless a blank string)."""
+    absence = _absence(top, top_value, top_pointer)
+    if absence is not None:
+        return absence
+    return None if specific is None else _explain(specific, value, pointer)
 
 
 def shown(value: Any, limit: int = 40) -> str:
@@ -175,21 +211,17 @@ def _specific(error: ValidationError) -> ValidationError | None:
     return None if error.validator in IGNORED else error
 
 
-def _absence(error: ValidationError) -> SchemaProblem | None:
+def _absence(cause: _Cause, value: Any, pointer: str) -> SchemaProblem | None:
     """A blank string where the schema allows null: the shape's way to say "no value" is
     null, so that is the finding (and the fix), not the pattern the string also fails."""
-    value: Any = error.instance
     if not isinstance(value, str) or value.strip():
         return None
-    rule: Any = error.validator_value
-    allowed = (None in rule if error.validator == "enum"
-               else "null" in _allowed_types(error))
+    allowed = (None in cause.rule if cause.kind == "enum" else "null" in cause.types)
     if not allowed:
         return None
     what = "an empty string" if not value else "a blank string"
-    return SchemaProblem(join_pointer("", *error.absolute_path),
-                         f"{what} where the schema writes no value as null",
-                         _fix(join_pointer("", *error.absolute_path), None))
+    return SchemaProblem(pointer, f"{what} where the schema writes no value as null",
+                         _fix(pointer, None))
 
 
 def _allowed_types(error: ValidationError) -> list[str]:
@@ -205,12 +237,10 @@ def _allowed_types(error: ValidationError) -> list[str]:
     return found
 
 
-def _explain(error: ValidationError) -> SchemaProblem:
-    pointer = join_pointer("", *error.absolute_path)
-    value: Any = error.instance
-    rule: Any = error.validator_value
-    kind = error.validator
-    if kind in ("type", "anyOf", "oneOf") and (types := _allowed_types(error)):
+def _explain(cause: _Cause, value: Any, pointer: str) -> SchemaProblem:
+    rule: Any = cause.rule
+    kind = cause.kind
+    if kind in ("type", "anyOf", "oneOf") and (types := list(cause.types)):
         expected = " or ".join(_TYPE_NAMES.get(t, t) for t in types)
         return SchemaProblem(pointer, f"{shown(value)} is {_type_of(value)}; the schema expects "
                                       f"{expected}", _type_fix(pointer, value, types))
@@ -225,7 +255,7 @@ def _explain(error: ValidationError) -> SchemaProblem:
                                                                  else "")
         return SchemaProblem(pointer, f"{shown(value)} is not one of {choices}")
     if kind == "required":
-        missing = error.message.split("'")[1] if "'" in error.message else "a property"
+        missing = cause.message.split("'")[1] if "'" in cause.message else "a property"
         return SchemaProblem(pointer, f"required property {missing!r} is missing")
     if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         bound = {"minimum": "less than the minimum", "maximum": "more than the maximum",
@@ -243,7 +273,7 @@ def _explain(error: ValidationError) -> SchemaProblem:
         return SchemaProblem(pointer, f"{shown(value)} matches {form}, which the schema "
                                       "excludes")
     if kind == "additionalProperties":
-        return SchemaProblem(pointer, error.message.split(" were unexpected")[0]
+        return SchemaProblem(pointer, cause.message.split(" were unexpected")[0]
                              .replace("Additional properties are not allowed", "unexpected keys"))
     return SchemaProblem(pointer, f"{shown(value)} breaks the schema ({kind})")
 
@@ -824,19 +854,167 @@ def _leaf_problems(schema_file: str, node: Any, value: Any,
                    path: tuple[str | int, ...]) -> list[SchemaProblem]:
     """python-jsonschema's problems of ``value`` against ``node``, reported as if found by
     validating the whole record (the errors' paths start with ``path``)."""
+    kind = type(value)
     key = None
-    if value is None or type(value) in (bool, int) or (
-            type(value) is str and len(value) <= 256):
-        key = (schema_file, id(node), path, type(value), value)
+    if value is None or kind is bool or kind is int or (kind is str and len(value) <= 256):
+        key = (schema_file, id(node), path, kind, value)
         cached = _LEAF_PROBLEMS.get(key)
         if cached is not None:
             return list(cached)
-    errors = list(_node_validator(schema_file, node).iter_errors(value))
-    for error in errors:
-        error.path.extendleft(reversed(path))
-    problems = list(_explained(errors))
+    atoms = (_atoms(schema_file, node)
+             if value is None or kind is str or kind is int or kind is bool else None)
+    if atoms is not None:
+        problems = _scalar_problems(schema_file, node, atoms, value, path)
+    else:
+        errors = list(_node_validator(schema_file, node).iter_errors(value))
+        for error in errors:
+            error.path.extendleft(reversed(path))
+        problems = list(_explained(errors))
     if key is not None:
         if len(_LEAF_PROBLEMS) >= 4096:
             _LEAF_PROBLEMS.clear()
         _LEAF_PROBLEMS[key] = tuple(problems)
     return problems
+
+
+# Explaining a scalar without python-jsonschema --------------------------------------------
+#
+# A record's bad scalars mostly differ from record to record (a count "273" here, "12"
+# there, an author list as one string), and explaining each with python-jsonschema costs
+# tens of microseconds. But against a node made only of keywords that look at a scalar
+# (``type``, ``pattern``, ``format``, ``enum``, bounds...) and of the combinators over them,
+# python-jsonschema's errors for a string, an integer, a boolean or null are decided by
+# which of those keywords the value passes, and by its type; never by the value otherwise:
+# each such keyword yields one error or none, a combinator's errors follow from which of
+# its branches hold, and best_match ranks errors by keyword, path (empty below a scalar)
+# and whether the value's type is the error's schema's type. The message and fix then
+# take the value itself (``_problem``). So the causes are kept by (node, type, which
+# keywords pass), the passing judged by python-jsonschema's own keyword functions, and
+# any value of that class is explained from them: "273" and "12" alike. Floats are left
+# out: whether one is an "integer" depends on its value (``1.0`` is one), not its type.
+
+_SCALAR_KEYWORDS = frozenset({"enum", "const", "pattern", "format", "minLength",
+                              "maxLength", "minimum", "maximum", "exclusiveMinimum",
+                              "exclusiveMaximum", "multipleOf"})
+"""Keywords whose check of a scalar yields one error or none, decided by the value (``type``
+is decided by the value's type: see :func:`_atoms`)."""
+
+CONTAINER_KEYWORDS = frozenset({
+    "properties", "patternProperties", "additionalProperties", "propertyNames", "required",
+    "minProperties", "maxProperties", "dependentRequired", "dependentSchemas", "dependencies",
+    "unevaluatedProperties", "items", "prefixItems", "additionalItems", "contains",
+    "minContains", "maxContains", "minItems", "maxItems", "uniqueItems", "unevaluatedItems"})
+"""Keywords python-jsonschema checks only on an object or an array: none yields an error for
+a scalar (tests/test_schema_fast.py holds each function of them to it)."""
+
+_Atom = tuple[Callable[..., Iterable[Any]], Any, Any, dict[str, Any]]
+"""A scalar keyword of a node: python-jsonschema's function for it, the validator, the
+keyword's value and the (sub)schema holding it (draft 4's ``minimum`` reads its sibling)."""
+
+_ATOMS: dict[tuple[str, int], tuple[Any, tuple[_Atom, ...] | None]] = {}
+_CAUSES: dict[tuple[str, int, type, int], tuple[tuple[_Cause, _Cause | None], ...]] = {}
+"""The causes of the errors of a scalar, by schema, node, type and the keywords it fails
+(bounded: a node has few such classes, a run few nodes)."""
+
+
+def _atoms(schema_file: str, node: Any) -> tuple[_Atom, ...] | None:
+    """The scalar keywords of ``node`` and of its combinators' branches, in a fixed order,
+    but ``type`` (for a string, an integer, a boolean or null, python-jsonschema's type
+    checker answers by the Python type alone: ``int`` is an "integer" and a "number",
+    ``bool`` neither); None when the node holds a keyword of another kind (a ``$ref``,
+    which the inlining left for recursion, or one this module does not know)."""
+    key = (schema_file, id(node))
+    found = _ATOMS.get(key)
+    if found is not None and found[0] is node:
+        return found[1]
+    validator = validator_for(schema_file)
+    keywords = validator.VALIDATORS
+    atoms: list[_Atom] = []
+
+    def walk(sub: Any) -> None:
+        if isinstance(sub, bool):
+            return  # true passes anything, false nothing: the same for every value
+        if not isinstance(sub, dict):
+            raise _Unsupported(repr(sub)[:40])
+        for name, rule in sub.items():
+            function = keywords.get(name)
+            if function is None or name in CONTAINER_KEYWORDS:
+                continue  # an annotation, then/else (read with if), or not for scalars
+            if name in ("allOf", "anyOf", "oneOf"):
+                if not isinstance(rule, list):
+                    raise _Unsupported(name)
+                for branch in rule:
+                    walk(branch)
+            elif name == "not":
+                walk(rule)
+            elif name == "if":
+                walk(rule)
+                walk(sub.get("then", True))
+                walk(sub.get("else", True))
+            elif name == "type" and (isinstance(rule, str) or (
+                    isinstance(rule, list) and all(isinstance(t, str) for t in rule))):
+                continue  # decided by the value's type, which the causes are kept by
+            elif name in _SCALAR_KEYWORDS:
+                atoms.append((function, validator, rule, sub))
+            else:
+                raise _Unsupported(name)
+
+    try:
+        walk(node)
+        result: tuple[_Atom, ...] | None = tuple(atoms)
+    except _Unsupported:
+        result = None
+    if len(_ATOMS) >= 4096:
+        _ATOMS.clear()
+    _ATOMS[key] = (node, result)
+    return result
+
+
+def _failing(atoms: tuple[_Atom, ...], value: Any) -> int:
+    """Which of ``atoms`` ``value`` fails, as bits."""
+    bits = 0
+    for index, (function, validator, rule, schema) in enumerate(atoms):
+        for _error in function(validator, rule, value, schema):
+            bits |= 1 << index
+            break
+    return bits
+
+
+def _scalar_problems(schema_file: str, node: Any, atoms: tuple[_Atom, ...], value: Any,
+                     path: tuple[str | int, ...]) -> list[SchemaProblem]:
+    """:func:`_leaf_problems` of a string, an integer, a boolean or null against a node
+    made of scalar keywords (see the notes above)."""
+    key = (schema_file, id(node), type(value), _failing(atoms, value))
+    causes = _CAUSES.get(key)
+    if causes is None:
+        causes = _causes(schema_file, node, value)
+        if causes is None:  # not as expected: python-jsonschema explains this one
+            errors = list(_node_validator(schema_file, node).iter_errors(value))
+            for error in errors:
+                error.path.extendleft(reversed(path))
+            return list(_explained(errors))
+        if len(_CAUSES) >= 4096:
+            _CAUSES.clear()
+        _CAUSES[key] = causes
+    pointer = join_pointer("", *path)
+    found = []
+    for top, specific in causes:
+        problem = _problem(top, value, pointer, specific, value, pointer)
+        if problem is not None:
+            found.append(problem)
+    return found
+
+
+def _causes(schema_file: str, node: Any, value: Any
+            ) -> tuple[tuple[_Cause, _Cause | None], ...] | None:
+    """The causes of python-jsonschema's errors of the scalar ``value`` against ``node``,
+    each error's with its most specific one's; None if an error is about another value
+    than ``value`` itself (never, below a scalar: a guard for the reasoning above)."""
+    found = []
+    for error in _node_validator(schema_file, node).iter_errors(value):
+        specific = _specific(error)
+        for about in (error, specific):
+            if about is not None and (about.instance is not value or about.path):
+                return None
+        found.append((_cause(error), None if specific is None else _cause(specific)))
+    return tuple(found)

@@ -183,10 +183,18 @@ def presentation_key(record: Record, ctx: Context) -> Iterator[Violation]:
     data = record.data
     if not record.profile.has(Convention.SEARCH_EXPORT) or not isinstance(data, dict):
         return
-    for key in PRESENTATION_KEYS:
+    for key, violation in _PRESENTATION_VIOLATIONS:
         if key in data:
-            yield Violation(f"{key} is a search-result artefact, not bibliographic data",
-                            f"/{key}", Fix.remove(f"/{key}", f"Remove {key}", unsafe=True))
+            yield violation
+
+
+_PRESENTATION_VIOLATIONS = tuple(
+    (key, Violation(f"{key} is a search-result artefact, not bibliographic data", f"/{key}",
+                    Fix.remove(f"/{key}", f"Remove {key}", unsafe=True)))
+    for key in PRESENTATION_KEYS)
+"""REC002's violations, built once: they depend on the key alone, and a Violation (with its
+Fix) is immutable, so every record reporting a key can share one (the aggregator's records
+all carry the four keys)."""
 
 
 @rule("REC003", "schema-violation", severity="warning", fix="safe", fallback=True, reads=RECORD)

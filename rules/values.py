@@ -695,6 +695,27 @@ def shape_drift(record: Record, ctx: Context) -> Iterator[Key]:
         return  # records of unknown shapes are not comparable
     profile = record.profile.name
     for pointer, value in _shapes(record.data):
+        payload = _payload(value)
+        if payload is not None:
+            yield Key((profile, pointer), payload)
+
+
+def _payload(value: object) -> tuple[str, str] | None:
+    """``(_kind(value), _described(value))``, None for a value saying "absent"."""
+    if type(value) not in _PAYLOADS:
         kind = _kind(value)
-        if kind is not None:
-            yield Key((profile, pointer), (kind, _described(value)))
+        return None if kind is None else (kind, _described(value))
+    payload = _PAYLOADS[type(value)]
+    if payload is _STRING and isinstance(value, str) and not value.strip():
+        return None  # a blank string says "absent"
+    return payload
+
+
+_STRING = ("a scalar", "a string")
+_PAYLOADS: dict[type, tuple[str, str] | None] = {
+    type(None): None, str: _STRING, bool: ("a scalar", "a boolean"),
+    int: ("a scalar", "a number"), float: ("a scalar", "a number"),
+    dict: ("an object", "an object"), list: ("an array", "an array")}
+"""TYP008's payload, ``(_kind(value), _described(value))``, by the type of a parsed JSON value
+(one shared tuple per type, no calls); values of other types (a library caller's) take the
+two functions."""

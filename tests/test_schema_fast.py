@@ -523,3 +523,85 @@ SYNTHETIC_JSON = st.recursive(
 @given(record=st.dictionaries(SYNTHETIC_KEYS, SYNTHETIC_JSON, max_size=6))
 def test_synthetic_schemas_agree(synthetic, schema, record):
     assert_agree(record, schema)
+
+
+# Scalars explained from cached causes (lint/schema.py, "Explaining a scalar without
+# python-jsonschema") ------------------------------------------------------------------------
+
+def python_leaf_problems(schema: str, node: Any, value: Any,
+                         path: tuple[str | int, ...]) -> list[Any]:
+    """What python-jsonschema alone says of ``value`` against ``node`` at ``path``."""
+    from biblint.schema import _explained, _node_validator
+
+    errors = list(_node_validator(schema, node).iter_errors(value))
+    for error in errors:
+        error.path.extendleft(reversed(path))
+    return list(_explained(errors))
+
+
+def test_container_keywords_yield_nothing_for_scalars():
+    """The keywords the cached causes skip never yield an error for a scalar, in any draft
+    of the profile schemas (the functions are python-jsonschema's own)."""
+    from biblint.schema import CONTAINER_KEYWORDS
+
+    rules: dict[str, Any] = {"required": ["a"], "minProperties": 1, "maxProperties": 0,
+                             "minItems": 1, "maxItems": 0, "minContains": 1, "maxContains": 0,
+                             "uniqueItems": True, "dependentRequired": {"a": ["b"]},
+                             "dependencies": {"a": ["b"]}, "prefixItems": [False],
+                             "items": False, "additionalItems": False, "contains": False,
+                             "unevaluatedItems": False, "unevaluatedProperties": False,
+                             "propertyNames": False, "additionalProperties": False,
+                             "patternProperties": {"": False}, "properties": {"a": False},
+                             "dependentSchemas": {"a": False}}
+    assert set(rules) == CONTAINER_KEYWORDS
+    scalars = [None, True, False, 0, 1, -1, 2**70, 1.5, "", " ", "a", "0"]
+    for schema in SCHEMAS:
+        validator = validator_for(schema)
+        for name, function in validator.VALIDATORS.items():
+            if name not in CONTAINER_KEYWORDS:
+                continue
+            for value in scalars:
+                schema_node = {name: rules[name]}
+                assert list(function(validator, rules[name], value, schema_node)) == [], (
+                    schema, name, value)
+
+
+LEAF_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-3, 5),
+                         st.sampled_from([2**63, -(2**70)]), st.sampled_from(CORRUPT_STRINGS),
+                         st.text(max_size=6))
+NODES = [(schema, node) for schema in SCHEMAS
+         for node in schema_nodes(validator_for(schema).schema)]
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(place=st.sampled_from(NODES), first=LEAF_SCALARS, second=LEAF_SCALARS)
+def test_scalars_explained_from_cached_causes_as_python_does(place, first, second):
+    """A scalar explained from the causes another value of its class left in the cache gets
+    python-jsonschema's own problems: pointer, message and fix."""
+    import biblint.schema as module
+
+    schema, node = place
+    module._CAUSES.clear()
+    module._LEAF_PROBLEMS.clear()
+    for value in (first, second):
+        path = ("x", 0)
+        expected = python_leaf_problems(schema, node, value, path)
+        assert module._leaf_problems(schema, node, value, path) == expected, (node, value)
+
+
+def test_scalars_of_one_class_share_their_causes():
+    """"273" and "12" in place of an integer: python-jsonschema explains the first only."""
+    import biblint.schema as module
+
+    schema = "aggregator.schema.json"
+    node = validator_for(schema).schema["properties"]["citationCount"]
+    module._CAUSES.clear()
+    assert module._atoms(schema, node) is not None
+    calls: list[Any] = []
+    real = module._causes
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(module, "_causes", lambda *args: calls.append(args) or real(*args))
+        for text in ("273", "12", "x"):
+            assert module._leaf_problems(schema, node, text, ("citationCount",)) == (
+                python_leaf_problems(schema, node, text, ("citationCount",)))
+    assert len(calls) == 1
