@@ -20,12 +20,13 @@ none of its kind's records (an empty ``PubmedArticleSet``) is IO009 too. A DOCTY
 declares entities is refused unread (IO007, see :mod:`.xmlbase`); XML that is not
 well-formed is IO008 at the parser's line and column, after the records before it.
 
-Records are read with lxml ``iterparse`` over only the record elements, each element cleared
-(with the siblings before it) once the record built from it has been checked, so a MEDLINE
-baseline file of 30,000 articles runs in bounded memory. :func:`open_xml` streams a file;
-:func:`read_xml` reads bytes (stdin, or any content the caller recognised as XML) and keeps
-the records. Fixes are never written back into XML (the document is not ``writable``): a
-byte-minimal edit of an element's text cannot be guaranteed, so XML findings are report-only.
+Records are read with lxml's pull parser (``XMLPullParser``) over only the record elements,
+each element cleared (with the siblings before it) once the record built from it has been
+checked, so a MEDLINE baseline file of 30,000 articles runs in bounded memory.
+:func:`open_xml` streams a file; :func:`read_xml` reads bytes (stdin, or any content the
+caller recognised as XML) and keeps the records. Fixes are never written back into XML
+(the document is not ``writable``): a byte-minimal edit of an element's text cannot be
+guaranteed, so XML findings are report-only.
 """
 
 from __future__ import annotations
@@ -116,13 +117,34 @@ def kind_of(root: str) -> Kind | None:
     return None
 
 
-def _parser_events(source: IO[bytes], tags: tuple[str, ...]) -> Any:
-    """The hardened iterparse: no entity expansion, no DTD, no network, no huge trees."""
-    return etree.iterparse(
-        source, events=("end",), tag=[f"{{*}}{t}" for t in tags],
+_CHUNK = 64 * 1024
+
+
+def _parser_events(source: IO[bytes], tags: tuple[str, ...]) -> Iterator[tuple[str, Any]]:
+    """The hardened parse: no entity expansion, no DTD, no network, no huge trees.
+
+    A pull parser fed by hand rather than ``iterparse``: since lxml 6.2, ``iterparse`` raises
+    a syntax error before handing out the records completed in the same read, so a file cut
+    short lost the records before the cut. Fed by hand, the events completed before an error
+    are handed out first, then the error is raised."""
+    parser = etree.XMLPullParser(
+        events=("end",), tag=[f"{{*}}{t}" for t in tags],
         resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
         huge_tree=False, remove_comments=True, remove_pis=True, recover=False,
         attribute_defaults=False)
+    while True:
+        chunk = source.read(_CHUNK)
+        try:
+            if chunk:
+                parser.feed(chunk)
+            else:
+                parser.close()
+        except etree.XMLSyntaxError:
+            yield from parser.read_events()
+            raise
+        yield from parser.read_events()
+        if not chunk:
+            return
 
 
 def _declares_entities(element: Element) -> bool:
