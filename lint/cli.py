@@ -98,8 +98,9 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser(
         "check", help="lint files, folders or stdin",
-        description="Lint JSON / JSON Lines files of bibliographic records. Folders are walked "
-                    "for .json, .jsonl and .ndjson files; '-' reads stdin.")
+        description="Lint files of bibliographic records: JSON, JSON Lines, BibTeX, RIS, "
+                    "MEDLINE text, PubMed, JATS, Crossref and DataCite XML (plain or gzip). "
+                    "Folders are walked for the files biblint reads; '-' reads stdin.")
     check.add_argument("paths", nargs="*", metavar="PATH", help="files, folders, or - (stdin)")
     check.add_argument("--format", "--output-format", dest="format", action="append",
                        type=_output, metavar="FORMAT[:FILE]",

@@ -483,7 +483,7 @@ class Linter:
                     unsafe: bool = False, diff: bool = False,
                     force_exclude: bool = False, jobs: int | None = None,
                     chunk_size: int | None = None, min_parallel: int | None = None) -> Report:
-        """Check files and folders (walked for .json, .jsonl, .ndjson; see :meth:`discover`).
+        """Check files and folders (walked for the files biblint reads: see :meth:`discover`).
 
         With ``fix``, applicable fixes are written back (atomically) and the findings that
         remain are reported; with ``diff``, nothing is written and each result carries the

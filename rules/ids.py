@@ -7,7 +7,6 @@ from functools import lru_cache
 from typing import Any
 
 import regex
-from stdnum import isbn, issn
 
 from biblint.domain.doi import strip_doi_prefix
 from biblint.domain.identifiers import (
@@ -19,9 +18,12 @@ from biblint.domain.identifiers import (
     OrcidDefect,
     check_arxiv,
     check_orcid,
+    format_issn,
     identifier_scheme,
     normalise_pmcid,
     normalise_pmid,
+    valid_isbn,
+    valid_issn,
 )
 from biblint.domain.show import shown as _shown
 from biblint.model import Applicability, Fix, PatchOp, Violation, lookup
@@ -303,10 +305,10 @@ def issn_invalid(record: Record, ctx: Context) -> Iterator[Violation]:
         if compact is None:
             yield Violation(f"ISSN {_shown(token)} is not eight ISSN characters", pointer)
             continue
-        if not _stdnum_valid(issn.is_valid, compact):
+        if not valid_issn(compact):
             yield Violation(f"ISSN {_shown(token)} has a wrong check digit", pointer)
             continue
-        formatted = str(issn.format(compact))
+        formatted = format_issn(compact)
         if compact in _PLACEHOLDER_ISSNS:
             yield Violation(f"ISSN {formatted} is a placeholder", pointer)
             continue
@@ -324,13 +326,6 @@ def _compact_issn(token: str) -> str | None:
     return text.replace("-", "").upper()
 
 
-def _stdnum_valid(check: Callable[[str], bool], text: str) -> bool:
-    try:
-        return bool(check(text))
-    except Exception:  # python-stdnum documents no exception from is_valid; be certain
-        return False
-
-
 def _issns(values: Iterable[object]) -> list[str]:
     """The distinct valid ISSNs among ``values`` (formatted), in order."""
     seen: list[str] = []
@@ -338,9 +333,9 @@ def _issns(values: Iterable[object]) -> list[str]:
         if not isinstance(value, str):
             continue
         compact = _compact_issn(value)
-        if compact is None or not _stdnum_valid(issn.is_valid, compact):
+        if compact is None or not valid_issn(compact):
             continue
-        formatted = str(issn.format(compact))
+        formatted = format_issn(compact)
         if formatted not in seen:
             seen.append(formatted)
     return seen
@@ -505,7 +500,7 @@ def isbn_invalid(record: Record, ctx: Context) -> Iterator[Violation]:
         if len(digits) == 13 and not digits.startswith(("978", "979")):
             yield Violation(f"ISBN {_shown(token)} does not begin with 978 or 979", pointer)
             continue
-        if not _stdnum_valid(isbn.is_valid, digits.upper()):
+        if not valid_isbn(digits.upper()):
             yield Violation(f"ISBN {_shown(token)} has a wrong check digit", pointer)
             continue
         if digits.endswith("x"):

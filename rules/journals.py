@@ -8,8 +8,8 @@ from collections.abc import Collection, Hashable, Iterator, Mapping, Sequence
 from typing import Any
 
 import regex
-from stdnum import issn
 
+from biblint.domain.identifiers import format_issn, valid_issn
 from biblint.domain.show import shown as _shown
 from biblint.model import Violation
 from biblint.profiles import Convention
@@ -38,12 +38,8 @@ def _issns(record: Record) -> list[str]:
         if not isinstance(item, str):
             continue
         compact = item.strip().replace("-", "").upper()
-        try:
-            valid = len(compact) == 8 and bool(issn.is_valid(compact))
-        except Exception:  # python-stdnum documents none; be certain
-            valid = False
-        if valid:
-            formatted = str(issn.format(compact))
+        if len(compact) == 8 and valid_issn(compact):
+            formatted = format_issn(compact)
             if formatted not in found and compact != "00000000":
                 found.append(formatted)
     return found

@@ -6,7 +6,6 @@ import unicodedata
 from collections.abc import Iterator
 
 import regex
-from stdnum import issn
 
 from biblint.domain.doi import (
     DOI_RE,
@@ -17,7 +16,7 @@ from biblint.domain.doi import (
     normalise_doi,
     strip_doi_prefix,
 )
-from biblint.domain.identifiers import normalise_pmcid
+from biblint.domain.identifiers import normalise_pmcid, valid_issn
 from biblint.domain.show import shown
 from biblint.model import Applicability, Fix, PatchOp, Violation, resolve_pointer
 from biblint.profiles import Convention
@@ -278,7 +277,7 @@ def _embedded_issn(doi: str) -> str | None:
     if match is None:
         return None
     found = match.group(1).replace("-", "").upper()
-    return found if issn.is_valid(found) else None
+    return found if valid_issn(found) else None
 
 
 def _record_issns(record: Record) -> list[str]:

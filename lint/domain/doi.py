@@ -17,7 +17,6 @@ from functools import lru_cache
 from urllib.parse import unquote
 
 import regex
-from stdnum import issn
 
 # Crossref's recommended pattern ("DOIs and matching regular expressions", 2015): it matches
 # about 99.3 % of registered DOIs; the rest (early Wiley SICIs) are legal but unusual.
@@ -610,6 +609,14 @@ def _prefix_problem(text: str) -> tuple[DoiDefect, str, str | None] | None:
     return DoiDefect.MALFORMED_PREFIX, head, repaired + slash + after
 
 
+def _valid_issn(text: str) -> bool:
+    """python-stdnum's ISSN check, imported on first use: its imports cost start-up (see
+    :mod:`biblint.domain.identifiers`, which imports this module)."""
+    from stdnum import issn
+
+    return bool(issn.is_valid(text))
+
+
 def _truncated(text: str) -> tuple[DoiDefect, str] | None:
     """Why ``text`` (a DOI with a valid prefix) is truncated or a placeholder: (kind, detail),
     or None."""
@@ -620,9 +627,9 @@ def _truncated(text: str) -> tuple[DoiDefect, str] | None:
         return DoiDefect.PREFIX_ONLY, prefix
     if _PLACEHOLDER_SUFFIX_RE.match(suffix):
         return DoiDefect.PLACEHOLDER_SUFFIX, suffix
-    if _ISSN_ONLY_RE.match(suffix) and issn.is_valid(suffix):
+    if _ISSN_ONLY_RE.match(suffix) and _valid_issn(suffix):
         return DoiDefect.ISSN_SUFFIX, suffix
-    if prefix in ISSN_PREFIXES and _ISSN8_RE.match(suffix) and issn.is_valid(suffix):
+    if prefix in ISSN_PREFIXES and _ISSN8_RE.match(suffix) and _valid_issn(suffix):
         return DoiDefect.JOURNAL_ISSN_SUFFIX, suffix
     if _CODE_ONLY_RE.match(suffix):
         return DoiDefect.JOURNAL_CODE_SUFFIX, suffix
