@@ -272,6 +272,19 @@ def test_not_well_formed_keeps_the_records_before_the_error():
     assert bad.line == 5 and "after 2 records" in bad.message
 
 
+def test_not_well_formed_after_many_reads_keeps_every_record_before_the_error(tmp_path):
+    """The records of the parser's last read before the error are kept too, on a file read
+    from disk in many chunks (lxml 6.2's ``iterparse`` raised before handing them out)."""
+    many = [article(n, "A title that fills the file. " * 20) for n in range(1, 301)]
+    path = tmp_path / "cut.xml"
+    path.write_bytes(pubmed_set(*many, "<PubmedArticle><PMID>301</Broken>"))
+    assert path.stat().st_size > 4 * 64 * 1024
+    result = Linter().check_paths([path], jobs=1)
+    assert result.records == 300
+    (bad,) = [f for f in result.findings if f.code == "IO008"]
+    assert "after 300 records" in bad.message
+
+
 def test_parser_is_not_in_huge_tree_mode():
     """A text node beyond libxml2's default limit (10 MB) is an error, not a huge tree."""
     text = pubmed_set(article(1, "x" * (11 * 1024 * 1024)))
