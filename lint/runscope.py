@@ -209,36 +209,9 @@ class KeyStore:
     _spill: _Spill | None = field(default=None, repr=False, compare=False)
 
     def add(self, code: str, key: Hashable, entry: Entry) -> None:
-        """Store ``entry`` under ``key`` for rule ``code``."""
-        table = self.tables.get(code)
-        if table is None:
-            table = self.tables[code] = {}
-        spec = self.specs.get(code)
-        found = table.get(key)
-        if found is None:
-            if (spec is not None and spec.limit is not None
-                    and len(table) + self.spilled_keys.get(code, 0) >= spec.limit):
-                self.dropped[code] = self.dropped.get(code, 0) + 1
-                return
-            if spec is not None and spec.keep is not None:
-                table[key] = {spec.keep(entry.payload): entry}
-            else:
-                table[key] = [entry]
-        elif spec is not None and spec.keep is not None:
-            cls = spec.keep(entry.payload)
-            old = found.get(cls)
-            if old is None:
-                found[cls] = entry
-            elif entry < old:
-                found[cls] = entry
-                return
-            else:
-                return
-        else:
-            found.append(entry)
-        self.held += 1
-        if self.spill_at is not None and self.held >= self.spill_at:
-            self.spill()
+        """Store ``entry`` under ``key`` for rule ``code`` (:meth:`add_record` of one key)."""
+        self.add_record(code, ((key, entry.payload),), entry.record_key, entry.file,
+                        entry.record, entry.hidden)
 
     def add_record(self, code: str, keys: Iterable[tuple[Hashable, tuple[Any, ...]]],
                    record_key: str, file: str, record: int,

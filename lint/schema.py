@@ -866,15 +866,22 @@ def _leaf_problems(schema_file: str, node: Any, value: Any,
     if atoms is not None:
         problems = _scalar_problems(schema_file, node, atoms, value, path)
     else:
-        errors = list(_node_validator(schema_file, node).iter_errors(value))
-        for error in errors:
-            error.path.extendleft(reversed(path))
-        problems = list(_explained(errors))
+        problems = _validated_problems(schema_file, node, value, path)
     if key is not None:
         if len(_LEAF_PROBLEMS) >= 4096:
             _LEAF_PROBLEMS.clear()
         _LEAF_PROBLEMS[key] = tuple(problems)
     return problems
+
+
+def _validated_problems(schema_file: str, node: Any, value: Any,
+                        path: tuple[str | int, ...]) -> list[SchemaProblem]:
+    """:func:`_leaf_problems` by python-jsonschema itself: its errors of ``value`` against
+    ``node``, their paths starting with ``path``, explained."""
+    errors = list(_node_validator(schema_file, node).iter_errors(value))
+    for error in errors:
+        error.path.extendleft(reversed(path))
+    return list(_explained(errors))
 
 
 # Explaining a scalar without python-jsonschema --------------------------------------------
@@ -989,10 +996,7 @@ def _scalar_problems(schema_file: str, node: Any, atoms: tuple[_Atom, ...], valu
     if causes is None:
         causes = _causes(schema_file, node, value)
         if causes is None:  # not as expected: python-jsonschema explains this one
-            errors = list(_node_validator(schema_file, node).iter_errors(value))
-            for error in errors:
-                error.path.extendleft(reversed(path))
-            return list(_explained(errors))
+            return _validated_problems(schema_file, node, value, path)
         if len(_CAUSES) >= 4096:
             _CAUSES.clear()
         _CAUSES[key] = causes
