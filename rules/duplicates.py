@@ -61,9 +61,11 @@ def _scoped(record: Record, ctx: Context, key: Hashable) -> Hashable:
 _PUNCT = regex.compile(r"[\p{P}\p{S}]+")
 _SPACE = regex.compile(r"\s+")
 _ASCII_KEY = bytes(
-    c + 32 if 65 <= c <= 90 else 32 if chr(c) in string.punctuation else c for c in range(256))
+    c + 32 if 65 <= c <= 90 else 32 if chr(c) in string.punctuation or chr(c) in " \t\n\v\f\r"
+    else c for c in range(256))
 """``normalise_title`` of ASCII text as one ``bytes.translate``: A-Z lower-cased, and the
-ASCII characters of ``[\\p{P}\\p{S}]`` (exactly ``string.punctuation``) made spaces."""
+ASCII characters of ``[\\p{P}\\p{S}]`` (exactly ``string.punctuation``) and the whitespace
+``bytes.split()`` splits at (space, tab, CR, LF, VT, FF) made spaces."""
 _GENERIC_TITLES = frozenset({
     "preface", "foreword", "editorial", "editorial board", "introduction", "reply",
     "response", "erratum", "errata", "correction", "corrigendum", "retraction",
@@ -79,6 +81,11 @@ def _digest(text: str) -> bytes:
 
 
 def _doi(record: Record) -> str | None:
+    """The record's DOI key, once per record (four DUP rules compare it)."""
+    return record.memo("duplicates.doi", _read_doi)
+
+
+def _read_doi(record: Record) -> str | None:
     value = record.value("doi")
     if not isinstance(value, str) or not strip_doi_prefix(value):
         return None
@@ -90,9 +97,16 @@ def normalise_title(title: str) -> str:
     if has_markup(title):
         title = strip_markup(title)
     if title.isascii():  # NFKC and case folding change no ASCII letter but A-Z: one pass
-        # bytes.split(), unlike str.split(), splits where ``\\s`` does (not at \\x1c-\\x1f).
-        return b" ".join(title.encode("ascii").translate(_ASCII_KEY).split()).decode(
-            "ascii").strip()
+        # Whitespace: the table makes spaces of the six ASCII characters ``\s`` matches
+        # (space, tab, CR, LF, VT, FF; not \x1c-\x1f, which stay, as ``_SPACE`` leaves
+        # them), and halving runs of spaces until none is left collapses them as
+        # ``" ".join(key.split())`` would, without a list of words (a run of n spaces takes
+        # log2(n) passes). A space left at either end goes with ``str.strip()``, which
+        # strips \x1c-\x1f and spaces alike.
+        key = title.encode("ascii").translate(_ASCII_KEY)
+        while b"  " in key:
+            key = key.replace(b"  ", b" ")
+        return key.decode("ascii").strip()
     text = unicodedata.normalize("NFKC", title).casefold()
     text = _PUNCT.sub(" ", text)
     return _SPACE.sub(" ", text).strip()
@@ -103,6 +117,17 @@ def _title(record: Record) -> str | None:
     if isinstance(value, list):
         value = next((v for v in value if isinstance(v, str) and v.strip()), None)
     return value if isinstance(value, str) and value.strip() else None
+
+
+def _title_key(record: Record) -> str | None:
+    """:func:`normalise_title` of the record's title (None without one), once per record:
+    DUP002 and DUP004 compare the same key."""
+    return record.memo("duplicates.title_key", _read_title_key)
+
+
+def _read_title_key(record: Record) -> str | None:
+    title = _title(record)
+    return None if title is None else normalise_title(title)
 
 
 def _year(record: Record) -> int | None:
@@ -246,10 +271,9 @@ def duplicate_title(record: Record, ctx: Context) -> Iterator[Key]:
     - `scope`: `profile` (default) compares records of one profile only; `run` every record
       of the run.
     """
-    title = _title(record)
-    if title is None:
+    key = _title_key(record)
+    if key is None:
         return
-    key = normalise_title(title)
     if len(key) < 12 or key in _GENERIC_TITLES:
         return
     family = _first_author_family(record)
@@ -420,10 +444,10 @@ def doi_title_conflict(record: Record, ctx: Context) -> Iterator[Key]:
       conflict in any shape; `profile` compares records of one profile.
     """
     doi = _doi(record)
-    title = _title(record)
-    if doi is None or title is None:
+    title_key = _title_key(record)
+    if doi is None or title_key is None:
         return
-    key = normalise_title(title)[:200]
+    key = title_key[:200]
     if not key:
         return
     found = record.field("title")
