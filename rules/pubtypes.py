@@ -314,18 +314,12 @@ _CASE_REPORT_RE = regex.compile(
 
 def _claim(record: Record, kind: str) -> tuple[str, str] | None:
     """(where, the words) when the title or abstract says the work is a ``kind``."""
-    title = record.value("title")
-    abstract = record.value("abstract")
-    texts = [("title", title)] if isinstance(title, str) else []
-    if isinstance(abstract, str):
-        texts.append(("abstract", abstract))
-    for where, text in texts:
+    for where, text, lower in record.memo("pubtypes.claim_texts", _claim_texts):
         if kind == "review":
             pattern = _TITLE_REVIEW_RE if where == "title" else _ABSTRACT_REVIEW_RE
         else:
             pattern = _CASE_REPORT_RE
-        if text.isascii():
-            lower = text.lower()
+        if lower is not None:
             if not _could_claim(lower, kind):
                 continue
             if pattern is _ABSTRACT_REVIEW_RE:
@@ -337,6 +331,17 @@ def _claim(record: Record, kind: str) -> tuple[str, str] | None:
         if match is not None:
             return where, match.group().strip(" :.?-–—")
     return None
+
+
+def _claim_texts(record: Record) -> list[tuple[str, str, str | None]]:
+    """(where, text, its lower case when ASCII) of the title and the abstract: both claim
+    kinds read them."""
+    texts = []
+    for where in ("title", "abstract"):
+        text = record.value(where)
+        if isinstance(text, str):
+            texts.append((where, text, text.lower() if text.isascii() else None))
+    return texts
 
 
 _CLAIM_BREAK_RE = regex.compile(r"[^\w\s,-]", regex.REVERSE)
@@ -365,6 +370,9 @@ def _review_claim(text: str, lower: str) -> regex.Match[str] | None:
     else:
         return None
     for found in _occurrences(lower):
+        if not _may_end_claim(lower, found):
+            done = found  # no match ends here, nor starts before here and ends later
+            continue
         brk = _CLAIM_BREAK_RE.search(text, done, found)
         begin = max(done, 0 if brk is None else brk.end())
         for start in _CLAIM_START_RE.finditer(text, begin, found):
@@ -373,6 +381,40 @@ def _review_claim(text: str, lower: str) -> regex.Match[str] | None:
                 return match
         done = found
     return None
+
+
+_CLAIM_SEPARATORS = " \t\n\v\f\r\x1c\x1d\x1e\x1f-"
+"""What :data:`_ABSTRACT_REVIEW_RE` spells between the word before `review` or
+`meta-analysis` and it (``[\\s-]``, on ASCII text; with \\x1c-\\x1f, which ``\\s`` does not
+match: more is stripped, never less)."""
+_WORDS_BEFORE_CLAIM = frozenset({
+    "this", "present", "current", "our", "we", "briefly", "critically", "systematically",
+    "systematic", "scoping", "narrative", "literature", "critical", "comprehensive",
+    "umbrella", "integrative", "rapid", "mini", "brief", "short", "updated", "art",
+})
+"""The words that can stand right before `review` or `meta-analysis` in a match of
+:data:`_ABSTRACT_REVIEW_RE`: the last word of its openings (`this`, `the present`, `the
+current`, `our`, `in this`, `we`, `we briefly`...) and of its review kinds (`art` of
+`state-of-the-art`); at most 14 letters."""
+_NOT_LETTER = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalpha()})
+
+
+def _may_end_claim(lower: str, found: int) -> bool:
+    """Whether a match of :data:`_ABSTRACT_REVIEW_RE` can end in the `review` or
+    `meta-analysis` at ``found`` of the lower-cased ASCII ``lower``: every match spells
+    ``[\\s-]++`` and, before that, a word of :data:`_WORDS_BEFORE_CLAIM` preceded by no
+    letter (a `\\b`, a space or a hyphen). Most occurrences in a text about reviews follow
+    another word, and are set aside without a regular expression."""
+    head = lower[max(0, found - 32):found]
+    stripped = head.rstrip(_CLAIM_SEPARATORS)
+    if len(stripped) == len(head):
+        return False  # no separator before the word
+    if len(stripped) < 15 < found:  # a long run of separators: look further back
+        stripped = lower[:found].rstrip(_CLAIM_SEPARATORS)
+    tail = stripped[-15:]  # a run of 15 letters is longer than every word of the set
+    if not tail[-1:].isalpha():
+        return False
+    return tail.translate(_NOT_LETTER).rsplit(None, 1)[-1] in _WORDS_BEFORE_CLAIM
 
 
 def _occurrences(lower: str) -> list[int]:

@@ -121,6 +121,8 @@ CLAIM_PIECES = st.sampled_from([
     "REVIEW", "meta-analysis", "overview", "of the records", "board", "process", "the", "how",
     "key", " ", "  ", "\t", "\n", ".", ",", "-", ";", ":", "(", ")", "5", "_", "x", "<p>",
     "reviews", "preview", "This review aims to summarise.", "we review the", "1.5",
+    "\x1c", "critically", "art", "umbrella", "xsystematic", "Systematically", " " * 40,
+    "-" * 20, "a" * 16, "- \n", "comprehensive", "In",
 ])
 CLAIM_TEXTS = st.one_of(st.lists(CLAIM_PIECES, max_size=20).map("".join),
                         st.text(alphabet="Thisrevw -,.5_\n", max_size=40))
@@ -138,6 +140,46 @@ def _check_claim_window(text: str) -> None:
 @given(CLAIM_TEXTS)
 def test_review_claim_is_the_first_match(text):
     _check_claim_window(text)
+
+
+@settings(max_examples=500)
+@given(CLAIM_TEXTS)
+def test_every_review_claim_ends_where_the_word_filter_allows(text):
+    """:func:`pubtypes._may_end_claim` is a necessary condition: it holds at the `review` or
+    `meta-analysis` of every match, wherever the match starts."""
+    if not text.isascii():
+        return
+    lower = text.lower()
+    for start in range(len(text)):
+        match = pubtypes._ABSTRACT_REVIEW_RE.match(text, start)
+        if match is None:
+            continue
+        words = [m.start() for m in regex.finditer("review|meta-analysis", match.group().lower())]
+        assert pubtypes._may_end_claim(lower, start + words[0]), text
+
+
+def test_every_opening_and_kind_passes_the_word_filter():
+    """Each way a claim can open, with each review kind, meets the filter."""
+    kinds = regex.search(r"\(\?:\(\?:([^)]*)\)", pubtypes._REVIEW_KINDS)
+    assert kinds is not None
+    openings = ["this", "The present", "the  current", "our", "In this", "we", "Here, we",
+                "we briefly", "we critically", "We systematically"]
+    for opening in openings:
+        for kind in ["", *kinds.group(1).split("|")]:
+            for word in ("review", "meta-analysis"):
+                text = f"x. {opening} {kind}{'-' if kind else ''}\t{word} of x"
+                match = pubtypes._ABSTRACT_REVIEW_RE.search(text)
+                if match is None:
+                    continue  # "we <kind> review" is no claim
+                lower = text.lower()
+                assert pubtypes._may_end_claim(lower, lower.index(word)), text
+
+
+def test_the_word_filter_sets_occurrences_aside():
+    """The filter does reject the usual occurrence (else the test above proves nothing)."""
+    lower = "the jelly review of the ischemia. this  systematic review"
+    assert not pubtypes._may_end_claim(lower, lower.index("review"))
+    assert pubtypes._may_end_claim(lower, lower.rindex("review"))
 
 
 def test_review_claim_on_real_texts():
