@@ -61,11 +61,9 @@ def _scoped(record: Record, ctx: Context, key: Hashable) -> Hashable:
 _PUNCT = regex.compile(r"[\p{P}\p{S}]+")
 _SPACE = regex.compile(r"\s+")
 _ASCII_KEY = bytes(
-    c + 32 if 65 <= c <= 90 else 32 if chr(c) in string.punctuation or chr(c) in " \t\n\v\f\r"
-    else c for c in range(256))
+    c + 32 if 65 <= c <= 90 else 32 if chr(c) in string.punctuation else c for c in range(256))
 """``normalise_title`` of ASCII text as one ``bytes.translate``: A-Z lower-cased, and the
-ASCII characters of ``[\\p{P}\\p{S}]`` (exactly ``string.punctuation``) and the whitespace
-``bytes.split()`` splits at (space, tab, CR, LF, VT, FF) made spaces."""
+ASCII characters of ``[\\p{P}\\p{S}]`` (exactly ``string.punctuation``) made spaces."""
 _GENERIC_TITLES = frozenset({
     "preface", "foreword", "editorial", "editorial board", "introduction", "reply",
     "response", "erratum", "errata", "correction", "corrigendum", "retraction",
@@ -97,16 +95,9 @@ def normalise_title(title: str) -> str:
     if has_markup(title):
         title = strip_markup(title)
     if title.isascii():  # NFKC and case folding change no ASCII letter but A-Z: one pass
-        # Whitespace: the table makes spaces of the six ASCII characters ``\s`` matches
-        # (space, tab, CR, LF, VT, FF; not \x1c-\x1f, which stay, as ``_SPACE`` leaves
-        # them), and halving runs of spaces until none is left collapses them as
-        # ``" ".join(key.split())`` would, without a list of words (a run of n spaces takes
-        # log2(n) passes). A space left at either end goes with ``str.strip()``, which
-        # strips \x1c-\x1f and spaces alike.
-        key = title.encode("ascii").translate(_ASCII_KEY)
-        while b"  " in key:
-            key = key.replace(b"  ", b" ")
-        return key.decode("ascii").strip()
+        # bytes.split(), unlike str.split(), splits where ``\\s`` does (not at \\x1c-\\x1f).
+        return b" ".join(title.encode("ascii").translate(_ASCII_KEY).split()).decode(
+            "ascii").strip()
     text = unicodedata.normalize("NFKC", title).casefold()
     text = _PUNCT.sub(" ", text)
     return _SPACE.sub(" ", text).strip()
