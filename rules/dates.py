@@ -652,7 +652,8 @@ def epub_after_print(record: Record, ctx: Context) -> Iterator[Violation]:
                             f"after the print date", pointer)
 
 
-@rule("DATE006", "crossref-system-date", severity="warning", reads=RECORD)
+# Reports `issued` and nothing without it (the system dates are read beside it).
+@rule("DATE006", "crossref-system-date", severity="warning", reads=("issued",))
 def crossref_system_date(record: Record, ctx: Context) -> Iterator[Violation]:
     """Crossref's `issued` is a system date (`created`, `deposited`, `indexed`).
 

@@ -63,7 +63,8 @@ def _first_value(entry: Entry) -> Hashable:
 
 
 @rule("JRN001", "journal-name-varies", severity="info", scope="run", judge=_judge_names,
-      max_keys=MAX_TRACKED, reads=RECORD)
+      # No ISSN, no key: the fields it reads (the raw record only for tombstones) gate it.
+      max_keys=MAX_TRACKED, reads=("container", "issn", "type"))
 def journal_name_varies(record: Record, ctx: Context) -> Iterator[Key]:
     """One ISSN goes with different journal names across the records of a run.
 

@@ -20,7 +20,7 @@ from biblint.domain.show import shown as _shown
 from biblint.model import Fix, Violation
 from biblint.profiles import Convention, load_schema
 from biblint.record import Record
-from biblint.registry import RECORD, Context, rule
+from biblint.registry import Context, rule
 
 PUBMED_TYPES = frozenset({
     "Adaptive Clinical Trial", "Address", "Autobiography", "Bibliography", "Biography",
@@ -218,7 +218,10 @@ def _expected_vocabulary(record: Record) -> tuple[str, str] | None:
     return profile.type_field, profile.type_vocabulary
 
 
-@rule("PT001", "publication-type-vocabulary", severity="warning", fix="safe", reads=RECORD)
+# Reads the shape's type field (`type` or `publication_types`) and nothing without it (an
+# OpenAlex record's `host_venue` only widens the vocabulary): gated on the two.
+@rule("PT001", "publication-type-vocabulary", severity="warning", fix="safe",
+      reads=("publication_types", "type"))
 def publication_type_vocabulary(record: Record, ctx: Context) -> Iterator[Violation]:
     """A work type is not a term of the vocabulary its shape uses.
 

@@ -356,3 +356,22 @@ def test_title_key_is_the_full_normalisation(title):
     full = duplicates._SPACE.sub(" ", duplicates._PUNCT.sub(" ", plain)).strip()
     assert duplicates.normalise_title(title) == full
 
+
+
+# -- Gating: field rules that report nothing without their fields are skipped without them -----
+
+def test_field_rules_are_gated_on_the_fields_they_need():
+    """PT001, DATE006 and JRN001 read the raw record only beside their canonical fields:
+    the engine skips them for records without those fields (test_gating proves that no
+    finding is lost)."""
+    from biblint import Linter
+    from biblint.registry import default_registry
+
+    registry = default_registry()
+    assert registry.get("PT001").reads == {"publication_types", "type"}
+    assert registry.get("DATE006").reads == {"issued"}
+    assert registry.get("JRN001").reads == {"container", "issn", "type"}
+    for code in ("PT001", "DATE006", "JRN001"):
+        assert registry.get(code).gated
+    record = Linter().make_record(make_records(1)[0])  # aggregator-shaped: no `issued`
+    assert not registry.get("DATE006").reads & record.present()
