@@ -41,12 +41,17 @@ def split_authors(value: str) -> list[str] | None:
     "Smith, John" (one name, inverted) are ambiguous.
     """
     parts = value.split(";") if ";" in value else _COMMA_AND_RE.split(value)
-    names = [part.strip() for part in parts if part.strip()]
+    names = [part for part in map(str.strip, parts) if part]
     if len(names) < 2:
         return None
     for name in names:
         words = name.split()
-        if len(words) < 2 or all(_INITIALS_RE.fullmatch(w.rstrip(",")) for w in words):
+        if len(words) < 2:
+            return None
+        ascii_part = name.encode("ascii", "ignore")
+        if ascii_part.upper() != ascii_part:
+            continue  # an ASCII lower-case letter: its word is no initial (`\p{Lu}` only)
+        if all(_INITIALS_RE.fullmatch(w.rstrip(",")) for w in words):
             return None
     return names
 

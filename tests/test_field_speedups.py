@@ -375,3 +375,41 @@ def test_field_rules_are_gated_on_the_fields_they_need():
         assert registry.get(code).gated
     record = Linter().make_record(make_records(1)[0])  # aggregator-shaped: no `issued`
     assert not registry.get("DATE006").reads & record.present()
+
+
+# -- AUTH001: names with an ASCII lower-case letter are not read as initials --------------------
+
+AUTHOR_PIECES = st.sampled_from([
+    "J.", "JK", "J.-P.", "Ch.", "A", "Smith", "SMITH", "Hao Liang", "Tomás", "Ö.", "ÉK", "Ł",
+    "王", "伟", ", ", ",", "; ", " and ", " & ", " ", "  ", "\t", "-", ".", "j.", "1", "Ǆ",
+    "ǅ", "K", "\u212a", "Dr",
+])
+AUTHOR_STRINGS = st.one_of(st.lists(AUTHOR_PIECES, max_size=12).map("".join),
+                           st.text(max_size=30))
+
+
+def _split_authors_plain(value: str) -> list[str] | None:
+    """:func:`authors.split_authors` as it was: every word tried as initials."""
+    parts = value.split(";") if ";" in value else authors._COMMA_AND_RE.split(value)
+    found = [part.strip() for part in parts if part.strip()]
+    if len(found) < 2:
+        return None
+    for name in found:
+        words = name.split()
+        if len(words) < 2 or all(authors._INITIALS_RE.fullmatch(w.rstrip(",")) for w in words):
+            return None
+    return found
+
+
+@settings(max_examples=500)
+@given(AUTHOR_STRINGS)
+def test_split_authors_is_the_plain_split(value):
+    assert authors.split_authors(value) == _split_authors_plain(value), value
+
+
+def test_split_authors_on_real_values():
+    for text in real_strings():
+        if len(text) < 2000:
+            assert authors.split_authors(text) == _split_authors_plain(text), text
+    assert authors.split_authors("J. K., M. N.") is None  # initials only: ambiguous
+    assert authors.split_authors("Hao Liang, Bin Zhao") == ["Hao Liang", "Bin Zhao"]
