@@ -18,6 +18,7 @@ new keys are no longer remembered.
 from __future__ import annotations
 
 import hashlib
+import re
 import string
 import unicodedata
 from collections.abc import Hashable, Iterator, Mapping, Sequence
@@ -61,9 +62,12 @@ def _scoped(record: Record, ctx: Context, key: Hashable) -> Hashable:
 _PUNCT = regex.compile(r"[\p{P}\p{S}]+")
 _SPACE = regex.compile(r"\s+")
 _ASCII_KEY = bytes(
-    c + 32 if 65 <= c <= 90 else 32 if chr(c) in string.punctuation else c for c in range(256))
+    c + 32 if 65 <= c <= 90 else 32 if chr(c) in string.punctuation or chr(c) in " \t\n\v\f\r"
+    else c for c in range(256))
 """``normalise_title`` of ASCII text as one ``bytes.translate``: A-Z lower-cased, and the
-ASCII characters of ``[\\p{P}\\p{S}]`` (exactly ``string.punctuation``) made spaces."""
+ASCII characters of ``[\\p{P}\\p{S}]`` (exactly ``string.punctuation``) and of ``\\s`` (space,
+tab, LF, VT, FF, CR; not \\x1c-\\x1f) made spaces."""
+_SPACES_RE = re.compile(rb"  +")
 _GENERIC_TITLES = frozenset({
     "preface", "foreword", "editorial", "editorial board", "introduction", "reply",
     "response", "erratum", "errata", "correction", "corrigendum", "retraction",
@@ -95,9 +99,10 @@ def normalise_title(title: str) -> str:
     if has_markup(title):
         title = strip_markup(title)
     if title.isascii():  # NFKC and case folding change no ASCII letter but A-Z: one pass
-        # bytes.split(), unlike str.split(), splits where ``\\s`` does (not at \\x1c-\\x1f).
-        return b" ".join(title.encode("ascii").translate(_ASCII_KEY).split()).decode(
-            "ascii").strip()
+        # Runs of spaces made one in C (no list of words); \\x1c-\\x1f stay, as ``_SPACE``
+        # leaves them, and ``str.strip()`` takes them off the ends with the spaces.
+        key = _SPACES_RE.sub(b" ", title.encode("ascii").translate(_ASCII_KEY))
+        return key.decode("ascii").strip()
     text = unicodedata.normalize("NFKC", title).casefold()
     text = _PUNCT.sub(" ", text)
     return _SPACE.sub(" ", text).strip()
