@@ -152,12 +152,30 @@ def _record_dates(record: Record) -> list[tuple[_DateField, list[tuple[str, Part
                        lambda r: [(item, _dates(item)) for item in _record_fields(r)])
 
 
-def _each_date(record: Record, *, dated_only: bool
-               ) -> Iterator[tuple[_DateField, str, PartialDate, _Shown]]:
+_EachDate = tuple[_DateField, str, PartialDate, _Shown]
+
+
+def _each_date(record: Record, *, dated_only: bool) -> list[_EachDate]:
     """Every date of the record once: a date repeated in another field (Crossref's
     `issued` and `published` copy `published-print` or `published-online`) is given only at
-    its first field. ``dated_only`` leaves out fields that do not date the publication."""
+    its first field. ``dated_only`` leaves out fields that do not date the publication.
+    Once per record and kind (DATE003 and DATE004 read the same list; read-only)."""
+    if dated_only:
+        return record.memo("dates.each_dated", _dated_dates)
+    return record.memo("dates.each", _all_dates)
+
+
+def _dated_dates(record: Record) -> list[_EachDate]:
+    return _unique_dates(record, dated_only=True)
+
+
+def _all_dates(record: Record) -> list[_EachDate]:
+    return _unique_dates(record, dated_only=False)
+
+
+def _unique_dates(record: Record, *, dated_only: bool) -> list[_EachDate]:
     seen: set[PartialDate] = set()
+    out: list[_EachDate] = []
     for item, dates in _record_dates(record):
         if dated_only and item.role is None:
             continue
@@ -165,7 +183,8 @@ def _each_date(record: Record, *, dated_only: bool
             if date in seen:
                 continue
             seen.add(date)
-            yield item, pointer, date, shown
+            out.append((item, pointer, date, shown))
+    return out
 
 
 
@@ -467,7 +486,7 @@ def date_implausible(record: Record, ctx: Context) -> Iterator[Violation]:
     `min-year` (integer, default 1665) and `sentinels` (list of `YYYY-MM-DD`).
     """
     min_year = int(ctx.options["min-year"])
-    sentinels = frozenset(s for s in ctx.options["sentinels"] if isinstance(s, str))
+    sentinels = ctx.options["sentinels"]  # `iso in`: a string only ever equals a string
     csl = record.profile.has(Convention.CSL_DATES)
     january_first = YEAR_AS_JANUARY_FIRST in record.profile.conventions
     article: bool | None = None
@@ -488,9 +507,10 @@ def date_implausible(record: Record, ctx: Context) -> Iterator[Violation]:
                 yield Violation(f"{item.label} {shown} is before {min_year}, too early for "
                                 "an article", pointer)
             continue
+        if date.day is None:
+            continue  # a sentinel is a full date
         iso = date.iso()
-        if date.day is not None and iso in sentinels and not (
-                january_first and iso.endswith("-01-01")):
+        if iso in sentinels and not (january_first and iso.endswith("-01-01")):
             yield Violation(f"{item.label} {shown} is a common placeholder date", pointer)
     year = _year(record)
     if year is None or year[1] in reported:
