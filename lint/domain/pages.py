@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import regex
 
@@ -133,10 +133,11 @@ class PageRange:
     def first(self) -> int:
         return self.start.number
 
-    @property
+    @cached_property
     def last(self) -> int | None:
         """The last page's number, elision expanded; None for a single page or when the two
-        pages cannot be compared."""
+        pages cannot be compared. Worked out once per range (ranges are frozen, and parsed
+        ones are shared through the cache of :func:`parse_pages`: several PAGE rules ask)."""
         if self.end is None or not self.comparable:
             return None
         expanded = self.expanded_end()
