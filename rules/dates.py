@@ -152,30 +152,12 @@ def _record_dates(record: Record) -> list[tuple[_DateField, list[tuple[str, Part
                        lambda r: [(item, _dates(item)) for item in _record_fields(r)])
 
 
-_EachDate = tuple[_DateField, str, PartialDate, _Shown]
-
-
-def _each_date(record: Record, *, dated_only: bool) -> list[_EachDate]:
+def _each_date(record: Record, *, dated_only: bool
+               ) -> Iterator[tuple[_DateField, str, PartialDate, _Shown]]:
     """Every date of the record once: a date repeated in another field (Crossref's
     `issued` and `published` copy `published-print` or `published-online`) is given only at
-    its first field. ``dated_only`` leaves out fields that do not date the publication.
-    Once per record and kind (DATE003 and DATE004 read the same list; read-only)."""
-    if dated_only:
-        return record.memo("dates.each_dated", _dated_dates)
-    return record.memo("dates.each", _all_dates)
-
-
-def _dated_dates(record: Record) -> list[_EachDate]:
-    return _unique_dates(record, dated_only=True)
-
-
-def _all_dates(record: Record) -> list[_EachDate]:
-    return _unique_dates(record, dated_only=False)
-
-
-def _unique_dates(record: Record, *, dated_only: bool) -> list[_EachDate]:
+    its first field. ``dated_only`` leaves out fields that do not date the publication."""
     seen: set[PartialDate] = set()
-    out: list[_EachDate] = []
     for item, dates in _record_dates(record):
         if dated_only and item.role is None:
             continue
@@ -183,8 +165,7 @@ def _unique_dates(record: Record, *, dated_only: bool) -> list[_EachDate]:
             if date in seen:
                 continue
             seen.add(date)
-            out.append((item, pointer, date, shown))
-    return out
+            yield item, pointer, date, shown
 
 
 
