@@ -413,3 +413,21 @@ def test_split_authors_on_real_values():
             assert authors.split_authors(text) == _split_authors_plain(text), text
     assert authors.split_authors("J. K., M. N.") is None  # initials only: ambiguous
     assert authors.split_authors("Hao Liang, Bin Zhao") == ["Hao Liang", "Bin Zhao"]
+
+
+# -- JRN003: a digit found by one search in ASCII text ------------------------------------------
+
+@given(st.text(max_size=30))
+def test_has_digit_is_any_isdigit(text):
+    from biblint.rules import journals
+
+    assert journals._has_digit(text) == any(c.isdigit() for c in text)
+    ascii_text = text.encode("ascii", "ignore").decode()
+    assert journals._has_digit(ascii_text) == any(c.isdigit() for c in ascii_text)
+
+
+def test_has_digit_on_real_values():
+    from biblint.rules import journals
+
+    for text in real_strings():
+        assert journals._has_digit(text) == any(c.isdigit() for c in text), text
