@@ -510,7 +510,7 @@ def _blank(value: object) -> bool:
 
 
 @rule("DATE005", "epub-model-inconsistent", severity="warning",
-      reads=("doi", "epub_date", "pages", "pub_model", "publication_date"))
+      reads=("doi", "epub_date", "pages", "pub_model"))
 def epub_model_inconsistent(record: Record, ctx: Context) -> Iterator[Violation]:
     """The NLM publication model and the epub date contradict each other.
 
