@@ -19,11 +19,6 @@ from .profiles import Profile, ProfileError, load_schema, profile_from_config
 if TYPE_CHECKING:
     import jsonschema
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
-
 CONFIG_FILES = ("biblint.toml", "pyproject.toml")
 
 
@@ -136,6 +131,11 @@ def _explain(error: jsonschema.ValidationError) -> str:
 
 def load_file(path: Path) -> Config | None:
     """The config in ``path``, or None when a pyproject.toml has no [tool.biblint] table."""
+    # Imported here: most runs outside a data repository read no TOML (~10 ms of start-up).
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)

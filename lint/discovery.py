@@ -40,7 +40,6 @@ import fnmatch
 import json
 import os
 import stat
-import subprocess
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -458,6 +457,8 @@ def git_toplevel(folder: Path) -> Path | None:
 
 def _git(folder: Path, *args: str) -> bytes | None:
     """stdout of ``git args`` run in ``folder``, or None if it cannot run or fails."""
+    import subprocess  # here: a run on named files starts no git (2 ms of start-up)
+
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("GIT_") or k in _GIT_ENV_KEPT
            or k.startswith(("GIT_CONFIG_KEY_", "GIT_CONFIG_VALUE_"))}

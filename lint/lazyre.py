@@ -3,7 +3,8 @@
 The rule modules and the domain library compile about 200 patterns at import (most with the
 ``regex`` module, whose parser is pure Python): about 100 ms of a cold start, though linting
 one small file uses a third of them. :func:`deferred_compiles` makes ``regex.compile`` return
-a :class:`LazyPattern` while the registry imports the rule modules (and what they import; the
+a :class:`LazyPattern` while the package imports its own modules (``biblint/__init__.py``) and
+while the registry imports the rule modules (and what they import; the
 standard library's ``re`` is left alone: its compiles are cheap, and other libraries import
 while the window is open); a lazy pattern compiles on first use and then binds the compiled
 pattern's methods on itself, so later calls (``PATTERN.search(text)``) cost what they cost on
