@@ -228,3 +228,28 @@ def test_deep_nesting_is_iterative():
 def test_text_that_is_not_json_raises_span_error(text):
     with pytest.raises(SpanError):
         scan(text)
+
+
+@given(dumped(), st.lists(TOKENS, min_size=1, max_size=3))
+def test_lazy_members_are_the_nodes_members_gives(case, tokens):
+    """A scalar member is kept as a tuple until asked for: asked through ``child`` first or
+    through ``members`` first, it is one Node, with the spans the eager scanner maps."""
+    from biblint.jsonspan import _scan_eager
+
+    _, text = case
+    root, other, eager = scan(text), scan(text), _scan_eager(text)
+    pointer = join_pointer("", *tokens)
+    first = root.find(pointer)  # child() builds the nodes on the way
+    assert all(type(node) is Node for node in (root.members or {}).values())
+    assert first is root.find(pointer)
+
+    def spans(node: Node | None) -> Any:
+        if node is None:
+            return None
+        inner = ({key: spans(child) for key, child in node.members.items()}
+                 if node.members is not None else
+                 [spans(child) for child in node.items] if node.items is not None else None)
+        return node.start, node.end, node.key_start, node.key_end, inner
+
+    assert spans(other) == spans(eager) == spans(root)
+    assert spans(other.find(pointer)) == spans(first)

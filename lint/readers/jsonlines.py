@@ -33,7 +33,7 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Protocol
 
@@ -172,6 +172,9 @@ class _Current:
     body: bytes
     text: str | None = None
     node: Node | None = None
+    positions: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Positions already located in this line, by pointer: a record's findings share a few
+    pointers (17 findings at 10 pointers in a seed-shaped record)."""
 
 
 class JsonLinesStream:
@@ -293,8 +296,13 @@ class JsonLinesStream:
         return current, current.node
 
     def _locate_in_line(self, index: int | None, pointer: str) -> tuple[int, int]:
-        current, node = self._node()
-        return current.lineno, node.nearest(pointer).start + 1
+        current = self._current
+        found = current.positions.get(pointer) if current is not None else None
+        if found is None:
+            current, node = self._node()
+            found = current.positions[pointer] = (current.lineno,
+                                                  node.nearest(pointer).start + 1)
+        return found
 
     def locate(self, index: int, pointer: str) -> tuple[int, int]:
         """1-based line and column of ``pointer`` inside record ``index``, which must be the
