@@ -310,7 +310,7 @@ class JsonLinesStream:
         current = self._current
         if current is None or current.index != index:
             raise LookupError(f"record {index} is not the current record of {self.path}")
-        return self._locate_in_line(index, pointer)
+        return current.positions.get(pointer) or self._locate_in_line(index, pointer)
 
     # -- write-back ---------------------------------------------------------------------
     def render_record(self, index: int, old: JSONValue, new: JSONValue) -> bytes:
