@@ -253,3 +253,18 @@ def test_lazy_members_are_the_nodes_members_gives(case, tokens):
 
     assert spans(other) == spans(eager) == spans(root)
     assert spans(other.find(pointer)) == spans(first)
+
+
+@pytest.mark.parametrize("length", [127, 128, 129, 2000])
+def test_long_strings_map_as_short_ones(length):
+    """Strings past 128 characters leave the one-match path for the C string scanner: the
+    same spans, and the member after them is found."""
+    from biblint.jsonspan import _scan_eager
+
+    value = {"a": "x" * length, "b": "中" * length + "\\", "c": 1, "d": "y" * length}
+    for text in (json.dumps(value), json.dumps(value, ensure_ascii=False, indent=1)):
+        root, eager = scan(text), _scan_eager(text)
+        assert root.members is not None and eager.members is not None
+        assert [(k, n.start, n.end, n.key_start, n.key_end) for k, n in root.members.items()] \
+            == [(k, n.start, n.end, n.key_start, n.key_end) for k, n in eager.members.items()]
+        assert root.end == eager.end == len(text)
