@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from functools import cache
 
 import jsonschema
 import pytest
@@ -155,9 +156,10 @@ def test_value_at_reads_a_declared_pointer() -> None:
 # -- detection cached per key set ------------------------------------------------------------
 
 
-def _every_record() -> list[object]:
+@cache
+def _every_record() -> tuple[object, ...]:
     """Every record at hand: the seed, each profile's sample, every rule fixture's records,
-    and the whole corpus (when present)."""
+    and the whole corpus (when present); read once per test session."""
     from biblint.testing import load_cases
 
     linter = Linter()
@@ -172,7 +174,7 @@ def _every_record() -> list[object]:
             value = case.data.get(key)
             found.extend(value if key == "records" and isinstance(value, list) else
                          [value] if value is not None else [])
-    return found
+    return tuple(found)
 
 
 def test_detection_by_key_set_is_detection_by_every_detector() -> None:
