@@ -74,6 +74,9 @@ class RunState:
         default_factory=dict)
     """The rules to call for records with a given set of canonical fields (and ignored
     codes), built on the first such record: records of one source share a handful of sets."""
+    profile: Profile | None = None
+    """The profile every context of ``contexts`` holds (None: not set yet). Records of one
+    source share a profile, so the contexts are updated when it changes, not per rule."""
 
 
 class Linter:
@@ -233,10 +236,13 @@ class Linter:
         found: list[Finding] = []
         keyed: list[tuple[str, list[Key]]] = []
         profile = record.profile
+        if state.profile is not profile:
+            for context in state.contexts.values():
+                context.profile = profile
+            state.profile = profile
         keys = state.keys
         for check, context, code, name, severity, judged, item in self._plan(record, state,
                                                                              ignored):
-            context.profile = profile
             if judged:
                 if keys is not None or item.alone:
                     self._extract(item, severity, record, context, keyed, found)

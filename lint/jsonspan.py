@@ -54,10 +54,12 @@ _PLAIN_KEY = re.compile(r'"([^"\\\x00-\x1f]*)"[ \t\n\r]*:[ \t\n\r]*')
 # without escapes, a number or a literal (group 2, the value), then a comma or the closing
 # brace (group 3). Most members of a record are such; one match maps one, where the general
 # path takes four calls. Anything else (a nested value, an escape, NaN) does not match and
-# takes the general path, which validates it as before.
+# takes the general path, which validates it as before. So does a string of more than 128
+# characters (an abstract): the regex engine tests each character against the class at
+# about ten times the cost of the stdlib's C string scanner, which the general path uses.
 _SIMPLE_MEMBER = re.compile(
     r'"([^"\\\x00-\x1f]*)"[ \t\n\r]*:[ \t\n\r]*'
-    r'("[^"\\\x00-\x1f]*"|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?(?![0-9.eE])'
+    r'("[^"\\\x00-\x1f]{0,128}"|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?(?![0-9.eE])'
     r'|true|false|null)[ \t\n\r]*(?:,[ \t\n\r]*|(\}))')
 # After a value: a comma (and the whitespace after it), or a closing bracket (group 1).
 _AFTER = re.compile(r"[ \t\n\r]*(?:,[ \t\n\r]*|([}\]]))")
@@ -86,7 +88,9 @@ class Node:
         self.key_start = key_start
         self.key_end = key_end
         self._kind = kind  # "{" an object, "[" an array, "" a scalar
-        self._members: dict[str, Node] | None = {} if kind == "{" else None
+        # An object's members; a member whose value is a scalar is kept as the tuple of
+        # Node's arguments until something asks for it (see _SpanArgs).
+        self._members: dict[str, Node | _SpanArgs] | None = {} if kind == "{" else None
         self._items: list[Node] | None = [] if kind == "[" else None
         # The text of a container whose members or items are not mapped yet, else None.
         self._text: str | None = None
@@ -100,7 +104,12 @@ class Node:
         """For an object: its members by key, in text order (a repeated key keeps the last)."""
         if self._text is not None:
             self._map()
-        return self._members
+        members = self._members
+        if members is not None:
+            for key, member in members.items():  # no key is added: safe while iterating
+                if type(member) is tuple:
+                    members[key] = Node(*member)
+        return members  # type: ignore[return-value]  # every member is a Node now
 
     @property
     def items(self) -> list[Node] | None:
@@ -124,9 +133,14 @@ class Node:
         _map_level(text, self)
 
     def child(self, token: str) -> Node | None:
-        members = self.members
+        if self._text is not None:
+            self._map()
+        members = self._members
         if members is not None:
-            return members.get(token)
+            member = members.get(token)
+            if type(member) is tuple:  # built on first use, then kept
+                member = members[token] = Node(*member)
+            return member  # type: ignore[return-value]
         items = self.items
         if items is not None and token.isdigit():
             index = int(token)
@@ -154,6 +168,13 @@ class Node:
                 break
             node = nxt
         return node
+
+
+_SpanArgs = tuple[int, int, int, int]
+"""``(start, end, key_start, key_end)`` of an object member whose value is a scalar: the
+arguments of its :class:`Node`, which is built only when the member is asked for. Mapping
+a record's top level meets a few dozen scalar members, and a finding asks for a handful of
+them; a tuple costs a fraction of a Node."""
 
 
 def _tokens(pointer: str) -> list[str]:
@@ -204,7 +225,7 @@ def scan(text: str, pos: int = 0, along: str = "") -> Node:
     if char == "{" or char == "[":
         root = Node(pos, kind=char)
         # Finds root.end and validates the whole value.
-        _map_level(text, root, tuple(split_pointer(along)))
+        _map_level(text, root, tuple(split_pointer(along)) if along else ())
         return root
     return Node(pos, _scalar_end(text, pos))
 
@@ -255,7 +276,7 @@ def _map_level(text: str, node: Node, along: tuple[str, ...] = ()) -> None:
                     member = simple(text, pos)
                     if member is not None:
                         whole, key_span, value, brace = member.regs[:4]
-                        members[member[1]] = Node(value[0], value[1], whole[0], key_span[1] + 1)
+                        members[member[1]] = (value[0], value[1], whole[0], key_span[1] + 1)
                         if brace[0] >= 0:
                             node.end = brace[1]
                             return

@@ -211,11 +211,21 @@ def fingerprint(code: str, record_key: str, pointer: str, occurrence: int = 0) -
     ordinal); never from line numbers or paths. Baselines, SARIF and GitLab reports use it.
     """
     tail = f"{pointer}" + (f"\x1f{occurrence}" if occurrence else "")
+    if len(record_key) <= _SHORT_KEY:
+        # The same bytes hashed at once: a record's findings are of different rules, so the
+        # prefix's state would rarely be reused, and keeping it costs more than hashing it.
+        whole = f"{code}\x1f{record_key}\x1f{tail}"
+        # surrogatepass: a lone surrogate (from a \\ud800 escape in a DOI) is still an identity.
+        short: str = hashlib.sha256(whole.encode("utf-8", "surrogatepass")).hexdigest()
+        return short[:20]
     digest = _prefix_hash(code, record_key).copy()  # hashlib's HASH has no public type
-    # surrogatepass: a lone surrogate (from a \\ud800 escape in a DOI) is still an identity.
     digest.update(tail.encode("utf-8", "surrogatepass"))
     text: str = digest.hexdigest()
     return text[:20]
+
+
+_SHORT_KEY = 256
+"""Record keys up to this length are hashed with each finding; longer ones once per rule."""
 
 
 @functools.lru_cache(maxsize=256)

@@ -309,6 +309,13 @@ class Profile:
     known_shape: bool = True
     """Whether records of the profile share one shape (TYP008 compares them); False for the
     generic fallback."""
+    detect_keys_only: bool = False
+    """Whether ``detect`` reads only which keys a record has, never their values: its score
+    is then computed once per key set (see :meth:`ProfileSet.detect`)."""
+    detect_needs: tuple[frozenset[str], int] | None = None
+    """A necessary condition of a positive ``detect`` score on the record's keys alone:
+    ``(keys, n)``, the record has at least ``n`` of ``keys`` (None: none declared). A record
+    whose keys fail it is not offered to ``detect``."""
 
     def __post_init__(self) -> None:
         try:
@@ -459,6 +466,7 @@ AGGREGATOR = Profile(
         ),
         needed=2,
     ),
+    detect_keys_only=True,  # _keys_score: which marker keys are there
     schema="aggregator.schema.json",
     absent="null",
     # Not oa-url-optional: the export keeps only openAccessPdf as the place of the free copy,
@@ -496,31 +504,37 @@ GENERIC = Profile(
         "year": ("/year",),
     },
     detect=lambda data: 0,
+    detect_keys_only=True,
     absent="null",
     # An unknown shape may write absence as "" (Zotero's web API does): do not assume null.
     conventions=frozenset({Convention.EMPTY_STRING_ABSENT}),
     known_shape=False,
 )
 
+_S2_MARKERS = frozenset({"paperId", "externalIds", "corpusId", "s2FieldsOfStudy",
+                         "publicationVenue", "influentialCitationCount", "citationStyles"})
+
+
 def _s2(data: Any) -> int:
     if not isinstance(data, dict):
         return 0
     paper_id = data.get("paperId")
-    markers = {"paperId", "externalIds", "corpusId", "s2FieldsOfStudy", "publicationVenue",
-               "influentialCitationCount", "citationStyles"}
-    hits = len(markers.intersection(data))
+    hits = len(_S2_MARKERS.intersection(data))
     if isinstance(paper_id, str) and len(paper_id) == 40:
         hits += 2
     return hits if hits >= 2 else 0
 
 
+_CROSSREF_MARKERS = frozenset({
+    "indexed", "deposited", "created", "member", "prefix", "reference-count",
+    "is-referenced-by-count", "content-domain", "short-container-title", "published-print",
+    "published-online", "issn-type", "score"})
+
+
 def _crossref(data: Any) -> int:
     if not isinstance(data, dict) or "DOI" not in data or isinstance(data.get("title"), str):
         return 0  # a string title is CSL (Crossref serves CSL with its own keys mixed in)
-    markers = {"indexed", "deposited", "created", "member", "prefix", "reference-count",
-               "is-referenced-by-count", "content-domain", "short-container-title",
-               "published-print", "published-online", "issn-type", "score"}
-    hits = len(markers.intersection(data))
+    hits = len(_CROSSREF_MARKERS.intersection(data))
     if isinstance(data.get("title"), list):
         hits += 2  # with "DOI": even a select=DOI,title response
     return hits if hits >= 2 else 0
@@ -570,6 +584,11 @@ def _openalex(data: Any) -> int:
     return hits if hits >= 3 else 0
 
 
+_CSL_MARKERS = frozenset({"id", "container-title", "author", "DOI", "page", "URL", "accessed",
+                          "citation-key", "title", "editor", "publisher-place",
+                          "collection-title"})
+
+
 def _csl(data: Any) -> int:
     if not isinstance(data, dict) or isinstance(data.get("title"), list):
         return 0  # a list title is Crossref's REST shape, which uses CSL type names too
@@ -578,9 +597,7 @@ def _csl(data: Any) -> int:
     issued = data.get("issued")
     if isinstance(issued, dict) and ("date-parts" in issued or "raw" in issued):
         hits += 1
-    markers = {"id", "container-title", "author", "DOI", "page", "URL", "accessed",
-               "citation-key", "title", "editor", "publisher-place", "collection-title"}
-    hits += len(markers.intersection(data))
+    hits += len(_CSL_MARKERS.intersection(data))
     return hits if hits >= 4 else 0
 
 
@@ -597,11 +614,30 @@ def _datacite(data: Any) -> int:
     if data.get("type") == "dois" and isinstance(attributes, dict):
         return 10
     body = attributes if isinstance(attributes, dict) else data
-    markers = {"creators", "titles", "publicationYear", "publication_year", "types",
-               "resourceTypeGeneral", "descriptions", "rightsList", "relatedIdentifiers",
-               "schemaVersion", "schema_version", "fundingReferences"}
-    hits = len(markers.intersection(body))
+    hits = len(_DATACITE_MARKERS.intersection(body))
     return hits if hits >= 3 else 0
+
+
+_DATACITE_MARKERS = frozenset({
+    "creators", "titles", "publicationYear", "publication_year", "types",
+    "resourceTypeGeneral", "descriptions", "rightsList", "relatedIdentifiers", "schemaVersion",
+    "schema_version", "fundingReferences"})
+
+# Necessary conditions of the detectors above on a record's keys alone (Profile.detect_needs):
+# a record with fewer of the keys scores 0, whatever its values.
+# _s2: a score needs 2 hits; the paperId bonus needs paperId, itself a marker: >= 1 marker.
+_S2_NEEDS = (_S2_MARKERS, 1)
+# _crossref: "DOI" or nothing.
+_CROSSREF_NEEDS = (frozenset({"DOI"}), 1)
+# _openalex: "id" and "ids" (the OpenAlex ids), the strong and the weak keys are all it
+# scores; the DOI point needs one of those first.
+_OPENALEX_NEEDS = (_OPENALEX_KEYS | _OPENALEX_WEAK_KEYS | {"id", "ids"}, 1)
+# _csl: a score needs 4 points; "type" gives at most 2, "issued" and each marker 1: two keys
+# give at most 3, so >= 3 keys.
+_CSL_NEEDS = (_CSL_MARKERS | {"type", "issued"}, 3)
+# _datacite: 10 needs "type" and "attributes"; markers are counted in "attributes" when it is
+# an object, else among the record's own keys (3 of them).
+_DATACITE_NEEDS = (_DATACITE_MARKERS | {"type", "attributes"}, 1)
 
 
 S2 = Profile(
@@ -633,6 +669,7 @@ S2 = Profile(
         "reference_count": ("/referenceCount",),
     },
     detect=_s2,
+    detect_needs=_S2_NEEDS,
     schema="s2.schema.json",
     absent="null",
     conventions=frozenset({Convention.PMCID_BARE_DIGITS, Convention.SPACED_PAGE_RANGES,
@@ -674,6 +711,7 @@ CROSSREF = Profile(
         "reference_count": ("/reference-count",),
     },
     detect=_crossref,
+    detect_needs=_CROSSREF_NEEDS,
     schema="crossref.schema.json",
     absent="omit",
     conventions=frozenset({Convention.ABSTRACT_MARKUP, Convention.DOI_REGISTERED,
@@ -726,6 +764,7 @@ OPENALEX = Profile(
         "issn_alternates": ("/primary_location/source/issn_l",),
     },
     detect=_openalex,
+    detect_needs=_OPENALEX_NEEDS,
     schema="openalex.schema.json",
     absent="null",
     conventions=frozenset({Convention.DOI_AS_URL, Convention.PMID_AS_URL,
@@ -764,6 +803,7 @@ CSL = Profile(
         "issued": ("/issued",),
     },
     detect=_csl,
+    detect_needs=_CSL_NEEDS,
     schema="csl-data.json#/items",
     absent="omit",
     conventions=frozenset({Convention.CSL_RICH_TEXT, Convention.DATE_PARTS, Convention.CSL_DATES,
@@ -799,6 +839,7 @@ DATACITE = Profile(
         "reference_count": ("/attributes/referenceCount", "/referenceCount"),
     },
     detect=_datacite,
+    detect_needs=_DATACITE_NEEDS,
     schema="datacite.schema.json",
     absent="null",
     conventions=frozenset({Convention.DOI_REGISTERED, Convention.YEAR_AS_STRING,
@@ -840,6 +881,7 @@ class ProfileSet:
                 raise ProfileError(f"profile {profile.name!r} is defined twice")
             self.by_name[profile.name] = profile
         self.fallback = self.by_name.get(GENERIC.name, GENERIC)
+        self._plans: dict[tuple[str, ...], tuple[_Candidates, ...]] = {}
 
     def __iter__(self) -> Iterator[Profile]:
         return iter(self.by_name.values())
@@ -859,7 +901,36 @@ class ProfileSet:
 
     def detect(self, data: Any) -> Profile:
         """The best-scoring user profile for a record, else the best-scoring installed one,
-        else the fallback."""
+        else the fallback.
+
+        What the record's keys alone decide is worked out once per key tuple (records of
+        one source share a few): the scores of the detectors that read only keys
+        (:attr:`Profile.detect_keys_only`), and which detectors the keys rule out
+        (:attr:`Profile.detect_needs`); only the remaining ones read the record. A profile
+        left out scores 0, which never wins (a score must be positive), and the others keep
+        their order, so ties go to the same profile as when every detector is called.
+        """
+        if type(data) is not dict:
+            return self._detect(data)
+        keys = tuple(data)
+        plan = self._plans.get(keys)
+        if plan is None:
+            if len(self._plans) >= 256:  # records of ever new shapes: bounded memory
+                self._plans.clear()
+            plan = self._plans[keys] = tuple(_candidates(group, data)
+                                             for group in (self.user, self.installed))
+        for group in plan:
+            best, best_score = None, 0
+            for profile, known in group:
+                score = profile.detect(data) if known is None else known
+                if score > best_score:
+                    best, best_score = profile, score
+            if best is not None:
+                return best
+        return self.fallback
+
+    def _detect(self, data: Any) -> Profile:
+        """:meth:`detect` with every detector called (the definition)."""
         for group in (self.user, self.installed):
             best, best_score = None, 0
             for profile in group:
@@ -873,6 +944,27 @@ class ProfileSet:
     def with_user(self, user: Iterable[Profile]) -> ProfileSet:
         """This set with ``user`` profiles added (ahead of the installed ones)."""
         return ProfileSet(self.installed, (*self.user, *user))
+
+
+_Candidates = tuple[tuple[Profile, "int | None"], ...]
+"""The profiles of a group that may score a record with given keys, in order, each with its
+score when the keys decide it (None: ask its detector)."""
+
+
+def _candidates(group: Iterable[Profile], data: dict[str, Any]) -> _Candidates:
+    """What ``data``'s keys decide of the detection of ``group`` (see ProfileSet.detect)."""
+    out: list[tuple[Profile, int | None]] = []
+    for profile in group:
+        needs = profile.detect_needs
+        if needs is not None and len(needs[0].intersection(data)) < needs[1]:
+            continue
+        if profile.detect_keys_only:
+            score = profile.detect(data)
+            if score > 0:
+                out.append((profile, score))
+        else:
+            out.append((profile, None))
+    return tuple(out)
 
 
 @cache
@@ -981,6 +1073,7 @@ def profile_from_config(name: str, table: Mapping[str, Any], *,
             raise ProfileError(f"{where}.schema: not a valid JSON Schema: {first}") from None
         schema = str(path.resolve())
     detect: Callable[[Any], int] = _never
+    needs: tuple[frozenset[str], int] | None = None
     if "detect" in table:
         keys = tuple(table["detect"]["keys"])
         needed = int(table["detect"].get("min", len(keys)))
@@ -988,6 +1081,10 @@ def profile_from_config(name: str, table: Mapping[str, Any], *,
             raise ProfileError(f"{where}.detect.min: {needed} is more than the "
                                f"{len(keys)} keys")
         detect = _keys_detector(keys, needed)
+        from .model import split_pointer
+
+        # A hit is a key there, or a value at a pointer, which needs the pointer's first key.
+        needs = (frozenset(split_pointer(k)[0] if k.startswith("/") else k for k in keys), 1)
     try:
         authors = AuthorStyle(table.get("authors", AuthorStyle.STRING.value))
     except ValueError:
@@ -1001,6 +1098,10 @@ def profile_from_config(name: str, table: Mapping[str, Any], *,
             title=table.get("title", f"user-defined profile {name}"),
             fields=fields,
             detect=detect,
+            # Only names (no pointer): the score counts keys.
+            detect_keys_only=not any(k.startswith("/") for k in table.get("detect", {}).get(
+                "keys", ())),
+            detect_needs=needs,
             schema=schema,
             absent=table.get("absent", "null"),
             conventions=frozenset(table.get("conventions", ())),

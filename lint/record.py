@@ -93,8 +93,12 @@ class Record:
         if cached is not _MISSING:  # no exception for the fields a shape does not map
             return cached  # type: ignore[return-value]
         found: Field | None = None
-        for pointer in self.profile.pointers(name):
-            value = _lookup(self.data, pointer)
+        data = self.data
+        for pointer, key in _presence_plan(self.profile).lookups.get(name, ()):
+            if key is not None and type(data) is dict:  # a one-token pointer: the key
+                value = data.get(key, _MISSING)
+            else:
+                value = _lookup(data, pointer)
             if value is not _MISSING:
                 found = Field(name, pointer, value)
                 break
@@ -151,13 +155,19 @@ def _normalise_key(name: str, value: str) -> str:
 
 class _Presence:
     """How to tell a profile's present fields: per field, the keys of its one-token
-    pointers and its nested pointers; and the fields found at top level per key tuple."""
+    pointers and its nested pointers; and the fields found at top level per key tuple.
+    Also how :meth:`Record.field` looks a field up (``lookups``)."""
 
-    __slots__ = ("by_keys", "nested", "top")
+    __slots__ = ("by_keys", "lookups", "nested", "top")
 
     def __init__(self, profile: Profile) -> None:
         self.top: list[tuple[str, tuple[str, ...]]] = []
         self.nested: list[tuple[str, tuple[str, ...]]] = []
+        self.lookups: dict[str, tuple[tuple[str, str | None], ...]] = {
+            name: tuple((p, _tokens(p)[0] if len(_tokens(p)) == 1 else None) for p in pointers)
+            for name, pointers in profile.fields.items()}
+        """Per field, its pointers in order, each with its key when it has one token (the
+        value is then ``data.get(key)`` in an object: what :func:`_lookup` finds)."""
         for name, pointers in profile.fields.items():
             keys = tuple(_tokens(p)[0] for p in pointers if len(_tokens(p)) == 1)
             deeper = tuple(p for p in pointers if len(_tokens(p)) != 1)

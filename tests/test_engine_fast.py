@@ -146,3 +146,27 @@ def test_the_cli_imports_no_report_it_does_not_write() -> None:
     assert not loaded & {"biblint.report.html", "biblint.report.junit", "biblint.report.sarif",
                          "biblint.report.gitlab"}
     assert out[1] == "True"
+
+
+def test_record_fields_are_the_profiles_pointers_looked_up() -> None:
+    """Record.field's precompiled lookups (a one-token pointer read as a key) find what
+    following each of the profile's pointers in order finds, for every profile, on every
+    record of the fixtures and the corpus (each record read as every profile)."""
+    from biblint.profiles import installed_profiles
+    from biblint.record import _MISSING, Record, _lookup
+
+    from .test_profiles import _every_record
+
+    profiles = list(installed_profiles())
+    for data in _every_record():
+        for profile in profiles:
+            record = Record(data, profile)
+            for name, pointers in profile.fields.items():
+                expected = None
+                for pointer in pointers:  # the definition: token by token (_lookup)
+                    value = _lookup(data, pointer)
+                    if value is not _MISSING:
+                        expected = (pointer, value)
+                        break
+                found = record.field(name)
+                assert (None if found is None else (found.pointer, found.value)) == expected

@@ -228,3 +228,43 @@ def test_deep_nesting_is_iterative():
 def test_text_that_is_not_json_raises_span_error(text):
     with pytest.raises(SpanError):
         scan(text)
+
+
+@given(dumped(), st.lists(TOKENS, min_size=1, max_size=3))
+def test_lazy_members_are_the_nodes_members_gives(case, tokens):
+    """A scalar member is kept as a tuple until asked for: asked through ``child`` first or
+    through ``members`` first, it is one Node, with the spans the eager scanner maps."""
+    from biblint.jsonspan import _scan_eager
+
+    _, text = case
+    root, other, eager = scan(text), scan(text), _scan_eager(text)
+    pointer = join_pointer("", *tokens)
+    first = root.find(pointer)  # child() builds the nodes on the way
+    assert all(type(node) is Node for node in (root.members or {}).values())
+    assert first is root.find(pointer)
+
+    def spans(node: Node | None) -> Any:
+        if node is None:
+            return None
+        inner = ({key: spans(child) for key, child in node.members.items()}
+                 if node.members is not None else
+                 [spans(child) for child in node.items] if node.items is not None else None)
+        return node.start, node.end, node.key_start, node.key_end, inner
+
+    assert spans(other) == spans(eager) == spans(root)
+    assert spans(other.find(pointer)) == spans(first)
+
+
+@pytest.mark.parametrize("length", [127, 128, 129, 2000])
+def test_long_strings_map_as_short_ones(length):
+    """Strings past 128 characters leave the one-match path for the C string scanner: the
+    same spans, and the member after them is found."""
+    from biblint.jsonspan import _scan_eager
+
+    value = {"a": "x" * length, "b": "中" * length + "\\", "c": 1, "d": "y" * length}
+    for text in (json.dumps(value), json.dumps(value, ensure_ascii=False, indent=1)):
+        root, eager = scan(text), _scan_eager(text)
+        assert root.members is not None and eager.members is not None
+        assert [(k, n.start, n.end, n.key_start, n.key_end) for k, n in root.members.items()] \
+            == [(k, n.start, n.end, n.key_start, n.key_end) for k, n in eager.members.items()]
+        assert root.end == eager.end == len(text)

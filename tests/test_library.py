@@ -334,3 +334,20 @@ def test_public_names():
         assert hasattr(biblint, name), name
     assert callable(biblint.lint) and callable(biblint.fix)
     assert isinstance(biblint.__version__, str)
+
+
+@pytest.mark.parametrize("key", ["doi:10.1/x", "doi:10.1/\ud800x", "sha256:" + "ab" * 32,
+                                 "doi:" + "x" * 255, "doi:" + "é" * 300, "doi:\udc00" * 200])
+@pytest.mark.parametrize("occurrence", [0, 1, 7])
+def test_a_fingerprint_is_the_sha256_of_code_key_and_pointer(key, occurrence):
+    """Short keys are hashed with each finding, long ones from a kept prefix state: both are
+    the definition, the first 20 hex digits of SHA-256 over code, key, pointer (and the
+    ordinal past the first finding at one pointer), separated by U+001F."""
+    import hashlib
+
+    from biblint.model import fingerprint
+
+    pointer = "/authors/3/na~1me\udfff"
+    text = f"DOI002\x1f{key}\x1f{pointer}" + (f"\x1f{occurrence}" if occurrence else "")
+    expected = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+    assert fingerprint("DOI002", key, pointer, occurrence) == expected

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from functools import cache
 
 import jsonschema
 import pytest
@@ -13,7 +14,7 @@ from biblint.engine import Linter
 from biblint.profiles import PROFILES, detect_profile, get_profile
 from biblint.readers import read_path
 
-from .conftest import FIXTURES, SEED, corpus_or_skip
+from .conftest import CORPUS, FIXTURES, SEED, corpus_or_skip
 
 SAMPLES = {
     "s2": "s2.json",
@@ -150,3 +151,78 @@ def test_value_at_reads_a_declared_pointer() -> None:
     assert value_at(data, "/x~0y~1z") == 3
     assert value_at(data, "/a/b/5") is None and value_at(data, "/a/b/1/c/d") is None
     assert value_at(data, "") == data
+
+
+# -- detection cached per key set ------------------------------------------------------------
+
+
+@cache
+def _every_record() -> tuple[object, ...]:
+    """Every record at hand: the seed, each profile's sample, every rule fixture's records,
+    and the whole corpus (when present); read once per test session."""
+    from biblint.testing import load_cases
+
+    linter = Linter()
+    paths = [SEED, FIXTURES / "profiles"]
+    if CORPUS.is_dir():
+        paths.append(CORPUS)
+    found: list[object] = []
+    for path, _ in linter.discover(paths):
+        found.extend(raw.data for raw in read_path(path).records if raw.data is not None)
+    for case in load_cases(FIXTURES / "rules"):
+        for key in ("record", "records"):
+            value = case.data.get(key)
+            found.extend(value if key == "records" and isinstance(value, list) else
+                         [value] if value is not None else [])
+    return tuple(found)
+
+
+def test_detection_by_key_set_is_detection_by_every_detector() -> None:
+    """ProfileSet.detect keeps per key tuple what the keys decide; on every record at hand it
+    picks the profile that calling every detector picks (the cache warm across records of
+    one shape with other values), and what each profile declares of its detector holds:
+    a keys-only detector scores the same with every value replaced, and a record a detector
+    scores has the keys its ``detect_needs`` asks for."""
+    from biblint.profiles import installed_profiles
+
+    records = _every_record()
+    assert len(records) > 2000
+    profiles = installed_profiles()
+    for data in records:
+        assert profiles.detect(data) is profiles._detect(data), data
+        if not isinstance(data, dict):
+            continue
+        for profile in profiles:
+            score = profile.detect(data)
+            if profile.detect_keys_only:
+                for filler in (None, "", 0, [], {}, {"attributes": {}}):
+                    assert profile.detect(dict.fromkeys(data, filler)) == score, profile.name
+            if score > 0 and profile.detect_needs is not None:
+                keys, least = profile.detect_needs
+                assert len(keys.intersection(data)) >= least, (profile.name, sorted(data))
+
+
+def test_detection_reads_values_where_the_keys_do_not_decide() -> None:
+    """Records with the same keys and other values: the cache holds only what keys decide."""
+    from biblint.profiles import ProfileSet
+
+    profiles = ProfileSet(PROFILES.values())
+    crossref = {"DOI": "10.1000/x", "title": ["T"], "member": "1"}
+    csl = {"DOI": "10.1000/x", "title": "T", "member": "1"}
+    s2 = {"paperId": "a" * 40, "title": "T"}
+    short = {"paperId": "a", "title": "T"}
+    for data, name in [(crossref, "crossref"), (csl, "generic"), (crossref, "crossref"),
+                       (s2, "s2"), (short, "generic"), (s2, "s2")]:
+        assert profiles.detect(data).name == name == profiles._detect(data).name
+
+
+def test_a_user_profile_detected_by_keys_declares_it() -> None:
+    from biblint.profiles import profile_from_config
+
+    by_names = profile_from_config("mine", {"fields": {}, "detect": {"keys": ["a", "b"]}})
+    assert by_names.detect_keys_only
+    assert by_names.detect_needs == (frozenset({"a", "b"}), 1)
+    nested = profile_from_config("deep", {"fields": {}, "detect": {"keys": ["a", "/x~1y/z"]}})
+    assert not nested.detect_keys_only
+    assert nested.detect_needs == (frozenset({"a", "x/y"}), 1)
+    assert nested.detect({"a": 1, "x/y": {"z": 2}}) == 2

@@ -36,9 +36,11 @@ from biblint.model import (
 from biblint.readers import open_path, read_bytes
 from biblint.readers.jsonfile import JsonDocument, _same
 from biblint.readers.jsonlines import (
+    _KEY_END,
     _SUSPECT,
     JsonLinesStream,
     chunks,
+    key_ends,
     parse_fast,
     sniff_lines,
     suspect,
@@ -181,6 +183,15 @@ _SUSPECT_BYTES = st.lists(st.sampled_from(
 def test_suspect_is_the_regex(body: bytes) -> None:
     """The fast test of a line that orjson may read differently is the regex, exactly."""
     assert suspect(body) == (_SUSPECT.search(body) is not None)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.binary(max_size=60),
+                 st.lists(st.sampled_from([b'"', b":", b" ", b"\t", b"\n", b"\r", b"a", b"\\"]),
+                          max_size=30).map(b"".join)))
+def test_key_ends_are_the_regex_matches(body: bytes) -> None:
+    """The count of key ends that bounds a line's keys is the regex's count, exactly."""
+    assert key_ends(body) == len(_KEY_END.findall(body))
 
 
 def test_suspect_is_the_regex_on_edges() -> None:
