@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import functools
 import html
+import re
 import threading
 import unicodedata
 from collections.abc import Iterator, Mapping
@@ -450,7 +451,105 @@ class _Parsers(threading.local):
 _PARSERS = _Parsers()
 
 
+# The markup :func:`_strip_simple` strips without lxml: block elements (a break wherever one
+# opens or closes) and inline elements (no break, no other treatment), by local name.
+_SIMPLE_BLOCKS = frozenset({"p", "div", "sec", "section"})
+_SIMPLE_INLINE = frozenset({
+    "i", "b", "em", "strong", "u", "sub", "span", "italic", "bold", "sc", "monospace",
+    "underline",
+})
+# What the parser would change in the text itself: a character reference (`&`), characters
+# libxml2 drops, replaces or rejects (C0 and C1 controls but tab, line feed and carriage
+# return; surrogates; noncharacters of the BMP). A comment is told apart by `<!--`.
+_PARSER_SENSITIVE_RE = re.compile(
+    "[&\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+_SAFE_ASCII = bytes(b for b in range(0x80) if b in b"\t\n\r" or (0x20 <= b < 0x7F and b != 0x26))
+"""The ASCII bytes none of ``_PARSER_SENSITIVE_RE``'s characters is."""
+_SAFE_UTF8 = _SAFE_ASCII + bytes(b for b in range(0x80, 0x100) if b not in (0xC2, 0xED, 0xEF))
+"""Bytes of UTF-8 that are no part of a sensitive character: the safe ASCII bytes, and every
+byte from 0x80 but the lead bytes of U+0080-U+00BF (0xC2), U+D000-U+DFFF (0xED) and
+U+F000-U+FFFF (0xEF), the blocks that hold the sensitive characters outside ASCII."""
+
+
+def _parser_sensitive(text: str) -> bool:
+    """Whether ``text`` holds a character of ``_PARSER_SENSITIVE_RE``. Decided by deleting
+    the bytes that cannot belong to one (a table lookup per byte, several times faster than
+    the pattern): in UTF-8 an ASCII byte only ever encodes itself and a lead byte is never a
+    continuation byte, so nothing left means no sensitive character; the pattern decides
+    the rest (text with `°`, `±`, a no-break space...)."""
+    if text.isascii():
+        return bool(text.encode("ascii").translate(None, _SAFE_ASCII))
+    if not text.encode("utf-8", "surrogatepass").translate(None, _SAFE_UTF8):
+        return False
+    return _PARSER_SENSITIVE_RE.search(text) is not None
+MAX_SIMPLE_TAGS = 200
+"""Tags beyond which :func:`_strip_simple` leaves a text to lxml (deep nesting of unknown
+``jats:`` elements is where libxml2's own limits begin)."""
+
+
+def _strip_simple(text: str) -> str | None:
+    """:func:`_strip_once` of a text whose markup is simple, computed without lxml; None
+    for any other text (the caller then parses it).
+
+    Simple: no `&`, no comment, none of the characters libxml2 alters, and every known tag
+    a block (`p`, `div`, `sec`, `section`, with or without a prefix) or a plain inline
+    element (`i`, `b`, `em`, `sub`, `jats:italic`, ...). What :class:`_TextTarget` makes of
+    such a text depends only on where a block's start or end event falls: every event of a
+    block is a break of the same level (2), inline events do nothing, and the text is
+    delivered as it is (a `<` that opens no known tag is escaped by :func:`_prepare` and
+    decoded back by the parser). So the result is the text between block tags, inline tags
+    removed, each run collapsed and stripped, the non-empty runs joined by a blank line;
+    provided a break does separate each two non-empty runs. libxml2 emits a start event for
+    every opening tag of these names (also implied ends of what it auto-closes, all at a
+    tag), but may ignore a closing tag (`a</div>b`: no `div` is open), so a run is taken to
+    be separated from the previous one only when an *opening* block tag lies between them;
+    otherwise the text is left to lxml. tests/test_markup_fast.py holds this to lxml on
+    generated markup and on every abstract and title of the fixtures and the corpus.
+    """
+    if _COMMENT_START in text or _parser_sensitive(text):
+        return None
+    tags = _known_tags(text)
+    if len(tags) > MAX_SIMPLE_TAGS:
+        return None
+    out: list[str] = []
+    run: list[str] = []
+    opened = False  # an opening block tag since the last non-empty run
+    pos = 0
+    for match in tags:
+        run.append(text[pos : match.start()])
+        pos = match.end()
+        local = _local(match["name"])
+        if local in _SIMPLE_INLINE:
+            continue
+        if local not in _SIMPLE_BLOCKS:
+            return None
+        piece = collapse_html_space("".join(run)).strip()
+        run.clear()
+        if piece:
+            if out and not opened:
+                return None
+            out.append(piece)
+            opened = False
+        if not match["close"]:
+            opened = True
+    run.append(text[pos:])
+    piece = collapse_html_space("".join(run)).strip()
+    if piece:
+        if out and not opened:
+            return None
+        out.append(piece)
+    return "\n\n".join(out)
+
+
 def _strip_once(text: str) -> str:
+    simple = _strip_simple(text)
+    if simple is not None:
+        return simple
+    return _parse_once(text)
+
+
+def _parse_once(text: str) -> str:
+    """One parse of ``text`` by lxml's HTML parser into :class:`_TextTarget`."""
     parser, target = _PARSERS.get()
     target.reset()
     try:
