@@ -304,19 +304,19 @@ def _convert_markup(title: str, allowed: frozenset[str]) -> str | None:
     out: list[str] = []
     pos = 0
     for match in known_tags(title):
-        out.append(title[pos: match.start()])
-        pos = match.end()
-        name = match["name"].lower()
+        out.append(title[pos: match.start])
+        pos = match.end
+        name = match.name.lower()
         if _is_allowed(name, allowed):
-            out.append(match.group())
+            out.append(match.source)
             continue
         target = _TAG_MAP.get(name)
         if target == "scp" and "scp" not in allowed:
             if "span" not in allowed:
                 return None
-            out.append("</span>" if match["close"] else _SMALL_CAPS_OPEN)
+            out.append("</span>" if match.close else _SMALL_CAPS_OPEN)
         elif target is not None and target in allowed:
-            out.append(f"<{match['close']}{target}>")
+            out.append(f"<{match.close}{target}>")
         elif name.startswith("mml:") or name in ("p", "div", "jats:p", "br", "sec", "title"):
             return None
         # other inline tags (span without meaning, a, font, small...) are dropped
@@ -363,8 +363,8 @@ def title_markup(record: Record, ctx: Context) -> Iterator[Violation]:
         return
     pointer, title = found
     allowed = _allowed_markup(record)
-    names = list(dict.fromkeys(m["name"].lower() for m in known_tags(title)
-                               if not _is_allowed(m["name"], allowed)))
+    names = list(dict.fromkeys(m.name.lower() for m in known_tags(title)
+                               if not _is_allowed(m.name, allowed)))
     if not names:
         return
     if allowed:

@@ -134,3 +134,25 @@ def test_parser_sensitive_is_the_pattern(text):
 def test_parser_sensitive_characters(char):
     for text in (char, f"a{char}b", f"é{char}", f"\u00a0{char}\u00a0"):
         assert markup._parser_sensitive(text)
+
+
+TAGGY = st.one_of(MARKUP, st.text(alphabet="<>/ ab=\"'p:-_.1\u00e9\u0301\t", max_size=30))
+
+
+@given(TAGGY)
+def test_plain_tag_pattern_matches_as_the_tag_pattern(text):
+    for start in (i for i, c in enumerate(text) if c == "<"):
+        plain = markup._PLAIN_TAG_RE.match(text, start)
+        if plain is not None:
+            full = markup.TAG_RE.match(text, start)
+            assert full is not None
+            assert (plain.span(), plain.group(1, 2, 3)) == (
+                full.span(), (full["close"], full["name"], full["selfclose"]))
+
+
+@given(TAGGY)
+def test_tags_are_the_tag_patterns_known_matches(text):
+    expected = [(m.span(), m["name"], m["close"], m["selfclose"], m.group())
+                for m in markup.TAG_RE.finditer(text) if markup.is_known_tag(m["name"])]
+    assert [(t.span(), t.name, t.close, t.selfclose, t.source)
+            for t in markup.known_tags(text)] == expected

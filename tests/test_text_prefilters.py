@@ -159,9 +159,9 @@ def _prepare_reference(text_: str) -> str:
     out: list[str] = []
     pos = 0
     for match in markup._scan_tags(text_):
-        out.append(markup._escape_lt(text_[pos: match.start()]))
-        out.append(match.group())
-        pos = match.end()
+        out.append(markup._escape_lt(text_[pos: match.start]))
+        out.append(match.source)
+        pos = match.end
     out.append(markup._escape_lt(text_[pos:]))
     return "".join(out)
 
