@@ -487,10 +487,16 @@ def _may_open_with(text: str, key: str) -> bool:
     one; a superscript digit reads as the digit again in :func:`comparable`). The key's
     letters and digits are those of the first sentence, which starts the plain form: so
     they must occur, in order, in the lower-cased text (a subsequence test, in C: ``c in
-    iterator`` consumes the iterator).
+    iterator`` consumes the iterator). Without markup, exactly: the text's own key must
+    start with ``key``, token for token.
     """
     if "&" in text or not text.isascii() or not key.isascii():
         return True
+    if "<" not in text:
+        # The plain form is the text itself, and the first sentence ends with punctuation, so
+        # no letter-and-digit run crosses its end: its key is the first tokens of the text's.
+        whole = comparable(text)
+        return whole.startswith(key) and whole[len(key):len(key) + 1] in ("", " ")
     chars = iter(text.lower())
     return all(char in chars for char in key.replace(" ", ""))
 
