@@ -640,6 +640,8 @@ def _is_paratext(title: str) -> bool:
     key = comparable(text)
     if key in PARATEXT_WORDS:
         return True
+    if text.isascii() and not text.lower().startswith(PARATEXT_PHRASES):
+        return False  # a match starts with a phrase (lower-case ASCII, matched ignoring case)
     return _PARATEXT_RE.fullmatch(text) is not None
 
 
@@ -823,6 +825,11 @@ _NUMBERED_TITLE_RE = regex.compile(
 """A chapter or section number before the title's first capital: `16. `, `2.3. `,
 `XVI. `, `Chapter 3: `, `Section 2 - `. A number without its period (`3 Steps to...`,
 `1.5 T MRI`, `16S rRNA`) is part of a title."""
+_NUMBERED_STARTS = frozenset("0123456789cslkCSLKivxlIVXL")
+"""The ASCII characters a match of ``_NUMBERED_TITLE_RE`` can start with: a digit, the
+first letter of a label (`chapter`, `section`, `lecture`, `kapitel`...) or of a Roman
+numeral of two letters or more, in either case (an ASCII letter's other case is ASCII, but
+for the Kelvin sign and long s, which are not ASCII and so are left to the pattern)."""
 
 
 def _german(title: str) -> bool:
@@ -868,6 +875,8 @@ def title_numbered(record: Record, ctx: Context) -> Iterator[Violation]:
         return
     pointer, title = found
     text = title.lstrip()
+    if text[:1] not in _NUMBERED_STARTS and text[:1].isascii():
+        return  # spares the pattern (and its compiling) for most titles
     match = _NUMBERED_TITLE_RE.match(text)
     if match is None or len(text) - match.end() < 3 or _german(text):
         return
