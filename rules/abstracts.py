@@ -64,13 +64,15 @@ _GLUED_HEADING_RE = regex.compile(
 )
 _TITLE_BY_PREFIX = {
     prefix: tuple(f for f in _TITLE_FORMS if f.startswith(prefix))
-    for prefix in {f[:2] for f in _TITLE_FORMS}
+    for prefix in {f[:3] for f in _TITLE_FORMS}
 }
 _UPPER_BY_PREFIX = {
     prefix: tuple(f for f in _UPPER_FORMS if f.startswith(prefix))
-    for prefix in {f[:2] for f in _UPPER_FORMS}
+    for prefix in {f[:3] for f in _UPPER_FORMS}
 }
-"""The heading forms by their first two letters, in the pattern's order (longest first)."""
+"""The heading forms by their first three letters (every form has three at least), in the
+pattern's order (longest first)."""
+_HEADING_PREFIXES = frozenset(_TITLE_BY_PREFIX) | frozenset(_UPPER_BY_PREFIX)
 _UPPER_RE = regex.compile(r"\p{Lu}")
 _UPPER_LOWER_RE = regex.compile(r"\p{Lu}\p{Ll}")
 
@@ -115,7 +117,7 @@ def _glued_at(text: str, position: int) -> _Glued | None:
         return None
     if not "A" <= text[heading:heading + 1] <= "Z":
         return None
-    prefix = text[heading:heading + 2]
+    prefix = text[heading:heading + 3]
     for forms, after in ((_TITLE_BY_PREFIX.get(prefix), _UPPER_RE),
                          (_UPPER_BY_PREFIX.get(prefix), _UPPER_LOWER_RE)):
         for form in forms or ():
@@ -265,8 +267,9 @@ def _glued_headings(text: str) -> list[_Glued]:
 
     The matches of ``_GLUED_HEADING_RE.finditer``, found without running its long
     alternation at every position: a match starts at a `.`, `!` or `?` (then spaces and
-    tabs), at 0, or after a line break or a `>` (one scan in C finds those), and only there
-    is it tried (:func:`_glued_at`), so the matches are the same, in the same order.
+    tabs), at 0, or after a line break or a `>` (one scan in C finds those), and its heading
+    starts with one of a few three-letter prefixes (a set lookup): only where both hold is it
+    tried (:func:`_glued_at`), so the matches are the same, in the same order.
     Cached: ABS003 and ABS004 ask about the same abstract (callers must not change the
     list).
     """
@@ -277,6 +280,13 @@ def _glued_headings(text: str) -> list[_Glued]:
         if position < end or position == tried:
             continue
         tried = position
+        heading = position
+        if text[position:position + 1] in _SENTENCE_ENDS:
+            heading += 1
+            while text[heading:heading + 1] in _SPACE_OR_TAB:
+                heading += 1
+        if text[heading:heading + 3] not in _HEADING_PREFIXES:
+            continue  # no heading form starts here (spares the call)
         match = _glued_at(text, position)
         if match is not None:
             end = match.end

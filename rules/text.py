@@ -119,8 +119,13 @@ def _non_ascii_strings(record: Record) -> list[tuple[str, str]]:
     order: the only strings the rules about Unicode characters (TXT001-TXT004, TXT007,
     TXT008, TXT011) look at. Filtered once per record (:meth:`Record.memo`), not by each
     of them: most strings of a record are ASCII."""
-    return record.memo("text.non_ascii",
-                       lambda r: [(p, v) for p, v in r.strings() if not v.isascii()])
+    return record.memo("text.non_ascii", _find_non_ascii)
+
+
+def _find_non_ascii(record: Record) -> list[tuple[str, str]]:
+    if _all_text(record).isascii():  # one scan in C: every string is ASCII
+        return []
+    return [(p, v) for p, v in record.strings() if not v.isascii()]
 
 
 def _all_text(record: Record) -> str:
@@ -129,6 +134,19 @@ def _all_text(record: Record) -> str:
     defect, so its per-string loop is skipped. Only for tests that cannot be fooled by the
     joins: a character, not a sequence that two strings could form."""
     return record.memo("text.all", lambda r: "".join([v for _, v in r.strings()]))
+
+
+def _all_printable(record: Record) -> bool:
+    """Whether every string of the record is printable (``str.isprintable``: no control
+    character, no line break or tab, no space but U+0020), once per record."""
+    return record.memo("text.printable", lambda r: _all_text(r).isprintable())
+
+
+def _all_lines(record: Record) -> str:
+    """Every string of the record, one a line, once per record: where the strings are
+    printable (and so hold no line break), a space next to a line break, or at either end,
+    is a space at an end of a string."""
+    return record.memo("text.lines", lambda r: "\n".join([v for _, v in r.strings()]))
 
 
 def _leave_to_txt001(value: str) -> bool:
@@ -388,7 +406,7 @@ def control_character(record: Record, ctx: Context) -> Iterator[Violation]:
     mark: `The Lancet`). Unsafe where the string holds other C1 controls: they are removed,
     but they may stand for characters of a lost legacy encoding.
     """
-    if _all_text(record).isprintable():  # no string of the record holds a control character
+    if _all_printable(record):  # no string of the record holds a control character
         return
     for pointer, value in record.strings():
         if value.isprintable():  # fast: no control character (nor any other Cc, Zs...)
@@ -409,6 +427,24 @@ def control_character(record: Record, ctx: Context) -> Iterator[Violation]:
         more = ", …" if len(found) > 3 else ""
         what = "control characters" if chars else "MARC non-sort markers"
         yield Violation(f"{what} ({codes}{more})", pointer, fix)
+
+
+def _spaced_lines(lines: str) -> list[int]:
+    """The indexes, in order, of the lines of ``lines`` (:func:`_all_lines` of printable
+    strings) that start or end with a space or hold two in a row. Of ``_SPACE_CHARS`` only
+    the space is printable, and no printable string holds the line break that separates
+    them: these are the strings that TXT006's first test does not skip."""
+    found: set[int] = set()
+    if lines[:1] == " ":
+        found.add(0)
+    if lines[-1:] == " ":
+        found.add(lines.count("\n"))
+    for probe, after in ((" \n", 0), ("\n ", 1), ("  ", 0)):
+        pos = lines.find(probe)
+        while pos >= 0:
+            found.add(lines.count("\n", 0, pos) + after)
+            pos = lines.find(probe, pos + 1)
+    return sorted(found)
 
 
 def _whitespace_problems(value: str, multiline: bool) -> list[str]:
@@ -469,15 +505,20 @@ def stray_whitespace(record: Record, ctx: Context) -> Iterator[Violation]:
     Safe: strips the ends and, in a single-line field, replaces each run of spaces, tabs and
     line breaks with one space. Multi-line fields are only stripped.
     """
+    strings = record.strings()
+    if _all_printable(record):
+        # Only the strings with a space at an end or two in a row can fail the test below
+        # that skips a string: found in the strings' lines (usually none).
+        strings = [strings[i] for i in _spaced_lines(_all_lines(record))]
     owned: set[str] | None = None
-    for pointer, value in record.strings():
+    for pointer, value in strings:
         if not value:
             continue
         edges = value[0] in _SPACE_CHARS or value[-1] in _SPACE_CHARS
         if not edges and "  " not in value and value.isprintable():
             continue  # fast: no tab or line break either
-        if _is_export(pointer):
-            continue
+        if _is_export(pointer) or _ONLY_SPACE_RE.fullmatch(value):
+            continue  # (whitespace only: TYP003's; told before the identifiers are looked up)
         if owned is None:
             owned = _identifier_pointers(record)
         if pointer in owned:
@@ -485,7 +526,7 @@ def stray_whitespace(record: Record, ctx: Context) -> Iterator[Violation]:
         multiline = _multiline(pointer)
         if not edges and (multiline or ("  " not in value and _BREAK_RE.search(value) is None)):
             continue
-        if _ONLY_SPACE_RE.fullmatch(value) or (multiline and has_markup(value)):
+        if multiline and has_markup(value):
             continue
         problems = _whitespace_problems(value, multiline)
         fixed = _normalise_space(value, multiline)
@@ -845,6 +886,8 @@ def private_or_unassigned_codepoint(record: Record, ctx: Context) -> Iterator[Vi
     ## Fix
     None: what the character stood for cannot be known from the record.
     """
+    if _all_printable(record):
+        return  # every string passes the test below that skips it
     for pointer, value in _non_ascii_strings(record):
         if value.isprintable():  # fast: no Co, Cn or Cs code point
             continue

@@ -266,3 +266,8 @@ def test_paratext_prefilter_is_necessary(text):
 
     if titles._PARATEXT_RE.fullmatch(text) is not None and text.isascii():
         assert text.lower().startswith(titles.PARATEXT_PHRASES)
+
+
+def test_heading_forms_have_three_letters():
+    """ABS003 looks its forms up by their first three letters."""
+    assert min(len(f) for f in (*abstracts._TITLE_FORMS, *abstracts._UPPER_FORMS)) >= 3

@@ -36,10 +36,16 @@ def _unfiltered() -> Iterator[None]:
                                               lambda *a: True))
         # A backtick in the record's text: TXT012 then walks every string.
         stack.enter_context(mock.patch.object(text, "_all_text", lambda record: "`"))
+        # Not all printable, and not all ASCII: TXT005, TXT006 and the non-ASCII rules then
+        # walk every string.
+        stack.enter_context(mock.patch.object(text, "_all_printable", lambda record: False))
+        stack.enter_context(mock.patch.object(text, "_find_non_ascii", lambda record: [
+            (p, v) for p, v in record.strings() if not v.isascii()]))
         yield
 
 
-CODES = ("TTL001", "TTL004", "TTL007", "TXT012", "ABS008", "ABS010")
+CODES = ("TTL001", "TTL004", "TTL007", "TXT001", "TXT002", "TXT003", "TXT004", "TXT005",
+         "TXT006", "TXT007", "TXT008", "TXT011", "TXT012", "ABS008", "ABS010")
 
 
 def _findings(linter: Linter, record: Any) -> list[tuple[Any, ...]]:
@@ -210,3 +216,11 @@ COPYRIGHTS = st.lists(st.sampled_from(
 def test_may_hold_copyright_is_necessary(tail):
     if not abstracts._may_hold_copyright(tail):
         assert abstracts._COPYRIGHT_RE.search(tail) is None
+
+
+@given(st.lists(st.text(alphabet=" a\u00a0\t", max_size=5), min_size=1, max_size=6))
+def test_spaced_lines_are_the_strings_with_spaces_at_the_ends(strings):
+    printable = [s for s in strings if s.isprintable()]
+    expected = [i for i, s in enumerate(printable)
+                if s and (s[0] == " " or s[-1] == " " or "  " in s)]
+    assert text._spaced_lines("\n".join(printable)) == expected
