@@ -142,11 +142,12 @@ def _all_printable(record: Record) -> bool:
     return record.memo("text.printable", lambda r: _all_text(r).isprintable())
 
 
-def _all_lines(record: Record) -> str:
-    """Every string of the record, one a line, once per record: where the strings are
-    printable (and so hold no line break), a space next to a line break, or at either end,
-    is a space at an end of a string."""
-    return record.memo("text.lines", lambda r: "\n".join([v for _, v in r.strings()]))
+def _all_spaced(record: Record) -> str:
+    """Every non-empty string of the record between single spaces, once per record: where
+    the strings are printable (the space is then their only whitespace), two spaces in a
+    row mean a string with a space at an end or two in a row."""
+    return record.memo("text.spaced", lambda r: " ".join(
+        ["", *filter(None, [v for _, v in r.strings()]), ""]))
 
 
 def _leave_to_txt001(value: str) -> bool:
@@ -429,24 +430,6 @@ def control_character(record: Record, ctx: Context) -> Iterator[Violation]:
         yield Violation(f"{what} ({codes}{more})", pointer, fix)
 
 
-def _spaced_lines(lines: str) -> list[int]:
-    """The indexes, in order, of the lines of ``lines`` (:func:`_all_lines` of printable
-    strings) that start or end with a space or hold two in a row. Of ``_SPACE_CHARS`` only
-    the space is printable, and no printable string holds the line break that separates
-    them: these are the strings that TXT006's first test does not skip."""
-    found: set[int] = set()
-    if lines[:1] == " ":
-        found.add(0)
-    if lines[-1:] == " ":
-        found.add(lines.count("\n"))
-    for probe, after in ((" \n", 0), ("\n ", 1), ("  ", 0)):
-        pos = lines.find(probe)
-        while pos >= 0:
-            found.add(lines.count("\n", 0, pos) + after)
-            pos = lines.find(probe, pos + 1)
-    return sorted(found)
-
-
 def _whitespace_problems(value: str, multiline: bool) -> list[str]:
     problems: list[str] = []
     if _LEADING_RE.match(value):
@@ -505,13 +488,12 @@ def stray_whitespace(record: Record, ctx: Context) -> Iterator[Violation]:
     Safe: strips the ends and, in a single-line field, replaces each run of spaces, tabs and
     line breaks with one space. Multi-line fields are only stripped.
     """
-    strings = record.strings()
-    if _all_printable(record):
-        # Only the strings with a space at an end or two in a row can fail the test below
-        # that skips a string: found in the strings' lines (usually none).
-        strings = [strings[i] for i in _spaced_lines(_all_lines(record))]
+    if _all_printable(record) and "  " not in _all_spaced(record):
+        # Of _SPACE_CHARS only the space is printable: no string has one at an end or two in
+        # a row, so the test below that skips a string skips them all.
+        return
     owned: set[str] | None = None
-    for pointer, value in strings:
+    for pointer, value in record.strings():
         if not value:
             continue
         edges = value[0] in _SPACE_CHARS or value[-1] in _SPACE_CHARS

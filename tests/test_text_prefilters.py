@@ -218,9 +218,10 @@ def test_may_hold_copyright_is_necessary(tail):
         assert abstracts._COPYRIGHT_RE.search(tail) is None
 
 
-@given(st.lists(st.text(alphabet=" a\u00a0\t", max_size=5), min_size=1, max_size=6))
-def test_spaced_lines_are_the_strings_with_spaces_at_the_ends(strings):
-    printable = [s for s in strings if s.isprintable()]
-    expected = [i for i, s in enumerate(printable)
-                if s and (s[0] == " " or s[-1] == " " or "  " in s)]
-    assert text._spaced_lines("\n".join(printable)) == expected
+@given(st.lists(st.text(alphabet=" a\u00a0\t", max_size=5), max_size=6))
+def test_two_spaces_in_the_spaced_strings_mean_a_string_txt006_looks_at(strings):
+    record = Linter(Config()).make_record({f"k{i}": s for i, s in enumerate(strings)})
+    if text._all_printable(record):
+        looked_at = any(s and (s[0] in text._SPACE_CHARS or s[-1] in text._SPACE_CHARS
+                               or "  " in s or not s.isprintable()) for s in strings)
+        assert ("  " in text._all_spaced(record)) == looked_at
