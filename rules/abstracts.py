@@ -749,8 +749,10 @@ MAX_BOILERPLATE = 400
 
 def _may_hold_copyright(tail: str) -> bool:
     """False only when no match of ``_COPYRIGHT_RE`` can lie in ``tail``: every alternative
-    holds a `©`, a `(`, `Copyright`, `COPYRIGHT` or `copyright` (four scans in C)."""
-    return "\u00a9" in tail or "(" in tail or "opyright" in tail or "COPYRIGHT" in tail
+    holds a `©`, `(c)` or `(C)`, `(Psyc`, `Copyright`, `COPYRIGHT` or `copyright` (a few
+    scans in C; a bare `(`, in most abstracts, no longer compiles and runs the pattern)."""
+    return ("\u00a9" in tail or "opyright" in tail or "COPYRIGHT" in tail
+            or ("(" in tail and ("(c)" in tail or "(C)" in tail or "(Psyc" in tail)))
 
 
 def _boilerplate_start(text: str) -> int | None:

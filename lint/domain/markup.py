@@ -199,9 +199,9 @@ def _scan_tags(text: str) -> Iterator[Tag]:
     # starts with one and none is empty, so the matches are the same).
     start = text.find("<")
     plain_at = _PLAIN_TAG_RE.match
-    match_at = TAG_RE.match
     while start >= 0:
-        match = plain_at(text, start) or match_at(text, start)
+        # (TAG_RE only where the plain pattern fails: a run of plain tags never compiles it.)
+        match = plain_at(text, start) or TAG_RE.match(text, start)
         if match is None:
             start = text.find("<", start + 1)
             continue
