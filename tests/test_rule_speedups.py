@@ -271,3 +271,11 @@ def test_paratext_prefilter_is_necessary(text):
 def test_heading_forms_have_three_letters():
     """ABS003 looks its forms up by their first three letters."""
     assert min(len(f) for f in (*abstracts._TITLE_FORMS, *abstracts._UPPER_FORMS)) >= 3
+
+
+@given(st.text(alphabet="aZ19 .-\u00e9\u00c9\u00aa\u01c5", max_size=30) | st.text(max_size=30))
+def test_case_counts_are_the_characters_cases(text):
+    from biblint.rules import titles
+
+    assert titles._case_counts(text) == (sum(c.isupper() for c in text),
+                                         sum(c.islower() for c in text))
