@@ -16,7 +16,9 @@ must repair. libxml2's HTML parser *recovers* from any input (unbalanced tags, s
 undeclared ``jats:`` prefixes, which it keeps as plain unknown tag names), decodes HTML
 entities, never loads a DTD or anything from the network (``no_network=True``, no entity
 resolution in HTML mode), and is fast C code. We drive it through the parser-target (SAX)
-interface, so no tree is built and deep nesting costs nothing.
+interface, so no tree is built and deep nesting costs nothing. Markup simple enough that
+what libxml2 makes of it is known (paragraphs and plain inline tags, as in most abstracts;
+:func:`_strip_simple`) is stripped without the parser, to the same text.
 
 Superscripts (``<sup>``, the exponent of MathML ``<msup>``) whose characters all have a
 Unicode superscript form are written with it, so ``10<sup>9</sup>`` becomes ``10⁹`` rather
