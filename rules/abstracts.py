@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
+from typing import NamedTuple
 
 import regex
 
@@ -54,16 +55,78 @@ _UPPER_FORMS = sorted({h.upper() for h in HEADINGS}, key=lambda h: (-len(h), h))
 # An ALL-CAPS heading must be followed by a capital and a lower-case letter ("RESULTSThe"),
 # so that all-caps prose does not match. Linear: each try starts at a boundary and reads
 # one heading (a bounded alternation, tried only before a capital) and one or two letters.
+# The definition: :func:`_glued_at` matches it by hand (this pattern, a long alternation,
+# takes ``regex`` 10 ms to compile), and tests hold the two together.
 _GLUED_HEADING_RE = regex.compile(
     r"(?:(?P<punct>[.!?])(?P<space>[ \t]*+)|(?P<line>^|(?<=[\n>])))(?=[A-Z])"
     r"(?P<heading>(?:" + "|".join(regex.escape(h) for h in _TITLE_FORMS) + r")(?=\p{Lu})"
     r"|(?:" + "|".join(regex.escape(h) for h in _UPPER_FORMS) + r")(?=\p{Lu}\p{Ll}))"
 )
-_HEADINGS_BY_PREFIX = {
-    prefix: tuple(f for f in (*_TITLE_FORMS, *_UPPER_FORMS) if f.startswith(prefix))
-    for prefix in {f[:2] for f in (*_TITLE_FORMS, *_UPPER_FORMS)}
+_TITLE_BY_PREFIX = {
+    prefix: tuple(f for f in _TITLE_FORMS if f.startswith(prefix))
+    for prefix in {f[:3] for f in _TITLE_FORMS}
 }
-"""The heading forms by their first two letters: a quick test of where a heading may start."""
+_UPPER_BY_PREFIX = {
+    prefix: tuple(f for f in _UPPER_FORMS if f.startswith(prefix))
+    for prefix in {f[:3] for f in _UPPER_FORMS}
+}
+"""The heading forms by their first three letters (every form has three at least), in the
+pattern's order (longest first)."""
+_HEADING_PREFIXES = frozenset(_TITLE_BY_PREFIX) | frozenset(_UPPER_BY_PREFIX)
+_UPPER_RE = regex.compile(r"\p{Lu}")
+_UPPER_LOWER_RE = regex.compile(r"\p{Lu}\p{Ll}")
+
+
+class _Glued(NamedTuple):
+    """A glued heading: what a match of ``_GLUED_HEADING_RE`` tells."""
+
+    start: int
+    end: int
+    punct: str | None
+    space: str | None
+    line: str | None
+    heading: str
+    heading_start: int
+
+    def span(self) -> tuple[int, int]:
+        return self.start, self.end
+
+    def groupdict(self) -> dict[str, str | None]:
+        return {"punct": self.punct, "space": self.space, "line": self.line,
+                "heading": self.heading}
+
+
+def _glued_at(text: str, position: int) -> _Glued | None:
+    """``_GLUED_HEADING_RE.match(text, position)``, read by hand: the punctuation and its
+    (possessive) spaces, or a line start (the start of the text, or after `\\n` or `>`; at a
+    punctuation this branch cannot match, its capital being the punctuation); a capital;
+    then the first form, in the pattern's order, that follows and is itself followed by what
+    its branch looks ahead for (a Title or Sentence case form by a capital; only then an
+    ALL-CAPS form, by a capital and a lower-case letter)."""
+    punct = space = line = None
+    heading = position
+    char = text[position:position + 1]
+    if char in _SENTENCE_ENDS:
+        heading += 1
+        while text[heading:heading + 1] in _SPACE_OR_TAB:
+            heading += 1
+        punct, space = char, text[position + 1:heading]
+    elif position == 0 or text[position - 1] in "\n>":
+        line = ""
+    else:
+        return None
+    if not "A" <= text[heading:heading + 1] <= "Z":
+        return None
+    prefix = text[heading:heading + 3]
+    for forms, after in ((_TITLE_BY_PREFIX.get(prefix), _UPPER_RE),
+                         (_UPPER_BY_PREFIX.get(prefix), _UPPER_LOWER_RE)):
+        for form in forms or ():
+            end = heading + len(form)
+            if text.startswith(form, heading) and after.match(text, end) is not None:
+                return _Glued(position, end, punct, space, line, form, heading)
+    return None
+
+
 _SENTENCE_ENDS = (".", "!", "?")
 _SPACE_OR_TAB = (" ", "\t")
 _GLUE_CHARS = ((".", 0), ("!", 0), ("?", 0), ("\n", 1), (">", 1))
@@ -199,18 +262,18 @@ def abstract_unbalanced_markup(record: Record, ctx: Context) -> Iterator[Violati
 
 
 @functools.lru_cache(maxsize=16)
-def _glued_headings(text: str) -> list[regex.Match[str]]:
+def _glued_headings(text: str) -> list[_Glued]:
     """Glued headings, but a label that starts the abstract (`SummaryThe ...`: ABS005's).
 
     The matches of ``_GLUED_HEADING_RE.finditer``, found without running its long
     alternation at every position: a match starts at a `.`, `!` or `?` (then spaces and
     tabs), at 0, or after a line break or a `>` (one scan in C finds those), and its heading
-    starts with one of a few two-letter prefixes (a dict lookup and one ``startswith``). Only
-    where both hold is the pattern itself tried, so the matches are the same, in the same
-    order. Cached: ABS003 and ABS004 ask about the same abstract (callers must not change
-    the list).
+    starts with one of a few three-letter prefixes (a set lookup): only where both hold is it
+    tried (:func:`_glued_at`), so the matches are the same, in the same order.
+    Cached: ABS003 and ABS004 ask about the same abstract (callers must not change the
+    list).
     """
-    found: list[regex.Match[str]] = []
+    found: list[_Glued] = []
     end = 0
     tried = -1
     for position in _glue_points(text):
@@ -222,13 +285,13 @@ def _glued_headings(text: str) -> list[regex.Match[str]]:
             heading += 1
             while text[heading:heading + 1] in _SPACE_OR_TAB:
                 heading += 1
-        forms = _HEADINGS_BY_PREFIX.get(text[heading:heading + 2])
-        if forms is not None and text.startswith(forms, heading):
-            match = _GLUED_HEADING_RE.match(text, position)
-            if match is not None:
-                end = match.end()
-                if not (match.start() == 0 and match["heading"].lower() in _LABEL_WORDS):
-                    found.append(match)
+        if text[heading:heading + 3] not in _HEADING_PREFIXES:
+            continue  # no heading form starts here (spares the call)
+        match = _glued_at(text, position)
+        if match is not None:
+            end = match.end
+            if not (match.start == 0 and match.heading.lower() in _LABEL_WORDS):
+                found.append(match)
     return found
 
 
@@ -246,16 +309,16 @@ def _glue_points(text: str) -> list[int]:
     return points
 
 
-def _unglue(text: str, matches: list[regex.Match[str]]) -> str:
+def _unglue(text: str, matches: list[_Glued]) -> str:
     """``text`` with each glued heading on its own: `end.\\n\\nHeading: Next`."""
     out: list[str] = []
     pos = 0
     for match in matches:
-        out.append(text[pos : match.start()])
-        if match["punct"]:
-            out.append(match["punct"] + "\n\n")
-        out.append(match["heading"] + ": ")
-        pos = match.end()
+        out.append(text[pos : match.start])
+        if match.punct:
+            out.append(match.punct + "\n\n")
+        out.append(match.heading + ": ")
+        pos = match.end
     out.append(text[pos:])
     return "".join(out)
 
@@ -303,8 +366,8 @@ def abstract_glued_heading(record: Record, ctx: Context) -> Iterator[Violation]:
     fix = Fix.replace(pointer, _unglue(text, matches), "Separate the glued headings",
                       unsafe=True)
     for match in matches:
-        context = excerpt(text, match.start("heading"), match.end(), before=10, after=6)
-        yield Violation(f'heading "{match["heading"]}" glued to the text ({context})',
+        context = excerpt(text, match.heading_start, match.end, before=10, after=6)
+        yield Violation(f'heading "{match.heading}" glued to the text ({context})',
                         pointer, fix)
 
 
@@ -313,7 +376,7 @@ def _missing_spaces(text: str) -> list[int]:
     dots = _glued_dots(text)
     if not dots:
         return []
-    headings = {m.start("heading") for m in _glued_headings(text)}
+    headings = {m.heading_start for m in _glued_headings(text)}
     spots: list[int] = []
     token: _Token | None = None
     for dot in dots:
@@ -461,6 +524,7 @@ _LABEL_RE = regex.compile(
     r"|[ \t]++(?=(?:" + "|".join(regex.escape(w) for w in _STARTERS) + r")\b))"
 )
 _LETTER_RE = regex.compile(r"[\p{L}\p{N}]")
+_LABEL_STARTS = tuple(_LABEL_FORMS)
 
 
 @rule("ABS005", "abstract-leading-label", severity="warning", fix="safe", reads=("abstract",))
@@ -500,6 +564,11 @@ def abstract_leading_label(record: Record, ctx: Context) -> Iterator[Violation]:
     if found is None:
         return
     pointer, text = found
+    # A match starts with the label after whitespace; every character of ``regex``'s `\s` is
+    # whitespace to ``str.lstrip`` and none starts a label, so this test is necessary (and
+    # spares most runs compiling the pattern's long alternation).
+    if not text.lstrip().startswith(_LABEL_STARTS):
+        return
     match = _LABEL_RE.match(text)
     if match is None:
         return
@@ -680,8 +749,10 @@ MAX_BOILERPLATE = 400
 
 def _may_hold_copyright(tail: str) -> bool:
     """False only when no match of ``_COPYRIGHT_RE`` can lie in ``tail``: every alternative
-    holds a `©`, a `(`, `Copyright`, `COPYRIGHT` or `copyright` (four scans in C)."""
-    return "\u00a9" in tail or "(" in tail or "opyright" in tail or "COPYRIGHT" in tail
+    holds a `©`, `(c)` or `(C)`, `(Psyc`, `Copyright`, `COPYRIGHT` or `copyright` (a few
+    scans in C; a bare `(`, in most abstracts, no longer compiles and runs the pattern)."""
+    return ("\u00a9" in tail or "opyright" in tail or "COPYRIGHT" in tail
+            or ("(" in tail and ("(c)" in tail or "(C)" in tail or "(Psyc" in tail)))
 
 
 def _boilerplate_start(text: str) -> int | None:

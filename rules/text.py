@@ -119,8 +119,13 @@ def _non_ascii_strings(record: Record) -> list[tuple[str, str]]:
     order: the only strings the rules about Unicode characters (TXT001-TXT004, TXT007,
     TXT008, TXT011) look at. Filtered once per record (:meth:`Record.memo`), not by each
     of them: most strings of a record are ASCII."""
-    return record.memo("text.non_ascii",
-                       lambda r: [(p, v) for p, v in r.strings() if not v.isascii()])
+    return record.memo("text.non_ascii", _find_non_ascii)
+
+
+def _find_non_ascii(record: Record) -> list[tuple[str, str]]:
+    if _all_text(record).isascii():  # one scan in C: every string is ASCII
+        return []
+    return [(p, v) for p, v in record.strings() if not v.isascii()]
 
 
 def _all_text(record: Record) -> str:
@@ -129,6 +134,20 @@ def _all_text(record: Record) -> str:
     defect, so its per-string loop is skipped. Only for tests that cannot be fooled by the
     joins: a character, not a sequence that two strings could form."""
     return record.memo("text.all", lambda r: "".join([v for _, v in r.strings()]))
+
+
+def _all_printable(record: Record) -> bool:
+    """Whether every string of the record is printable (``str.isprintable``: no control
+    character, no line break or tab, no space but U+0020), once per record."""
+    return record.memo("text.printable", lambda r: _all_text(r).isprintable())
+
+
+def _all_spaced(record: Record) -> str:
+    """Every non-empty string of the record between single spaces, once per record: where
+    the strings are printable (the space is then their only whitespace), two spaces in a
+    row mean a string with a space at an end or two in a row."""
+    return record.memo("text.spaced", lambda r: " ".join(
+        ["", *filter(None, [v for _, v in r.strings()]), ""]))
 
 
 def _leave_to_txt001(value: str) -> bool:
@@ -388,7 +407,7 @@ def control_character(record: Record, ctx: Context) -> Iterator[Violation]:
     mark: `The Lancet`). Unsafe where the string holds other C1 controls: they are removed,
     but they may stand for characters of a lost legacy encoding.
     """
-    if _all_text(record).isprintable():  # no string of the record holds a control character
+    if _all_printable(record):  # no string of the record holds a control character
         return
     for pointer, value in record.strings():
         if value.isprintable():  # fast: no control character (nor any other Cc, Zs...)
@@ -469,6 +488,10 @@ def stray_whitespace(record: Record, ctx: Context) -> Iterator[Violation]:
     Safe: strips the ends and, in a single-line field, replaces each run of spaces, tabs and
     line breaks with one space. Multi-line fields are only stripped.
     """
+    if _all_printable(record) and "  " not in _all_spaced(record):
+        # Of _SPACE_CHARS only the space is printable: no string has one at an end or two in
+        # a row, so the test below that skips a string skips them all.
+        return
     owned: set[str] | None = None
     for pointer, value in record.strings():
         if not value:
@@ -476,8 +499,8 @@ def stray_whitespace(record: Record, ctx: Context) -> Iterator[Violation]:
         edges = value[0] in _SPACE_CHARS or value[-1] in _SPACE_CHARS
         if not edges and "  " not in value and value.isprintable():
             continue  # fast: no tab or line break either
-        if _is_export(pointer):
-            continue
+        if _is_export(pointer) or _ONLY_SPACE_RE.fullmatch(value):
+            continue  # (whitespace only: TYP003's; told before the identifiers are looked up)
         if owned is None:
             owned = _identifier_pointers(record)
         if pointer in owned:
@@ -485,7 +508,7 @@ def stray_whitespace(record: Record, ctx: Context) -> Iterator[Violation]:
         multiline = _multiline(pointer)
         if not edges and (multiline or ("  " not in value and _BREAK_RE.search(value) is None)):
             continue
-        if _ONLY_SPACE_RE.fullmatch(value) or (multiline and has_markup(value)):
+        if multiline and has_markup(value):
             continue
         problems = _whitespace_problems(value, multiline)
         fixed = _normalise_space(value, multiline)
@@ -845,6 +868,8 @@ def private_or_unassigned_codepoint(record: Record, ctx: Context) -> Iterator[Vi
     ## Fix
     None: what the character stood for cannot be known from the record.
     """
+    if _all_printable(record):
+        return  # every string passes the test below that skips it
     for pointer, value in _non_ascii_strings(record):
         if value.isprintable():  # fast: no Co, Cn or Cs code point
             continue

@@ -210,11 +210,24 @@ def _shouting(text: str, ratio: float) -> bool:
     """Whether more than ``ratio`` of the cased letters of ``text`` (markup left out, at
     least ten) are capitals."""
     plain = _plain(text)
-    # Counted in C (a character is never both upper and lower case).
-    upper = sum(map(str.isupper, plain))
-    lower = sum(map(str.islower, plain))
+    upper, lower = _case_counts(plain)
     cased = upper + lower
     return cased >= 10 and upper > ratio * cased
+
+
+_NOT_UPPER = bytes(c for c in range(128) if not 65 <= c <= 90)
+_NOT_LOWER = bytes(c for c in range(128) if not 97 <= c <= 122)
+
+
+def _case_counts(text: str) -> tuple[int, int]:
+    """How many characters of ``text`` are upper case, and how many lower case."""
+    if text.isascii():
+        # Of ASCII characters only A-Z are upper and a-z lower case: the bytes left once the
+        # others are deleted (a table lookup per byte, no call per character).
+        data = text.encode("ascii")
+        return len(data.translate(None, _NOT_UPPER)), len(data.translate(None, _NOT_LOWER))
+    # Counted in C (a character is never both upper and lower case).
+    return sum(map(str.isupper, text)), sum(map(str.islower, text))
 
 
 def _subtitle_shouting(text: str, ratio: float) -> bool:
@@ -304,19 +317,19 @@ def _convert_markup(title: str, allowed: frozenset[str]) -> str | None:
     out: list[str] = []
     pos = 0
     for match in known_tags(title):
-        out.append(title[pos: match.start()])
-        pos = match.end()
-        name = match["name"].lower()
+        out.append(title[pos: match.start])
+        pos = match.end
+        name = match.name.lower()
         if _is_allowed(name, allowed):
-            out.append(match.group())
+            out.append(match.source)
             continue
         target = _TAG_MAP.get(name)
         if target == "scp" and "scp" not in allowed:
             if "span" not in allowed:
                 return None
-            out.append("</span>" if match["close"] else _SMALL_CAPS_OPEN)
+            out.append("</span>" if match.close else _SMALL_CAPS_OPEN)
         elif target is not None and target in allowed:
-            out.append(f"<{match['close']}{target}>")
+            out.append(f"<{match.close}{target}>")
         elif name.startswith("mml:") or name in ("p", "div", "jats:p", "br", "sec", "title"):
             return None
         # other inline tags (span without meaning, a, font, small...) are dropped
@@ -363,8 +376,8 @@ def title_markup(record: Record, ctx: Context) -> Iterator[Violation]:
         return
     pointer, title = found
     allowed = _allowed_markup(record)
-    names = list(dict.fromkeys(m["name"].lower() for m in known_tags(title)
-                               if not _is_allowed(m["name"], allowed)))
+    names = list(dict.fromkeys(m.name.lower() for m in known_tags(title)
+                               if not _is_allowed(m.name, allowed)))
     if not names:
         return
     if allowed:
@@ -487,10 +500,16 @@ def _may_open_with(text: str, key: str) -> bool:
     one; a superscript digit reads as the digit again in :func:`comparable`). The key's
     letters and digits are those of the first sentence, which starts the plain form: so
     they must occur, in order, in the lower-cased text (a subsequence test, in C: ``c in
-    iterator`` consumes the iterator).
+    iterator`` consumes the iterator). Without markup, exactly: the text's own key must
+    start with ``key``, token for token.
     """
     if "&" in text or not text.isascii() or not key.isascii():
         return True
+    if "<" not in text:
+        # The plain form is the text itself, and the first sentence ends with punctuation, so
+        # no letter-and-digit run crosses its end: its key is the first tokens of the text's.
+        whole = comparable(text)
+        return whole.startswith(key) and whole[len(key):len(key) + 1] in ("", " ")
     chars = iter(text.lower())
     return all(char in chars for char in key.replace(" ", ""))
 
@@ -634,6 +653,8 @@ def _is_paratext(title: str) -> bool:
     key = comparable(text)
     if key in PARATEXT_WORDS:
         return True
+    if text.isascii() and not text.lower().startswith(PARATEXT_PHRASES):
+        return False  # a match starts with a phrase (lower-case ASCII, matched ignoring case)
     return _PARATEXT_RE.fullmatch(text) is not None
 
 
@@ -817,6 +838,11 @@ _NUMBERED_TITLE_RE = regex.compile(
 """A chapter or section number before the title's first capital: `16. `, `2.3. `,
 `XVI. `, `Chapter 3: `, `Section 2 - `. A number without its period (`3 Steps to...`,
 `1.5 T MRI`, `16S rRNA`) is part of a title."""
+_NUMBERED_STARTS = frozenset("0123456789cslkCSLKivxlIVXL")
+"""The ASCII characters a match of ``_NUMBERED_TITLE_RE`` can start with: a digit, the
+first letter of a label (`chapter`, `section`, `lecture`, `kapitel`...) or of a Roman
+numeral of two letters or more, in either case (an ASCII letter's other case is ASCII, but
+for the Kelvin sign and long s, which are not ASCII and so are left to the pattern)."""
 
 
 def _german(title: str) -> bool:
@@ -862,6 +888,8 @@ def title_numbered(record: Record, ctx: Context) -> Iterator[Violation]:
         return
     pointer, title = found
     text = title.lstrip()
+    if text[:1] not in _NUMBERED_STARTS and text[:1].isascii():
+        return  # spares the pattern (and its compiling) for most titles
     match = _NUMBERED_TITLE_RE.match(text)
     if match is None or len(text) - match.end() < 3 or _german(text):
         return

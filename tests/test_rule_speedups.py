@@ -204,3 +204,78 @@ def test_known_tags_are_the_patterns_matches(text):
     expected = [m.span() for m in markup.TAG_RE.finditer(text)
                 if markup.is_known_tag(m["name"])]
     assert [m.span() for m in markup.known_tags(text)] == expected
+
+
+@given(TEXTS)
+def test_glued_heading_read_by_hand_is_the_patterns_match(text):
+    for position in range(len(text) + 1):
+        match = abstracts._GLUED_HEADING_RE.match(text, position)
+        expected = None if match is None else (match.span(), match.groupdict(),
+                                               match.start("heading"))
+        glued = abstracts._glued_at(text, position)
+        assert expected == (None if glued is None else (glued.span(), glued.groupdict(),
+                                                        glued.heading_start))
+
+
+def test_regex_whitespace_is_whitespace_to_lstrip():
+    """ABS005's prefilter strips with ``str.lstrip``: every character of ``regex``'s `\\s`
+    must be one it strips, and no label may start with one."""
+    import regex
+
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    assert all(c.isspace() for c in regex.findall(r"\s", every))
+    assert not any(form[0].isspace() for form in abstracts._LABEL_STARTS)
+
+
+LABELLED = st.lists(st.sampled_from([
+    "Abstract", "ABSTRACT", "Summary", "Résumé", "Аннотация", "abstract", " ", "\t", "\n",
+    "\u2003", "\x1c", "\x85", ":", ".", " - ", "We", "Background", "The", "x", "COVID",
+]), max_size=8).map("".join)
+
+
+@given(LABELLED | st.text(max_size=20))
+def test_label_prefilter_is_necessary(text):
+    if abstracts._LABEL_RE.match(text) is not None:
+        assert text.lstrip().startswith(abstracts._LABEL_STARTS)
+
+
+NUMBERED = st.lists(st.sampled_from([
+    "16", ". ", "2.3", "XVI", "xvi", "IV", "Chapter", "CHAPTER", "chap.", "Section", "sect.",
+    "Lecture", "Kapitel", "capítulo", "\u212a", "\u017f", "ı", "İ", " ", ": ", "-", "The",
+    "Marketing", "\"", "(",
+]), max_size=6).map("".join)
+
+
+@given(NUMBERED | st.text(max_size=12))
+def test_numbered_title_prefilter_is_necessary(text):
+    from biblint.rules import titles
+
+    if titles._NUMBERED_TITLE_RE.match(text) is not None:
+        assert text[:1] in titles._NUMBERED_STARTS or not text[:1].isascii()
+
+
+PARATEXT = st.lists(st.sampled_from([
+    "Front Matter", "FRONT MATTER", "cover image", "Editorial Board", "In this issue", " ",
+    ": ", "12", "(", "\u212a", "x", "Issue Information", " - TOC",
+]), max_size=4).map("".join)
+
+
+@given(PARATEXT | st.text(max_size=12))
+def test_paratext_prefilter_is_necessary(text):
+    from biblint.rules import titles
+
+    if titles._PARATEXT_RE.fullmatch(text) is not None and text.isascii():
+        assert text.lower().startswith(titles.PARATEXT_PHRASES)
+
+
+def test_heading_forms_have_three_letters():
+    """ABS003 looks its forms up by their first three letters."""
+    assert min(len(f) for f in (*abstracts._TITLE_FORMS, *abstracts._UPPER_FORMS)) >= 3
+
+
+@given(st.text(alphabet="aZ19 .-\u00e9\u00c9\u00aa\u01c5", max_size=30) | st.text(max_size=30))
+def test_case_counts_are_the_characters_cases(text):
+    from biblint.rules import titles
+
+    assert titles._case_counts(text) == (sum(c.isupper() for c in text),
+                                         sum(c.islower() for c in text))

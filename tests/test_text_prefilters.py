@@ -36,10 +36,16 @@ def _unfiltered() -> Iterator[None]:
                                               lambda *a: True))
         # A backtick in the record's text: TXT012 then walks every string.
         stack.enter_context(mock.patch.object(text, "_all_text", lambda record: "`"))
+        # Not all printable, and not all ASCII: TXT005, TXT006 and the non-ASCII rules then
+        # walk every string.
+        stack.enter_context(mock.patch.object(text, "_all_printable", lambda record: False))
+        stack.enter_context(mock.patch.object(text, "_find_non_ascii", lambda record: [
+            (p, v) for p, v in record.strings() if not v.isascii()]))
         yield
 
 
-CODES = ("TTL001", "TTL004", "TTL007", "TXT012", "ABS008", "ABS010")
+CODES = ("TTL001", "TTL004", "TTL007", "TXT001", "TXT002", "TXT003", "TXT004", "TXT005",
+         "TXT006", "TXT007", "TXT008", "TXT011", "TXT012", "ABS008", "ABS010")
 
 
 def _findings(linter: Linter, record: Any) -> list[tuple[Any, ...]]:
@@ -159,9 +165,9 @@ def _prepare_reference(text_: str) -> str:
     out: list[str] = []
     pos = 0
     for match in markup._scan_tags(text_):
-        out.append(markup._escape_lt(text_[pos: match.start()]))
-        out.append(match.group())
-        pos = match.end()
+        out.append(markup._escape_lt(text_[pos: match.start]))
+        out.append(match.source)
+        pos = match.end
     out.append(markup._escape_lt(text_[pos:]))
     return "".join(out)
 
@@ -210,3 +216,12 @@ COPYRIGHTS = st.lists(st.sampled_from(
 def test_may_hold_copyright_is_necessary(tail):
     if not abstracts._may_hold_copyright(tail):
         assert abstracts._COPYRIGHT_RE.search(tail) is None
+
+
+@given(st.lists(st.text(alphabet=" a\u00a0\t", max_size=5), max_size=6))
+def test_two_spaces_in_the_spaced_strings_mean_a_string_txt006_looks_at(strings):
+    record = Linter(Config()).make_record({f"k{i}": s for i, s in enumerate(strings)})
+    if text._all_printable(record):
+        looked_at = any(s and (s[0] in text._SPACE_CHARS or s[-1] in text._SPACE_CHARS
+                               or "  " in s or not s.isprintable()) for s in strings)
+        assert ("  " in text._all_spaced(record)) == looked_at

@@ -16,7 +16,9 @@ must repair. libxml2's HTML parser *recovers* from any input (unbalanced tags, s
 undeclared ``jats:`` prefixes, which it keeps as plain unknown tag names), decodes HTML
 entities, never loads a DTD or anything from the network (``no_network=True``, no entity
 resolution in HTML mode), and is fast C code. We drive it through the parser-target (SAX)
-interface, so no tree is built and deep nesting costs nothing.
+interface, so no tree is built and deep nesting costs nothing. Markup simple enough that
+what libxml2 makes of it is known (paragraphs and plain inline tags, as in most abstracts;
+:func:`_strip_simple`) is stripped without the parser, to the same text.
 
 Superscripts (``<sup>``, the exponent of MathML ``<msup>``) whose characters all have a
 Unicode superscript form are written with it, so ``10<sup>9</sup>`` becomes ``10⁹`` rather
@@ -42,10 +44,11 @@ from __future__ import annotations
 
 import functools
 import html
+import re
 import threading
 import unicodedata
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import regex
 from lxml import etree
@@ -151,33 +154,65 @@ def is_known_tag(name: str) -> bool:
     return bool(colon) and prefix in PREFIXES and local[:1].isalpha()
 
 
-def known_tags(text: str) -> Iterator[regex.Match[str]]:
-    """The known tags of ``text``, in order (groups `close`, `name`, `selfclose`)."""
+class Tag(NamedTuple):
+    """A known tag found in a text: where it is, its groups in ``TAG_RE``, and its source.
+
+    Read once from the match (``regex``'s access to a named group costs about as much as a
+    tuple of all of them), and kept by the cached scan for every caller."""
+
+    start: int
+    end: int
+    name: str
+    close: str
+    """`/` for a closing tag, else empty."""
+    selfclose: str
+    """`/` for a self-closing tag (`<br/>`), else empty."""
+    source: str
+    """The tag as written (`<p class="x">`)."""
+
+    def span(self) -> tuple[int, int]:
+        return self.start, self.end
+
+
+def known_tags(text: str) -> Iterator[Tag]:
+    """The known tags of ``text``, in order."""
     return iter(_known_tags(text)) if "<" in text else iter(())
 
 
 @functools.lru_cache(maxsize=256)
-def _known_tags(text: str) -> tuple[regex.Match[str], ...]:
+def _known_tags(text: str) -> tuple[Tag, ...]:
     """The known tags of a text, found once and kept: :func:`has_markup`, :func:`tag_counts`
     and the parse of :func:`strip_markup` all scan the same abstract or title for its tags
-    (a successful tag match costs microseconds in ``regex``). Match objects are immutable."""
+    (a successful tag match costs microseconds in ``regex``)."""
     return tuple(_scan_tags(text))
 
 
-def _scan_tags(text: str) -> Iterator[regex.Match[str]]:
+# The common tag, `<p>`, `</jats:p>`, `<br/>`: a name of ASCII letters, digits and `_.:-`
+# right before `>` or `/>`. Where this matches, TAG_RE matches the same span with the same
+# groups (every character of the name is one of TAG_RE's name characters, and the `/` or `>`
+# after it ends the name, satisfies the lookahead and leaves no attribute or space to read),
+# and the standard library's `re` matches it several times faster than ``regex``.
+_PLAIN_TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9_.:\-]*)(/?)>")
+
+
+def _scan_tags(text: str) -> Iterator[Tag]:
     """The known tags of ``text``, scanned (see :func:`known_tags`)."""
     # ``TAG_RE.finditer(text)``, tried only at each `<` (``str.find`` scans in C; every match
     # starts with one and none is empty, so the matches are the same).
     start = text.find("<")
-    match_at = TAG_RE.match
+    plain_at = _PLAIN_TAG_RE.match
     while start >= 0:
-        match = match_at(text, start)
+        # (TAG_RE only where the plain pattern fails: a run of plain tags never compiles it.)
+        match = plain_at(text, start) or TAG_RE.match(text, start)
         if match is None:
             start = text.find("<", start + 1)
             continue
-        if is_known_tag(match["name"]):
-            yield match
-        start = text.find("<", match.end())
+        # Groups 1-3 of both patterns: close, name, selfclose.
+        close, name, selfclose = match.group(1, 2, 3)
+        end = match.end()
+        if is_known_tag(name):
+            yield Tag(start, end, name, close, selfclose, text[start:end])
+        start = text.find("<", end)
 
 
 def has_markup(text: str) -> bool:
@@ -209,11 +244,11 @@ def _tag_counts(text: str) -> tuple[tuple[str, tuple[int, int]], ...]:
     abstract's tags); each caller gets its own dict."""
     counts: dict[str, tuple[int, int]] = {}
     for match in known_tags(text):
-        name = match["name"].lower()
+        name = match.name.lower()
         opened, closed = counts.get(name, (0, 0))
-        if match["close"]:
+        if match.close:
             closed += 1
-        elif not match["selfclose"]:
+        elif not match.selfclose:
             opened += 1
         counts[name] = (opened, closed)
     return tuple(counts.items())
@@ -294,9 +329,9 @@ def _prepare(text: str) -> str:
     out: list[str] = []
     pos = 0
     for match in known_tags(text):
-        out.append(_escape_lt(text[pos : match.start()]))
-        out.append(match.group())
-        pos = match.end()
+        out.append(_escape_lt(text[pos : match.start]))
+        out.append(match.source)
+        pos = match.end
     out.append(_escape_lt(text[pos:]))
     return "".join(out)
 
@@ -450,7 +485,105 @@ class _Parsers(threading.local):
 _PARSERS = _Parsers()
 
 
+# The markup :func:`_strip_simple` strips without lxml: block elements (a break wherever one
+# opens or closes) and inline elements (no break, no other treatment), by local name.
+_SIMPLE_BLOCKS = frozenset({"p", "div", "sec", "section"})
+_SIMPLE_INLINE = frozenset({
+    "i", "b", "em", "strong", "u", "sub", "span", "italic", "bold", "sc", "monospace",
+    "underline",
+})
+# What the parser would change in the text itself: a character reference (`&`), characters
+# libxml2 drops, replaces or rejects (C0 and C1 controls but tab, line feed and carriage
+# return; surrogates; noncharacters of the BMP). A comment is told apart by `<!--`.
+_PARSER_SENSITIVE_RE = re.compile(
+    "[&\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+_SAFE_ASCII = bytes(b for b in range(0x80) if b in b"\t\n\r" or (0x20 <= b < 0x7F and b != 0x26))
+"""The ASCII bytes none of ``_PARSER_SENSITIVE_RE``'s characters is."""
+_SAFE_UTF8 = _SAFE_ASCII + bytes(b for b in range(0x80, 0x100) if b not in (0xC2, 0xED, 0xEF))
+"""Bytes of UTF-8 that are no part of a sensitive character: the safe ASCII bytes, and every
+byte from 0x80 but the lead bytes of U+0080-U+00BF (0xC2), U+D000-U+DFFF (0xED) and
+U+F000-U+FFFF (0xEF), the blocks that hold the sensitive characters outside ASCII."""
+
+
+def _parser_sensitive(text: str) -> bool:
+    """Whether ``text`` holds a character of ``_PARSER_SENSITIVE_RE``. Decided by deleting
+    the bytes that cannot belong to one (a table lookup per byte, several times faster than
+    the pattern): in UTF-8 an ASCII byte only ever encodes itself and a lead byte is never a
+    continuation byte, so nothing left means no sensitive character; the pattern decides
+    the rest (text with `°`, `±`, a no-break space...)."""
+    if text.isascii():
+        return bool(text.encode("ascii").translate(None, _SAFE_ASCII))
+    if not text.encode("utf-8", "surrogatepass").translate(None, _SAFE_UTF8):
+        return False
+    return _PARSER_SENSITIVE_RE.search(text) is not None
+MAX_SIMPLE_TAGS = 200
+"""Tags beyond which :func:`_strip_simple` leaves a text to lxml (deep nesting of unknown
+``jats:`` elements is where libxml2's own limits begin)."""
+
+
+def _strip_simple(text: str) -> str | None:
+    """:func:`_strip_once` of a text whose markup is simple, computed without lxml; None
+    for any other text (the caller then parses it).
+
+    Simple: no `&`, no comment, none of the characters libxml2 alters, and every known tag
+    a block (`p`, `div`, `sec`, `section`, with or without a prefix) or a plain inline
+    element (`i`, `b`, `em`, `sub`, `jats:italic`, ...). What :class:`_TextTarget` makes of
+    such a text depends only on where a block's start or end event falls: every event of a
+    block is a break of the same level (2), inline events do nothing, and the text is
+    delivered as it is (a `<` that opens no known tag is escaped by :func:`_prepare` and
+    decoded back by the parser). So the result is the text between block tags, inline tags
+    removed, each run collapsed and stripped, the non-empty runs joined by a blank line;
+    provided a break does separate each two non-empty runs. libxml2 emits a start event for
+    every opening tag of these names (also implied ends of what it auto-closes, all at a
+    tag), but may ignore a closing tag (`a</div>b`: no `div` is open), so a run is taken to
+    be separated from the previous one only when an *opening* block tag lies between them;
+    otherwise the text is left to lxml. tests/test_markup_fast.py holds this to lxml on
+    generated markup and on every abstract and title of the fixtures and the corpus.
+    """
+    if _COMMENT_START in text or _parser_sensitive(text):
+        return None
+    tags = _known_tags(text)
+    if len(tags) > MAX_SIMPLE_TAGS or (tags and tags[0].close and not text[:tags[0].start].strip()):
+        return None  # (libxml2 before 2.14 drops the text after a closing tag that opens it)
+    out: list[str] = []
+    run: list[str] = []
+    opened = False  # an opening block tag since the last non-empty run
+    pos = 0
+    for match in tags:
+        run.append(text[pos : match.start])
+        pos = match.end
+        local = _local(match.name)
+        if local in _SIMPLE_INLINE:
+            continue
+        if local not in _SIMPLE_BLOCKS:
+            return None
+        piece = collapse_html_space("".join(run)).strip()
+        run.clear()
+        if piece:
+            if out and not opened:
+                return None
+            out.append(piece)
+            opened = False
+        if not match.close:
+            opened = True
+    run.append(text[pos:])
+    piece = collapse_html_space("".join(run)).strip()
+    if piece:
+        if out and not opened:
+            return None
+        out.append(piece)
+    return "\n\n".join(out)
+
+
 def _strip_once(text: str) -> str:
+    simple = _strip_simple(text)
+    if simple is not None:
+        return simple
+    return _parse_once(text)
+
+
+def _parse_once(text: str) -> str:
+    """One parse of ``text`` by lxml's HTML parser into :class:`_TextTarget`."""
     parser, target = _PARSERS.get()
     target.reset()
     try:
