@@ -111,7 +111,8 @@ def _local_target(root: dict[str, Any], ref: str) -> Any:
     return target if isinstance(target, (dict, bool)) else None
 
 
-def schema_problems(record: Any, schema_file: str) -> Iterator[SchemaProblem]:
+def schema_problems(record: Any, schema_file: str,
+                    skip: frozenset[str] = frozenset()) -> Iterator[SchemaProblem]:
     """The problems of ``record`` against the schema, in document order.
 
     The compiled validator (:func:`fast_valid`) answers first; python-jsonschema runs only
@@ -119,6 +120,10 @@ def schema_problems(record: Any, schema_file: str) -> Iterator[SchemaProblem]:
     valid record costs a few microseconds and an invalid one the explanation of its bad
     values. The problems are the same as :func:`slow_schema_problems` gives (the
     differential test in tests/test_schema_fast.py holds them equal).
+
+    ``skip``: pointers whose problems the caller does not want (REC003: where other rules
+    report). The problems of a scalar value at such a pointer may be left out unexplained
+    (never worked out, which is the point); any other problem comes as without ``skip``.
     """
     validator = validator_for(schema_file)
     verdict = fast_valid(schema_file, validator.schema, record)
@@ -126,7 +131,7 @@ def schema_problems(record: Any, schema_file: str) -> Iterator[SchemaProblem]:
         return iter(())
     if verdict is None:
         return slow_schema_problems(record, schema_file)
-    return iter(_problems_at(schema_file, validator.schema, record, ()))
+    return iter(_problems_at(schema_file, validator.schema, record, (), skip))
 
 
 def slow_schema_problems(record: Any, schema_file: str) -> Iterator[SchemaProblem]:
@@ -330,13 +335,32 @@ def _fix(pointer: str, new: Any) -> Fix:
     return Fix.replace(pointer, new, f"Write {shown(new)}")
 
 
-def record_problems(record: Record) -> list[SchemaProblem]:
+def record_problems(record: Record, skip: frozenset[str] = frozenset()
+                    ) -> list[SchemaProblem]:
     """The schema problems of a record being linted, validated once for all the rules that
-    ask (REC003 reports them; the blank-value rules check their fixes against them)."""
+    ask (REC003 reports them; the blank-value rules check their fixes against them).
+
+    With ``skip`` (see :func:`schema_problems`), unless the whole list is known already,
+    the problems of the scalars at those pointers may be missing, and the list is not kept:
+    a rule asking later without ``skip`` (the blank-value fixes' ``breaks``) needs them all.
+    """
     schema = record.profile.schema
     if not schema:
         return []
-    return record.memo("schema.problems", lambda r: list(schema_problems(r.data, schema)))
+    kept = record.memo("schema.problems", _no_problems_yet)
+    if kept:
+        return kept[0]
+    if skip:
+        return list(schema_problems(record.data, schema, skip))
+    problems = list(schema_problems(record.data, schema))
+    kept.append(problems)
+    return problems
+
+
+def _no_problems_yet(record: Record) -> list[list[SchemaProblem]]:
+    """The box :func:`record_problems` keeps a record's whole list of problems in, once
+    worked out (empty until then: a list with ``skip`` is never kept)."""
+    return []
 
 
 def breaks(record: Any, schema_file: str,
@@ -763,8 +787,8 @@ def _plain_json(value: Any) -> bool:
     return True
 
 
-def _problems_at(schema_file: str, node: Any, value: Any,
-                 path: tuple[str | int, ...]) -> list[SchemaProblem]:
+def _problems_at(schema_file: str, node: Any, value: Any, path: tuple[str | int, ...],
+                 skip: frozenset[str] = frozenset(), where: str = "") -> list[SchemaProblem]:
     """The problems of a plain-JSON ``value`` at ``path`` that the fast path found invalid
     against ``node``, as :func:`slow_schema_problems` gives them for the whole record.
 
@@ -774,6 +798,11 @@ def _problems_at(schema_file: str, node: Any, value: Any,
     ones. The order is the whole-record one: python-jsonschema's errors are sorted by path,
     and a node's own errors (at its path) come before its members', which come in the
     order of their keys as strings (``"10"`` before ``"2"``).
+
+    A scalar member at a pointer in ``skip`` is not looked at: its problems would all be at
+    its own pointer (python-jsonschema descends into no scalar, and ``required``, the one
+    problem reported below its value's pointer, is about objects), which the caller does
+    not want. ``where`` is the pointer of ``path``, kept only while ``skip`` has any.
     """
     fast = _fast(schema_file)
     assert fast is not None
@@ -798,9 +827,23 @@ def _problems_at(schema_file: str, node: Any, value: Any,
     found = ([] if _is_valid(fast, shallow, value)
              else _leaf_problems(schema_file, shallow, value, path))
     for key, sub, item in members:
+        inner = ""
+        if skip:
+            inner = _child_pointer(where, key)
+            kind = type(item)
+            if kind is not dict and kind is not list and inner in skip:
+                continue
         if not _is_valid(fast, sub, item):
-            found.extend(_problems_at(schema_file, sub, item, (*path, key)))
+            found.extend(_problems_at(schema_file, sub, item, (*path, key), skip, inner))
     return found
+
+
+def _child_pointer(where: str, key: str | int) -> str:
+    """``join_pointer(where, key)``, without escaping the keys that need none (most)."""
+    token = str(key)
+    if "~" in token or "/" in token:
+        return join_pointer(where, token)
+    return f"{where}/{token}"
 
 
 def _is_valid(fast: _Fast, node: Any, value: Any) -> bool:
