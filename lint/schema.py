@@ -21,7 +21,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -131,7 +131,112 @@ def schema_problems(record: Any, schema_file: str,
         return iter(())
     if verdict is None:
         return slow_schema_problems(record, schema_file)
+    if skip:
+        fast = _fast(schema_file)
+        assert fast is not None
+        rest = _with_skipped_replaced(fast, validator.schema, record, skip)
+        if rest is not None and _is_valid(fast, validator.schema, rest):
+            return iter(())  # every problem is at a skipped pointer
     return iter(_problems_at(schema_file, validator.schema, record, (), skip))
+
+
+def _with_skipped_replaced(fast: _Fast, root: Any, record: Any, skip: frozenset[str]
+                           ) -> Any | None:
+    """A copy of ``record`` (copied only along the way) where each scalar at a pointer in
+    ``skip`` is replaced by a value valid at its node of the schema, if the values above it
+    are objects and their nodes decomposable (see :func:`_problems_at`); None when no value
+    is replaced.
+
+    Under decomposable nodes a member's problems depend on the member alone (a node's own
+    keywords see which keys there are, not their values), and a scalar's problems are all
+    at its pointer: so the copy is valid exactly when the record's problems are all at
+    skipped pointers, which one validation of the copy tells, instead of one per member.
+    """
+    if type(record) is not dict:
+        return None  # routes lead through objects only
+    copied: dict[tuple[str, ...], Any] = {}  # the record and its objects copied, by keys
+    routes = fast.routes
+    for pointer in skip:
+        route = routes.get(pointer, _NO_ROUTE)
+        if route is _NO_ROUTE:
+            if len(routes) >= 4096:
+                routes.clear()
+            route = routes[pointer] = _route(fast, root, pointer)
+        if route is None:
+            continue
+        keys, exemplar = route
+        if len(keys) == 1:  # a member of the record (most)
+            key = keys[0]
+            kind = type(record.get(key, _NO_ROUTE))
+            if kind is dict or kind is list or key not in record:
+                continue  # not a scalar: its problems may lie below it
+            target = copied.get(())
+            if target is None:
+                target = copied[()] = dict(record)
+            target[key] = exemplar
+            continue
+        value: Any = record
+        for key in keys:
+            if type(value) is not dict or key not in value:
+                break
+            value = value[key]
+        else:
+            kind = type(value)
+            if kind is dict or kind is list:
+                continue
+            target = copied.get(())
+            if target is None:
+                target = copied[()] = dict(record)
+            for depth in range(1, len(keys)):
+                inner = copied.get(keys[:depth])
+                if inner is None:
+                    inner = copied[keys[:depth]] = dict(target[keys[depth - 1]])
+                    target[keys[depth - 1]] = inner
+                target = inner
+            target[keys[-1]] = exemplar
+    return copied.get(())
+
+
+_NO_ROUTE: Any = object()
+
+
+def _route(fast: _Fast, root: Any, pointer: str) -> tuple[tuple[str, ...], Any] | None:
+    """The keys of ``pointer`` and a value valid at its node, if the pointer leads through
+    objects under decomposable nodes to a node with such a value (:func:`_exemplar`)."""
+    keys = tuple(_pointer_tokens(pointer))
+    node = root
+    for key in keys:
+        if _shallow(fast, node) is None:
+            return None
+        node = node.get("properties", {}).get(key, node.get("additionalProperties", True))
+        if not isinstance(node, dict):
+            return None  # true: the member is never a problem; false is not decomposable
+    exemplar = _exemplar(fast, node) if keys else ()
+    return (keys, exemplar[0]) if exemplar else None
+
+
+def _pointer_tokens(pointer: str) -> list[str]:
+    """The unescaped reference tokens of a JSON Pointer (as :func:`split_pointer`, without
+    building a ``jsonpointer`` object); none for one that is not a pointer."""
+    if not pointer.startswith("/"):
+        return []
+    tokens = pointer.split("/")[1:]
+    if "~" in pointer:
+        tokens = [t.replace("~1", "/").replace("~0", "~") for t in tokens]
+    return tokens
+
+
+_EXEMPLARS: tuple[Any, ...] = (None, "", 0, False, [], {})
+
+
+def _exemplar(fast: _Fast, node: Any) -> tuple[Any, ...]:
+    """A value valid at ``node`` (in a one-item tuple), the first of :data:`_EXEMPLARS`
+    the compiled validator passes; empty when none is."""
+    found = fast.exemplars.get(id(node))
+    if found is None:
+        found = next(((value,) for value in _EXEMPLARS if _is_valid(fast, node, value)), ())
+        fast.exemplars[id(node)] = found
+    return found
 
 
 def slow_schema_problems(record: Any, schema_file: str) -> Iterator[SchemaProblem]:
@@ -593,6 +698,10 @@ class _Fast:
     formats: dict[str, Callable[[str], bool]]
     compiled: dict[int, Any]
     shallow: dict[int, dict[str, Any] | None]
+    exemplars: dict[int, tuple[Any, ...]] = field(default_factory=dict)
+    """A value valid at a node, by the node's id (see :func:`_exemplar`)."""
+    routes: dict[str, tuple[tuple[str, ...], Any] | None] = field(default_factory=dict)
+    """The way to a pointer's node, for :func:`_with_skipped_replaced` (see :func:`_route`)."""
 
 
 @cache

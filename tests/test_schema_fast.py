@@ -629,3 +629,22 @@ def test_scalars_of_one_class_share_their_causes():
             assert module._leaf_problems(schema, node, text, ("citationCount",)) == (
                 python_leaf_problems(schema, node, text, ("citationCount",)))
     assert len(calls) == 1
+
+
+def test_skipping_keeps_problems_that_depend_on_a_skipped_value(tmp_path):
+    """A problem outside the skipped pointers that a skipped value causes (through ``if``)
+    stays: a value is replaced for one validation of the rest only under decomposable
+    nodes, where no member's problems depend on another's value."""
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+              "properties": {"a": {"type": ["integer", "null"]}, "b": {"type": "string"}},
+              "if": {"properties": {"a": {"type": "string"}}, "required": ["a"]},
+              "then": {"required": ["c"]}}
+    path = tmp_path / "if.schema.json"
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    record = {"a": "x", "b": "y"}
+    problems = list(schema_problems(record, str(path)))
+    assert sorted(reported_at(p) for p in problems) == ["/a", "/c"]
+    assert fast_valid(str(path), validator_for(str(path)).schema, record) is False
+    assert [reported_at(p) for p in schema_problems(record, str(path), frozenset({"/a"}))
+            if reported_at(p) != "/a"] == ["/c"]
+    assert_skip_agrees(record, str(path), frozenset({"/a"}), problems)
