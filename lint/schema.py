@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import jsonpatch
 import regex
 
-from .model import Fix, join_pointer, split_pointer
+from .model import Fix, PatchOp, join_pointer, split_pointer
 from .profiles import load_schema
 
 if TYPE_CHECKING:  # python-jsonschema is imported when a value needs explaining
@@ -512,6 +512,48 @@ def _local_verdict(record: Any, fix: Fix, schema_file: str) -> bool | None:
     if len(fix.ops) != 1 or fix.ops[0].op not in ("replace", "remove"):
         return None
     op = fix.ops[0]
+    route = _LOCAL_ROUTES.get((schema_file, op.path))
+    if route is None:
+        route = _local_route(schema_file, op.path)
+        if len(_LOCAL_ROUTES) >= 4096:
+            _LOCAL_ROUTES.clear()
+        _LOCAL_ROUTES[schema_file, op.path] = route
+    tokens, node, parent_schema = route
+    value: Any = record
+    for token in tokens:  # the way the route takes, if the record's values are objects
+        if not isinstance(value, dict) or token not in value:
+            return _local_verdict_walked(record, op, schema_file)
+        value = value[token]
+    if node is None:
+        return None
+    return _verdict_at(schema_file, op, tokens, node, parent_schema, value)
+
+
+_LOCAL_ROUTES: dict[tuple[str, str], tuple[list[str], Any, Any]] = {}
+""":func:`_local_route` by schema and pointer: blank-value fixes ask about the same few
+pointers in record after record."""
+
+
+def _local_route(schema_file: str, pointer: str) -> tuple[list[str], Any, Any]:
+    """The tokens of ``pointer``, and the nodes :func:`_local_verdict_walked` reaches for
+    the value there and for its container when every value on the way is an object (the
+    nodes then depend on the tokens alone): (None, None) where it gives no verdict."""
+    tokens = split_pointer(pointer)
+    node: Any = validator_for(schema_file).schema
+    parent_schema: Any = None
+    for token in tokens:
+        if not isinstance(node, dict) or not _PLAIN.issuperset(node):
+            return tokens, None, None
+        parent_schema = node
+        props = node.get("properties", {})
+        node = props[token] if token in props else node.get("additionalProperties", True)
+        if node is False:
+            return tokens, None, None
+    return tokens, (node if tokens else None), parent_schema
+
+
+def _local_verdict_walked(record: Any, op: PatchOp, schema_file: str) -> bool | None:
+    """:func:`_local_verdict` of a one-operation fix, the schema walked along the record."""
     tokens = split_pointer(op.path)
     if not tokens:
         return None
@@ -532,6 +574,12 @@ def _local_verdict(record: Any, fix: Fix, schema_file: str) -> bool | None:
             return None
         if node is False:
             return None
+    return _verdict_at(schema_file, op, tokens, node, parent_schema, value)
+
+
+def _verdict_at(schema_file: str, op: PatchOp, tokens: list[str], node: Any,
+                parent_schema: Any, value: Any) -> bool | None:
+    """:func:`_local_verdict` from the node of the fixed value and of its container."""
     if not _valid_here(schema_file, node, value):
         # A scalar broken before: its one break is at the pointer, so the fix adds none. A
         # container's breaks may lie below it, which the fix moves up: not judged here.
