@@ -321,8 +321,10 @@ def list_as_string(record: Record, ctx: Context) -> Iterator[Violation]:
             fix = Fix.replace(found.pointer, decoded, "Decode the JSON-encoded list")
             yield Violation(f"list stored as JSON text ({_shown(value)})", found.pointer, fix)
             continue
-        items = _split_list(value)
-        if not _ANY_DELIMITER_RE.search(value) or items == [value.strip()]:
+        # Without a delimiter the string is one item, whatever splitting it would give.
+        delimited = _ANY_DELIMITER_RE.search(value) is not None
+        items = _split_list(value) if delimited else []
+        if not delimited or items == [value.strip()]:
             fix = Fix.replace(found.pointer, [value], "Wrap the value in a one-item list")
         elif items:
             fix = Fix.replace(found.pointer, items, f"Split into a list of {len(items)} "

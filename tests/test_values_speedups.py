@@ -118,3 +118,24 @@ def test_members_kept_for_the_rules_are_all_they_report(data):
         assert _member_findings(data) == kept
     finally:
         values._WANTED_PREFIXES = everything
+
+
+@given(st.text(alphabet=st.sampled_from(["a", " ", ",", ";", "|", "R", "\t"]), max_size=8))
+def test_list_as_string_splits_only_delimited_strings(text):
+    """TYP005 finds, without splitting a string with no delimiter, what splitting it finds."""
+    found = Linter(Config(select=("TYP005",))).lint({"publicationTypes": text},
+                                                     profile="s2")
+    if not text.strip():
+        assert found == []
+        return
+    assert len(found) == 1
+    items = values._split_list(text)
+    if not values._ANY_DELIMITER_RE.search(text) or items == [text.strip()]:
+        expected = Fix.replace("/publicationTypes", [text], "Wrap the value in a one-item list")
+    elif items:
+        expected = Fix.replace("/publicationTypes", items,
+                               f"Split into a list of {len(items)} "
+                               f"item{'s' if len(items) != 1 else ''}", unsafe=True)
+    else:
+        expected = None
+    assert found[0].fix == expected
