@@ -695,9 +695,10 @@ def shape_drift(record: Record, ctx: Context) -> Iterator[Key]:
     # The members of the record and of its nested objects, two levels deep, not inside
     # arrays (array items are positions, not keys); each member's key is the one kept for
     # its pointer and its value's type (see _ShapeKeys), built on the first such member.
-    shapes = _SHAPE_KEYS.get(record.profile.name)
+    profile = record.profile.name  # the keys' own part (records compared within a profile)
+    shapes = _SHAPE_KEYS.get(profile)
     if shapes is None or shapes.made >= _MAX_SHAPE_KEYS:
-        shapes = _SHAPE_KEYS[record.profile.name] = _ShapeKeys(record.profile.name)
+        shapes = _SHAPE_KEYS[profile] = _ShapeKeys(profile)
     top = shapes.top
     for key, value in data.items():
         keys = top.get(key)
