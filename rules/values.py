@@ -423,10 +423,7 @@ def _one_name_fix(record: Record, pointer: str) -> Fix | None:
 
 
 def _members(record: Record) -> list[tuple[str, str, object]]:
-    """(parent pointer, key, value) of every object member with a scalar value, at any
-    depth, whose key TYP006 or TYP007 may report: a key of :data:`BOOLEAN_KEYS` or
-    :data:`NUMBER_KEYS`, or one starting as a boolean name does (``is``, ``has``); the
-    rules check the key exactly.
+    """(parent pointer, key, value) of every object member with a scalar value, at any depth.
 
     Walked once per record and shared by TYP006 and TYP007 (:meth:`Record.memo`). A record
     has hundreds of members and the rules report few of them, so a member's own pointer is
@@ -440,7 +437,6 @@ def _walk_members(record: Record) -> list[tuple[str, str, object]]:
     # containers, the last nested container first (the order the rules always reported in).
     found: list[tuple[str, str, object]] = []
     append = found.append
-    wanted, prefixes = _WANTED_KEYS, _WANTED_PREFIXES
     stack: list[tuple[object, str]] = [(record.data, "")]
     while stack:
         node, where = stack.pop()
@@ -454,7 +450,7 @@ def _walk_members(record: Record) -> list[tuple[str, str, object]]:
                     # inverted index has a list of numbers per word of the abstract).
                     if any(map(isinstance, value, repeat(_CONTAINERS))):
                         stack.append((value, child_pointer(where, key)))
-                elif key in wanted or key.startswith(prefixes):
+                else:
                     append((where, key, value))
         elif isinstance(node, list):
             for index, item in enumerate(node):
@@ -535,11 +531,6 @@ NUMBER_KEYS = frozenset({"PeriodicalIF", "score", "relevance_score", "fwci", "im
 """Keys whose values are decimal numbers: the aggregator's impact factor, Crossref's and
 OpenAlex's relevance scores, OpenAlex's field-weighted citation impact and concept, topic
 and keyword scores."""
-_WANTED_KEYS = BOOLEAN_KEYS | NUMBER_KEYS
-_WANTED_PREFIXES = _BOOLEAN_PREFIXES
-"""The members :func:`_members` keeps: a key of ``_WANTED_KEYS``, or one starting with one of
-``_WANTED_PREFIXES``; a necessary condition of TYP006's ``_boolean_key`` and TYP007's
-``NUMBER_KEYS``."""
 _DECIMAL_RE = regex.compile(r"[+-]?+(?:[0-9]++(?:\.[0-9]*+)?+|\.[0-9]++)(?:[eE][+-]?+[0-9]++)?+")
 
 
