@@ -56,9 +56,18 @@ from .registry import Context, Registry, Rule, default_registry
 from .runscope import SPILL_AT, Judge, Judged, Key, KeyStore, TableSpec
 
 _Step = tuple[Callable[[Record, Context], Iterable[Violation | Key]], Context, str, str,
-              Severity, bool, Rule]
+              Severity, int, Rule]
 """What the record loop needs of a rule: its check, its context, code, name, severity,
-whether it is a two-phase run rule (its keys are extracted), and the rule."""
+its kind (0; :data:`_JUDGED`, a two-phase run rule, whose keys are extracted;
+:data:`_FALLBACK`, a catch-all rule, run last), and the rule."""
+
+_JUDGED, _FALLBACK = 1, 2
+
+EXPLAINED = "explained"
+"""The key of a catch-all (``fallback``) rule's ``Context.state`` under which the engine
+hands it, for each record, the pointers the record's other findings are at: the engine drops
+the catch-all's findings there anyway, so the rule may skip working them out (REC003 skips
+explaining the values other rules report)."""
 
 
 @dataclass
@@ -225,7 +234,8 @@ class Linter:
             self._chosen[present, ignored] = chosen
         contexts, severity = state.contexts, self.severity_of
         steps = [(item.check, contexts[item.code], item.code, item.name, severity(item.code),
-                  item.judge is not None, item) for item in chosen]
+                  _JUDGED if item.judge is not None else _FALLBACK if item.fallback else 0,
+                  item) for item in chosen]
         if len(state.plans) >= 1024:
             state.plans.clear()
         state.plans[present, ignored] = steps
@@ -241,9 +251,15 @@ class Linter:
                 context.profile = profile
             state.profile = profile
         keys = state.keys
-        for check, context, code, name, severity, judged, item in self._plan(record, state,
-                                                                             ignored):
-            if judged:
+        deferred: list[tuple[int, Rule, Context]] | None = None
+        for check, context, code, name, severity, kind, item in self._plan(record, state,
+                                                                           ignored):
+            if kind:
+                if kind == _FALLBACK:  # run last, its findings put back in their place
+                    if deferred is None:
+                        deferred = []
+                    deferred.append((len(found), item, context))
+                    continue
                 if keys is not None or item.alone:
                     self._extract(item, severity, record, context, keyed, found)
                 continue
@@ -264,6 +280,8 @@ class Linter:
                                                occurrence))
             except Exception as exc:  # a rule bug must not lose the other findings
                 raise RuleCrash(item, record, exc) from exc
+        if deferred is not None:
+            self._run_fallbacks(record, deferred, found)
         if self._fallbacks and found:
             # One defect, one finding: a catch-all rule yields to a rule that explains it.
             explained = {f.pointer for f in found if f.code not in self._fallbacks}
@@ -272,6 +290,30 @@ class Linter:
         if keyed and keys is not None:
             self._add_keys(record, keyed, found, keys)
         return found
+
+    def _run_fallbacks(self, record: Record, deferred: list[tuple[int, Rule, Context]],
+                       found: list[Finding]) -> None:
+        """Run the catch-all rules deferred by :meth:`lint_record`, each handed (in its
+        context's ``state``, under :data:`EXPLAINED`) the pointers of the other rules'
+        findings, and put their findings into ``found`` where they would have been had they
+        run in their turn (the order of findings is the order of the rules)."""
+        explained = frozenset(f.pointer for f in found)  # only other rules' so far
+        for at, item, context in reversed(deferred):  # from the end: positions stay valid
+            context.state[EXPLAINED] = explained
+            code, name, severity = item.code, item.name, self.severity_of(item.code)
+            mine: list[Finding] = []
+            seen: dict[str, int] = {}
+            try:
+                for violation in item.check(record, context):
+                    if not isinstance(violation, Violation):
+                        continue
+                    occurrence = seen.get(violation.pointer, 0)
+                    seen[violation.pointer] = occurrence + 1
+                    mine.append(self._finding(code, name, severity, violation, record,
+                                              occurrence))
+            except Exception as exc:
+                raise RuleCrash(item, record, exc) from exc
+            found[at:at] = mine
 
     def _add_keys(self, record: Record, keyed: list[tuple[str, list[Key]]],
                   found: list[Finding],

@@ -21,14 +21,14 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import jsonpatch
 import regex
 
-from .model import Fix, join_pointer, split_pointer
+from .model import Fix, PatchOp, join_pointer, split_pointer
 from .profiles import load_schema
 
 if TYPE_CHECKING:  # python-jsonschema is imported when a value needs explaining
@@ -111,7 +111,8 @@ def _local_target(root: dict[str, Any], ref: str) -> Any:
     return target if isinstance(target, (dict, bool)) else None
 
 
-def schema_problems(record: Any, schema_file: str) -> Iterator[SchemaProblem]:
+def schema_problems(record: Any, schema_file: str,
+                    skip: frozenset[str] = frozenset()) -> Iterator[SchemaProblem]:
     """The problems of ``record`` against the schema, in document order.
 
     The compiled validator (:func:`fast_valid`) answers first; python-jsonschema runs only
@@ -119,6 +120,10 @@ def schema_problems(record: Any, schema_file: str) -> Iterator[SchemaProblem]:
     valid record costs a few microseconds and an invalid one the explanation of its bad
     values. The problems are the same as :func:`slow_schema_problems` gives (the
     differential test in tests/test_schema_fast.py holds them equal).
+
+    ``skip``: pointers whose problems the caller does not want (REC003: where other rules
+    report). The problems of a scalar value at such a pointer may be left out unexplained
+    (never worked out, which is the point); any other problem comes as without ``skip``.
     """
     validator = validator_for(schema_file)
     verdict = fast_valid(schema_file, validator.schema, record)
@@ -126,7 +131,112 @@ def schema_problems(record: Any, schema_file: str) -> Iterator[SchemaProblem]:
         return iter(())
     if verdict is None:
         return slow_schema_problems(record, schema_file)
-    return iter(_problems_at(schema_file, validator.schema, record, ()))
+    if skip:
+        fast = _fast(schema_file)
+        assert fast is not None
+        rest = _with_skipped_replaced(fast, validator.schema, record, skip)
+        if rest is not None and _is_valid(fast, validator.schema, rest):
+            return iter(())  # every problem is at a skipped pointer
+    return iter(_problems_at(schema_file, validator.schema, record, (), skip))
+
+
+def _with_skipped_replaced(fast: _Fast, root: Any, record: Any, skip: frozenset[str]
+                           ) -> Any | None:
+    """A copy of ``record`` (copied only along the way) where each scalar at a pointer in
+    ``skip`` is replaced by a value valid at its node of the schema, if the values above it
+    are objects and their nodes decomposable (see :func:`_problems_at`); None when no value
+    is replaced.
+
+    Under decomposable nodes a member's problems depend on the member alone (a node's own
+    keywords see which keys there are, not their values), and a scalar's problems are all
+    at its pointer: so the copy is valid exactly when the record's problems are all at
+    skipped pointers, which one validation of the copy tells, instead of one per member.
+    """
+    if type(record) is not dict:
+        return None  # routes lead through objects only
+    copied: dict[tuple[str, ...], Any] = {}  # the record and its objects copied, by keys
+    routes = fast.routes
+    for pointer in skip:
+        route = routes.get(pointer, _NO_ROUTE)
+        if route is _NO_ROUTE:
+            if len(routes) >= 4096:
+                routes.clear()
+            route = routes[pointer] = _route(fast, root, pointer)
+        if route is None:
+            continue
+        keys, exemplar = route
+        if len(keys) == 1:  # a member of the record (most)
+            key = keys[0]
+            kind = type(record.get(key, _NO_ROUTE))
+            if kind is dict or kind is list or key not in record:
+                continue  # not a scalar: its problems may lie below it
+            target = copied.get(())
+            if target is None:
+                target = copied[()] = dict(record)
+            target[key] = exemplar
+            continue
+        value: Any = record
+        for key in keys:
+            if type(value) is not dict or key not in value:
+                break
+            value = value[key]
+        else:
+            kind = type(value)
+            if kind is dict or kind is list:
+                continue
+            target = copied.get(())
+            if target is None:
+                target = copied[()] = dict(record)
+            for depth in range(1, len(keys)):
+                inner = copied.get(keys[:depth])
+                if inner is None:
+                    inner = copied[keys[:depth]] = dict(target[keys[depth - 1]])
+                    target[keys[depth - 1]] = inner
+                target = inner
+            target[keys[-1]] = exemplar
+    return copied.get(())
+
+
+_NO_ROUTE: Any = object()
+
+
+def _route(fast: _Fast, root: Any, pointer: str) -> tuple[tuple[str, ...], Any] | None:
+    """The keys of ``pointer`` and a value valid at its node, if the pointer leads through
+    objects under decomposable nodes to a node with such a value (:func:`_exemplar`)."""
+    keys = tuple(_pointer_tokens(pointer))
+    node = root
+    for key in keys:
+        if _shallow(fast, node) is None:
+            return None
+        node = node.get("properties", {}).get(key, node.get("additionalProperties", True))
+        if not isinstance(node, dict):
+            return None  # true: the member is never a problem; false is not decomposable
+    exemplar = _exemplar(fast, node) if keys else ()
+    return (keys, exemplar[0]) if exemplar else None
+
+
+def _pointer_tokens(pointer: str) -> list[str]:
+    """The unescaped reference tokens of a JSON Pointer (as :func:`split_pointer`, without
+    building a ``jsonpointer`` object); none for one that is not a pointer."""
+    if not pointer.startswith("/"):
+        return []
+    tokens = pointer.split("/")[1:]
+    if "~" in pointer:
+        tokens = [t.replace("~1", "/").replace("~0", "~") for t in tokens]
+    return tokens
+
+
+_EXEMPLARS: tuple[Any, ...] = (None, "", 0, False, [], {})
+
+
+def _exemplar(fast: _Fast, node: Any) -> tuple[Any, ...]:
+    """A value valid at ``node`` (in a one-item tuple), the first of :data:`_EXEMPLARS`
+    the compiled validator passes; empty when none is."""
+    found = fast.exemplars.get(id(node))
+    if found is None:
+        found = next(((value,) for value in _EXEMPLARS if _is_valid(fast, node, value)), ())
+        fast.exemplars[id(node)] = found
+    return found
 
 
 def slow_schema_problems(record: Any, schema_file: str) -> Iterator[SchemaProblem]:
@@ -330,13 +440,32 @@ def _fix(pointer: str, new: Any) -> Fix:
     return Fix.replace(pointer, new, f"Write {shown(new)}")
 
 
-def record_problems(record: Record) -> list[SchemaProblem]:
+def record_problems(record: Record, skip: frozenset[str] = frozenset()
+                    ) -> list[SchemaProblem]:
     """The schema problems of a record being linted, validated once for all the rules that
-    ask (REC003 reports them; the blank-value rules check their fixes against them)."""
+    ask (REC003 reports them; the blank-value rules check their fixes against them).
+
+    With ``skip`` (see :func:`schema_problems`), unless the whole list is known already,
+    the problems of the scalars at those pointers may be missing, and the list is not kept:
+    a rule asking later without ``skip`` (the blank-value fixes' ``breaks``) needs them all.
+    """
     schema = record.profile.schema
     if not schema:
         return []
-    return record.memo("schema.problems", lambda r: list(schema_problems(r.data, schema)))
+    kept = record.memo("schema.problems", _no_problems_yet)
+    if kept:
+        return kept[0]
+    if skip:
+        return list(schema_problems(record.data, schema, skip))
+    problems = list(schema_problems(record.data, schema))
+    kept.append(problems)
+    return problems
+
+
+def _no_problems_yet(record: Record) -> list[list[SchemaProblem]]:
+    """The box :func:`record_problems` keeps a record's whole list of problems in, once
+    worked out (empty until then: a list with ``skip`` is never kept)."""
+    return []
 
 
 def breaks(record: Any, schema_file: str,
@@ -383,6 +512,48 @@ def _local_verdict(record: Any, fix: Fix, schema_file: str) -> bool | None:
     if len(fix.ops) != 1 or fix.ops[0].op not in ("replace", "remove"):
         return None
     op = fix.ops[0]
+    route = _LOCAL_ROUTES.get((schema_file, op.path))
+    if route is None:
+        route = _local_route(schema_file, op.path)
+        if len(_LOCAL_ROUTES) >= 4096:
+            _LOCAL_ROUTES.clear()
+        _LOCAL_ROUTES[schema_file, op.path] = route
+    tokens, node, parent_schema = route
+    value: Any = record
+    for token in tokens:  # the way the route takes, if the record's values are objects
+        if not isinstance(value, dict) or token not in value:
+            return _local_verdict_walked(record, op, schema_file)
+        value = value[token]
+    if node is None:
+        return None
+    return _verdict_at(schema_file, op, tokens, node, parent_schema, value)
+
+
+_LOCAL_ROUTES: dict[tuple[str, str], tuple[list[str], Any, Any]] = {}
+""":func:`_local_route` by schema and pointer: blank-value fixes ask about the same few
+pointers in record after record."""
+
+
+def _local_route(schema_file: str, pointer: str) -> tuple[list[str], Any, Any]:
+    """The tokens of ``pointer``, and the nodes :func:`_local_verdict_walked` reaches for
+    the value there and for its container when every value on the way is an object (the
+    nodes then depend on the tokens alone): (None, None) where it gives no verdict."""
+    tokens = split_pointer(pointer)
+    node: Any = validator_for(schema_file).schema
+    parent_schema: Any = None
+    for token in tokens:
+        if not isinstance(node, dict) or not _PLAIN.issuperset(node):
+            return tokens, None, None
+        parent_schema = node
+        props = node.get("properties", {})
+        node = props[token] if token in props else node.get("additionalProperties", True)
+        if node is False:
+            return tokens, None, None
+    return tokens, (node if tokens else None), parent_schema
+
+
+def _local_verdict_walked(record: Any, op: PatchOp, schema_file: str) -> bool | None:
+    """:func:`_local_verdict` of a one-operation fix, the schema walked along the record."""
     tokens = split_pointer(op.path)
     if not tokens:
         return None
@@ -403,6 +574,12 @@ def _local_verdict(record: Any, fix: Fix, schema_file: str) -> bool | None:
             return None
         if node is False:
             return None
+    return _verdict_at(schema_file, op, tokens, node, parent_schema, value)
+
+
+def _verdict_at(schema_file: str, op: PatchOp, tokens: list[str], node: Any,
+                parent_schema: Any, value: Any) -> bool | None:
+    """:func:`_local_verdict` from the node of the fixed value and of its container."""
     if not _valid_here(schema_file, node, value):
         # A scalar broken before: its one break is at the pointer, so the fix adds none. A
         # container's breaks may lie below it, which the fix moves up: not judged here.
@@ -569,6 +746,10 @@ class _Fast:
     formats: dict[str, Callable[[str], bool]]
     compiled: dict[int, Any]
     shallow: dict[int, dict[str, Any] | None]
+    exemplars: dict[int, tuple[Any, ...]] = field(default_factory=dict)
+    """A value valid at a node, by the node's id (see :func:`_exemplar`)."""
+    routes: dict[str, tuple[tuple[str, ...], Any] | None] = field(default_factory=dict)
+    """The way to a pointer's node, for :func:`_with_skipped_replaced` (see :func:`_route`)."""
 
 
 @cache
@@ -763,8 +944,8 @@ def _plain_json(value: Any) -> bool:
     return True
 
 
-def _problems_at(schema_file: str, node: Any, value: Any,
-                 path: tuple[str | int, ...]) -> list[SchemaProblem]:
+def _problems_at(schema_file: str, node: Any, value: Any, path: tuple[str | int, ...],
+                 skip: frozenset[str] = frozenset(), where: str = "") -> list[SchemaProblem]:
     """The problems of a plain-JSON ``value`` at ``path`` that the fast path found invalid
     against ``node``, as :func:`slow_schema_problems` gives them for the whole record.
 
@@ -774,6 +955,11 @@ def _problems_at(schema_file: str, node: Any, value: Any,
     ones. The order is the whole-record one: python-jsonschema's errors are sorted by path,
     and a node's own errors (at its path) come before its members', which come in the
     order of their keys as strings (``"10"`` before ``"2"``).
+
+    A scalar member at a pointer in ``skip`` is not looked at: its problems would all be at
+    its own pointer (python-jsonschema descends into no scalar, and ``required``, the one
+    problem reported below its value's pointer, is about objects), which the caller does
+    not want. ``where`` is the pointer of ``path``, kept only while ``skip`` has any.
     """
     fast = _fast(schema_file)
     assert fast is not None
@@ -798,9 +984,23 @@ def _problems_at(schema_file: str, node: Any, value: Any,
     found = ([] if _is_valid(fast, shallow, value)
              else _leaf_problems(schema_file, shallow, value, path))
     for key, sub, item in members:
+        inner = ""
+        if skip:
+            inner = _child_pointer(where, key)
+            kind = type(item)
+            if kind is not dict and kind is not list and inner in skip:
+                continue
         if not _is_valid(fast, sub, item):
-            found.extend(_problems_at(schema_file, sub, item, (*path, key)))
+            found.extend(_problems_at(schema_file, sub, item, (*path, key), skip, inner))
     return found
+
+
+def _child_pointer(where: str, key: str | int) -> str:
+    """``join_pointer(where, key)``, without escaping the keys that need none (most)."""
+    token = str(key)
+    if "~" in token or "/" in token:
+        return join_pointer(where, token)
+    return f"{where}/{token}"
 
 
 def _is_valid(fast: _Fast, node: Any, value: Any) -> bool:

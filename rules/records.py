@@ -236,12 +236,18 @@ def schema_violation(record: Record, ctx: Context) -> Iterator[Violation]:
     removed in a shape that omits absent keys). Other problems (an impossible date, a value
     outside the vocabulary) need the source and have no fix.
     """
-    for problem in record_problems(record):
+    # The pointers the record's other findings are at, when the engine runs this rule last
+    # (the engine's EXPLAINED): its findings there would be dropped (one defect, one
+    # finding), so they are neither explained nor yielded.
+    explained: frozenset[str] = ctx.state.get("explained", frozenset())
+    for problem in record_problems(record, explained):
         # A missing required key is reported at the key's own pointer, where the rule that
         # explains it (REC001) reports it too: the catch-all then yields (one defect, one
         # finding), as it does at any pointer another rule reports.
         name = _REQUIRED_RE.fullmatch(problem.message)
         pointer = join_pointer(problem.pointer, name[1]) if name else problem.pointer
+        if explained and pointer in explained:
+            continue
         if name:
             yield Violation(problem.message, pointer)
             continue

@@ -321,8 +321,10 @@ def list_as_string(record: Record, ctx: Context) -> Iterator[Violation]:
             fix = Fix.replace(found.pointer, decoded, "Decode the JSON-encoded list")
             yield Violation(f"list stored as JSON text ({_shown(value)})", found.pointer, fix)
             continue
-        items = _split_list(value)
-        if not _ANY_DELIMITER_RE.search(value) or items == [value.strip()]:
+        # Without a delimiter the string is one item, whatever splitting it would give.
+        delimited = _ANY_DELIMITER_RE.search(value) is not None
+        items = _split_list(value) if delimited else []
+        if not delimited or items == [value.strip()]:
             fix = Fix.replace(found.pointer, [value], "Wrap the value in a one-item list")
         elif items:
             fix = Fix.replace(found.pointer, items, f"Split into a list of {len(items)} "
@@ -626,19 +628,6 @@ DATA_KEYED = frozenset({"abstract_inverted_index"})
 does not look inside them, or every word of every abstract would take a key path."""
 
 
-def _shapes(data: object) -> Iterator[tuple[str, object]]:
-    """(pointer, value) of the members of the record and of its nested objects, two levels
-    deep, not inside arrays (array items are positions, not keys)."""
-    if not isinstance(data, dict):
-        return
-    for key, value in data.items():
-        pointer = child_pointer("", key)
-        yield pointer, value
-        if isinstance(value, dict) and key not in DATA_KEYED:
-            for inner, item in value.items():
-                yield child_pointer(pointer, inner), item
-
-
 def _shape_kind(payload: tuple[Any, ...]) -> Hashable:
     kind: str = payload[0]
     return kind
@@ -691,13 +680,84 @@ def shape_drift(record: Record, ctx: Context) -> Iterator[Key]:
     ## Fix
     None: which shape is right is the dataset's decision.
     """
-    if not record.profile.known_shape:
+    data = record.data
+    if not record.profile.known_shape or not isinstance(data, dict):
         return  # records of unknown shapes are not comparable
-    profile = record.profile.name
-    for pointer, value in _shapes(record.data):
-        payload = _payload(value)
-        if payload is not None:
-            yield Key((profile, pointer), payload)
+    # The members of the record and of its nested objects, two levels deep, not inside
+    # arrays (array items are positions, not keys); each member's key is the one kept for
+    # its pointer and its value's type (see _ShapeKeys), built on the first such member.
+    profile = record.profile.name  # the keys' own part (records compared within a profile)
+    shapes = _SHAPE_KEYS.get(profile)
+    if shapes is None or shapes.made >= _MAX_SHAPE_KEYS:
+        shapes = _SHAPE_KEYS[profile] = _ShapeKeys(profile)
+    top = shapes.top
+    for key, value in data.items():
+        keys = top.get(key)
+        if keys is None:
+            keys = shapes.add(top, key, "")
+        kind = type(value)
+        made = keys.get(kind)
+        if made is not None:
+            if kind is not str or value.strip():  # a blank string says "absent"
+                yield made
+        elif kind not in _PAYLOADS:  # not a parsed JSON value (a library caller's)
+            payload = _payload(value)
+            if payload is not None:
+                yield Key((shapes.profile, keys.pointer), payload)
+        if isinstance(value, dict) and key not in DATA_KEYED:
+            outer = keys.pointer
+            inside = shapes.nested.get(key)
+            if inside is None:
+                inside = shapes.nested[key] = {}
+            for inner, item in value.items():
+                keys = inside.get(inner)
+                if keys is None:
+                    keys = shapes.add(inside, inner, outer)
+                kind = type(item)
+                made = keys.get(kind)
+                if made is not None:
+                    if kind is not str or item.strip():
+                        yield made
+                elif kind not in _PAYLOADS:
+                    payload = _payload(item)
+                    if payload is not None:
+                        yield Key((shapes.profile, keys.pointer), payload)
+
+
+class _PointerKeys(dict[type, Key]):
+    """TYP008's keys of one pointer, by the type of the value there: one ``Key`` per JSON
+    type with a payload (none for null), shared by every record with such a value there
+    (a ``Key`` is an immutable tuple)."""
+
+    pointer: str
+
+
+class _ShapeKeys:
+    """TYP008's keys of one profile, kept for the run's records (bounded: see
+    :data:`_MAX_SHAPE_KEYS`): the keys of the top-level members by key, and those of the
+    members of nested objects by outer and inner key. Records of one source share their
+    keys, so a record costs a lookup per member, not a pointer and a ``Key`` built."""
+
+    def __init__(self, profile: str) -> None:
+        self.profile = profile
+        self.top: dict[str, _PointerKeys] = {}
+        self.nested: dict[str, dict[str, _PointerKeys]] = {}
+        self.made = 0
+
+    def add(self, table: dict[str, _PointerKeys], key: str, where: str) -> _PointerKeys:
+        pointer = child_pointer(where, key)
+        keys = _PointerKeys({kind: Key((self.profile, pointer), payload)
+                             for kind, payload in _PAYLOADS.items() if payload is not None})
+        keys.pointer = pointer
+        table[key] = keys
+        self.made += 1
+        return keys
+
+
+_SHAPE_KEYS: dict[str, _ShapeKeys] = {}
+_MAX_SHAPE_KEYS = 16_384
+"""Pointers whose keys :class:`_ShapeKeys` keeps per profile before starting over (records
+whose keys are data: ever new pointers)."""
 
 
 def _payload(value: object) -> tuple[str, str] | None:

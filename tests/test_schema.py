@@ -111,3 +111,16 @@ def test_local_verdict_agrees_on_generated_records(record):
         local = _local_verdict(record, fix, schema)
         if local is not None:
             assert local == slow_verdict(record, fix, schema), fix
+
+
+def test_local_verdict_follows_each_record_along_a_kept_route():
+    """The nodes kept for a pointer (the way through objects) serve only a record whose
+    values on the way are objects: a list there is walked as such."""
+    schema = "aggregator.schema.json"
+    fix = Fix.replace("/authors/0", None, "Write null")
+    as_object = {"title": "T", "authors": {"0": ""}}
+    as_list = {"title": "T", "authors": [""]}
+    for record in (as_object, as_list, as_object):
+        local = _local_verdict(record, fix, schema)
+        assert local is None or local == slow_verdict(record, fix, schema), record
+    assert _local_verdict(as_list, fix, schema) is not None

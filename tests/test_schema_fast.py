@@ -32,6 +32,7 @@ from biblint.model import join_pointer
 from biblint.profiles import PROFILES
 from biblint.schema import (
     _PRINTABLE,
+    SchemaProblem,
     _fast,
     _portable,
     _valid_here,
@@ -96,9 +97,32 @@ def assert_agree(record: Any, schema: str, name: str = "") -> bool:
     fast = fast_valid(schema, root, record)
     if fast is not None:
         assert fast == valid, (name, schema, "compiled", fast, "python", valid)
-    assert list(schema_problems(record, schema)) == list(slow_schema_problems(record, schema)), (
-        name, schema)
+    problems = list(schema_problems(record, schema))
+    assert problems == list(slow_schema_problems(record, schema)), (name, schema)
+    where = [reported_at(p) for p in problems]
+    above = {pointer[:end] for pointer in where for end in range(1, len(pointer))
+             if pointer[end] == "/"}  # the containers of problems
+    for skip in (frozenset(where), frozenset(where[::2]), frozenset(where[1::2]),
+                 frozenset(above)):
+        assert_skip_agrees(record, schema, skip, problems, name)
     return valid
+
+
+def reported_at(problem: SchemaProblem) -> str:
+    """Where REC003 reports a problem (a missing required key: at the key's pointer)."""
+    name = re.fullmatch(r"required property '(.*)' is missing", problem.message)
+    return join_pointer(problem.pointer, name[1]) if name else problem.pointer
+
+
+def assert_skip_agrees(record: Any, schema: str, skip: frozenset[str],
+                       problems: list[SchemaProblem], name: str = "") -> None:
+    """``schema_problems`` with ``skip`` leaves out only problems reported at a skipped
+    pointer, and keeps every other, in order."""
+    skipped = list(schema_problems(record, schema, skip))
+    remaining = iter(problems)
+    assert all(any(p == q for q in remaining) for p in skipped), (name, schema, skip)
+    assert ([p for p in skipped if reported_at(p) not in skip]
+            == [p for p in problems if reported_at(p) not in skip]), (name, schema, skip)
 
 
 def test_every_profile_schema_has_a_fast_path():
@@ -605,3 +629,22 @@ def test_scalars_of_one_class_share_their_causes():
             assert module._leaf_problems(schema, node, text, ("citationCount",)) == (
                 python_leaf_problems(schema, node, text, ("citationCount",)))
     assert len(calls) == 1
+
+
+def test_skipping_keeps_problems_that_depend_on_a_skipped_value(tmp_path):
+    """A problem outside the skipped pointers that a skipped value causes (through ``if``)
+    stays: a value is replaced for one validation of the rest only under decomposable
+    nodes, where no member's problems depend on another's value."""
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+              "properties": {"a": {"type": ["integer", "null"]}, "b": {"type": "string"}},
+              "if": {"properties": {"a": {"type": "string"}}, "required": ["a"]},
+              "then": {"required": ["c"]}}
+    path = tmp_path / "if.schema.json"
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    record = {"a": "x", "b": "y"}
+    problems = list(schema_problems(record, str(path)))
+    assert sorted(reported_at(p) for p in problems) == ["/a", "/c"]
+    assert fast_valid(str(path), validator_for(str(path)).schema, record) is False
+    assert [reported_at(p) for p in schema_problems(record, str(path), frozenset({"/a"}))
+            if reported_at(p) != "/a"] == ["/c"]
+    assert_skip_agrees(record, str(path), frozenset({"/a"}), problems)
