@@ -42,3 +42,17 @@ def test_a_shown_string_is_json_of_a_prefix(value: str, limit: int) -> None:
     decoded = json.loads(text)
     assert len(decoded) <= max(limit, 1)
     assert value.startswith(decoded.removesuffix("…"))
+
+
+@given(st.text().filter(lambda v: '"' not in v and "\\" not in v),
+       st.integers(min_value=2, max_value=80))
+def test_a_shown_string_fits_its_limit_with_escapes_counted(value: str, limit: int) -> None:
+    """Invisible characters are shown escaped (six characters, twelve for an astral code
+    point): the cut counts them so, and a message stays short whatever the value holds."""
+    assert len(shown(value, limit)) <= limit + 2
+
+
+def test_unassigned_astral_code_points_are_cut_by_their_escapes() -> None:
+    value = "00" + "\U000191d3" * 10
+    text = shown(value, 30)
+    assert len(text) <= 32 and text.endswith('…"') and text.startswith('"00\\ud824\\uddd3')

@@ -47,6 +47,19 @@ def quoted(text: str, *, combining: bool = False) -> str:
 _quoted = quoted
 
 
+def _fitted(value: str, limit: int) -> str:
+    """The longest prefix of ``value`` (with `…` when cut) whose characters fit in ``limit``
+    once each invisible one is counted as its escape (``\\u200b`` six characters, an astral
+    code point's surrogate pair twelve): thirty unassigned code points must not make a
+    message of 360 characters."""
+    used = 0
+    for index, char in enumerate(value):
+        used += len(_escape(char)) if _INVISIBLE_RE.match(char) else 1
+        if (used > limit - 1 and index < len(value) - 1) or used > limit:
+            return value[:index] + "…"
+    return value
+
+
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 """``json.dumps(text, ensure_ascii=False)`` without building an encoder per call."""
 
@@ -57,7 +70,10 @@ def shown(value: object, limit: int = 40) -> str:
     to ``limit`` characters with `…`; any other JSON value as JSON, cut the same way. The one
     helper every rule uses, so that a value reads the same in every message."""
     if isinstance(value, str):
-        return _quoted(value if len(value) <= limit else value[: limit - 1] + "…")
+        out = _quoted(value if len(value) <= limit else value[: limit - 1] + "…")
+        if len(out) <= limit + 2 or not _INVISIBLE_RE.search(value, 0, limit):
+            return out
+        return _quoted(_fitted(value, limit))
     try:
         text = json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError):  # not JSON data, or an integer too long to print
