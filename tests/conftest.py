@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -34,3 +36,15 @@ def corpus_or_skip() -> Path:
     if not CORPUS.is_dir():
         pytest.skip("../shared/corpus is not present (only in the project's workspace)")
     return CORPUS
+
+
+def json_strings(value: Any) -> Iterator[str]:
+    """Every string in a JSON value (keys left out), in document order."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from json_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from json_strings(item)

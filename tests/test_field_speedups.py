@@ -21,20 +21,10 @@ from hypothesis import strategies as st
 from biblint.domain import dates, doi, names, pages
 from biblint.rules import authors, pubtypes, xref
 
-from .conftest import CORPUS, ROOT
+from .conftest import CORPUS, ROOT, json_strings
 
 sys.path.insert(0, str(ROOT / "bench"))
 from records import make_records
-
-
-def _strings(value: object) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for item in value.values() for s in _strings(item)]
-    if isinstance(value, list):
-        return [s for item in value for s in _strings(item)]
-    return []
 
 
 @cache
@@ -42,7 +32,7 @@ def real_strings() -> tuple[str, ...]:
     """Every string value of the bench records, the rule fixtures and the corpus."""
     found: set[str] = set()
     for record in make_records(200):
-        found.update(_strings(record))
+        found.update(json_strings(record))
     for folder in (ROOT / "fixtures", CORPUS):
         if not folder.is_dir():
             continue
@@ -53,7 +43,7 @@ def real_strings() -> tuple[str, ...]:
             lines = text.splitlines() if path.suffix == ".jsonl" else [text]
             for line in lines:
                 try:
-                    found.update(_strings(json.loads(line)))
+                    found.update(json_strings(json.loads(line)))
                 except ValueError:
                     continue
     return tuple(sorted(found))

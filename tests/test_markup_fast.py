@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
@@ -25,7 +24,7 @@ from biblint.domain import markup
 from biblint.domain.markup import _parse_once, _strip_simple
 from biblint.readers import read_path
 
-from .conftest import FIXTURES, corpus_or_skip
+from .conftest import FIXTURES, corpus_or_skip, json_strings
 
 NAMES = sorted(markup._SIMPLE_BLOCKS | markup._SIMPLE_INLINE)
 TAG_NAMES = [*NAMES, *(f"jats:{n}" for n in NAMES), "P", "Div", "JATS:P", "mml:mi",
@@ -89,15 +88,6 @@ def test_other_markup_is_left_to_lxml(text):
     assert _strip_simple(text) is None
 
 
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
 
 
 def _marked_up(values: Iterator[str]) -> list[str]:
@@ -107,7 +97,7 @@ def _marked_up(values: Iterator[str]) -> list[str]:
 def test_simple_markup_strips_as_lxml_does_on_the_fixtures():
     found = []
     for path in sorted((FIXTURES / "rules").glob("*.yml")):
-        found.extend(_strings(yaml.safe_load(path.read_text(encoding="utf-8"))))
+        found.extend(json_strings(yaml.safe_load(path.read_text(encoding="utf-8"))))
     texts = _marked_up(iter(found))
     assert sum(_agree(t) for t in texts) > 10
 
@@ -120,7 +110,7 @@ def test_simple_markup_strips_as_lxml_does_on_the_corpus():
         if path.suffix in {".md", ".tsv"}:
             continue
         for raw in read_path(path).iter_records():
-            found.extend(_strings(raw.data))
+            found.extend(json_strings(raw.data))
     texts = _marked_up(iter(found))
     taken = sum(_agree(t) for t in texts)
     assert taken > 100, (taken, len(texts))

@@ -30,10 +30,11 @@ import regex
 from biblint import Violation, rule
 from biblint.config import Config
 from biblint.engine import Linter
-from biblint.model import JSONValue
 from biblint.profiles import CANONICAL_FIELDS
 from biblint.record import Record
 from biblint.registry import RECORD, Context, Registry
+
+from .conftest import json_strings
 
 _spec = importlib.util.spec_from_file_location(
     "biblint_bench_redos", Path(__file__).resolve().parent.parent / "bench" / "redos.py")
@@ -142,15 +143,6 @@ def test_the_issue_title_is_prompt() -> None:
 
 
 # -- the inputs are what they claim ----------------------------------------------------------
-def _strings(value: JSONValue) -> Iterator[str]:
-    if isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
-    elif isinstance(value, str):
-        yield value
 
 
 @pytest.mark.parametrize("profile", [p.name for p in redos.profiles()])
@@ -171,7 +163,7 @@ def test_every_text_field_of_the_profile_holds_the_input(profile: str) -> None:
                 node = node[int(token)] if isinstance(node, list) else node[token]  # type: ignore[index]
             strings = node if isinstance(node, list) else [node]  # Crossref's title lists
             assert strings and all(isinstance(s, str) for s in strings), (name, pointers[0])
-    strings = [s for s in _strings(record) if redos.PREFIX in s]
+    strings = [s for s in json_strings(record) if redos.PREFIX in s]
     # At least every text field (a PubMed DeleteCitation has none, only PMIDs).
     assert len(strings) >= min(5, text_fields)
     for text in strings:
