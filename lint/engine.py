@@ -300,19 +300,8 @@ class Linter:
         explained = frozenset(f.pointer for f in found)  # only other rules' so far
         for at, item, context in reversed(deferred):  # from the end: positions stay valid
             context.state[EXPLAINED] = explained
-            code, name, severity = item.code, item.name, self.severity_of(item.code)
             mine: list[Finding] = []
-            seen: dict[str, int] = {}
-            try:
-                for violation in item.check(record, context):
-                    if not isinstance(violation, Violation):
-                        continue
-                    occurrence = seen.get(violation.pointer, 0)
-                    seen[violation.pointer] = occurrence + 1
-                    mine.append(self._finding(code, name, severity, violation, record,
-                                              occurrence))
-            except Exception as exc:
-                raise RuleCrash(item, record, exc) from exc
+            self._collect(item, self.severity_of(item.code), record, context, mine)
             found[at:at] = mine
 
     def _add_keys(self, record: Record, keyed: list[tuple[str, list[Key]]],
@@ -334,22 +323,29 @@ class Linter:
                  keyed: list[tuple[str, list[Key]]], found: list[Finding]) -> None:
         """A two-phase run rule's extract step: its keys into ``keyed`` (one entry for the
         rule), its violations (what the record shows on its own) into ``found``."""
+        mine = self._collect(item, severity, record, context, found)
+        if mine:
+            keyed.append((item.code, mine))
+
+    def _collect(self, item: Rule, severity: Severity, record: Record, context: Context,
+                 found: list[Finding]) -> list[Key]:
+        """Run one rule on ``record`` outside the record loop of :meth:`lint_record` (which
+        does the same, inlined): its findings into ``found``, the n-th at one pointer with
+        its own fingerprint; the keys it yields returned."""
         seen: dict[str, int] = {}
-        code = item.code
-        mine: list[Key] = []
+        code, name = item.code, item.name
+        keys: list[Key] = []
         try:
             for out in item.check(record, context):
                 if isinstance(out, Key):
-                    mine.append(out)
+                    keys.append(out)
                     continue
                 occurrence = seen.get(out.pointer, 0)
                 seen[out.pointer] = occurrence + 1
-                found.append(self._finding(code, item.name, severity, out, record,
-                                           occurrence))
+                found.append(self._finding(code, name, severity, out, record, occurrence))
         except Exception as exc:  # a rule bug must not lose the other findings
             raise RuleCrash(item, record, exc) from exc
-        if mine:
-            keyed.append((code, mine))
+        return keys
 
     # -- the end of a run: two-phase run rules ----------------------------------------------
     def judge_run(self, state: RunState) -> list[Judged]:

@@ -1074,6 +1074,7 @@ def profile_from_config(name: str, table: Mapping[str, Any], *,
         schema = str(path.resolve())
     detect: Callable[[Any], int] = _never
     needs: tuple[frozenset[str], int] | None = None
+    keys_only = True  # no detector (never) reads nothing
     if "detect" in table:
         keys = tuple(table["detect"]["keys"])
         needed = int(table["detect"].get("min", len(keys)))
@@ -1085,6 +1086,7 @@ def profile_from_config(name: str, table: Mapping[str, Any], *,
 
         # A hit is a key there, or a value at a pointer, which needs the pointer's first key.
         needs = (frozenset(split_pointer(k)[0] if k.startswith("/") else k for k in keys), 1)
+        keys_only = not any(k.startswith("/") for k in keys)  # names only: it counts keys
     try:
         authors = AuthorStyle(table.get("authors", AuthorStyle.STRING.value))
     except ValueError:
@@ -1098,9 +1100,7 @@ def profile_from_config(name: str, table: Mapping[str, Any], *,
             title=table.get("title", f"user-defined profile {name}"),
             fields=fields,
             detect=detect,
-            # Only names (no pointer): the score counts keys.
-            detect_keys_only=not any(k.startswith("/") for k in table.get("detect", {}).get(
-                "keys", ())),
+            detect_keys_only=keys_only,
             detect_needs=needs,
             schema=schema,
             absent=table.get("absent", "null"),

@@ -165,16 +165,6 @@ def _with_skipped_replaced(fast: _Fast, root: Any, record: Any, skip: frozenset[
         if route is None:
             continue
         keys, exemplar = route
-        if len(keys) == 1:  # a member of the record (most)
-            key = keys[0]
-            kind = type(record.get(key, _NO_ROUTE))
-            if kind is dict or kind is list or key not in record:
-                continue  # not a scalar: its problems may lie below it
-            target = copied.get(())
-            if target is None:
-                target = copied[()] = dict(record)
-            target[key] = exemplar
-            continue
         value: Any = record
         for key in keys:
             if type(value) is not dict or key not in value:
@@ -183,7 +173,7 @@ def _with_skipped_replaced(fast: _Fast, root: Any, record: Any, skip: frozenset[
         else:
             kind = type(value)
             if kind is dict or kind is list:
-                continue
+                continue  # not a scalar: its problems may lie below it
             target = copied.get(())
             if target is None:
                 target = copied[()] = dict(record)

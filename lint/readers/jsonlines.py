@@ -81,6 +81,8 @@ def key_ends(body: bytes) -> int:
     if _SPACED_KEY_END.search(body) is not None:
         return len(_KEY_END.findall(body))
     return body.count(b'":')
+
+
 _SLOW = object()
 _BLANK = object()
 
@@ -321,7 +323,7 @@ class JsonLinesStream:
         current = self._current
         if current is None or current.index != index:
             raise LookupError(f"record {index} is not the current record of {self.path}")
-        return current.positions.get(pointer) or self._locate_in_line(index, pointer)
+        return self._locate_in_line(index, pointer)
 
     # -- write-back ---------------------------------------------------------------------
     def render_record(self, index: int, old: JSONValue, new: JSONValue) -> bytes:
