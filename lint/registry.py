@@ -89,7 +89,10 @@ class Rule:
     source: str = "builtin"
     fallback: bool = False
     """A catch-all (the schema rule): its finding is dropped where another rule reported at
-    the same pointer, so one defect gives one finding, from the rule that explains it best."""
+    the same pointer, so one defect gives one finding, from the rule that explains it best.
+    The engine runs it after the record's other rules, with their pointers in
+    ``ctx.state[biblint.engine.EXPLAINED]`` so that it may skip working those out; its
+    findings keep the place of its turn."""
     reads: frozenset[str] | None = None
     """The canonical fields the rule reads (and the markers :data:`STRINGS`, :data:`MEMBERS`,
     :data:`RECORD`): the engine calls it only for records that have at least one of these
