@@ -151,6 +151,12 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--jobs", "-j", type=_jobs, metavar="N",
                        help="worker processes (default: the config's jobs, else the "
                             "machine's cores; 1: one process). Small runs use one process")
+    check.add_argument("--no-cache", action="store_true",
+                       help="check every record: neither read nor write the result cache")
+    check.add_argument("--cache-dir", metavar="DIR", type=Path,
+                       help="the result cache's folder (default: the config's cache-dir, "
+                            "else $BIBLINT_CACHE_DIR, else $XDG_CACHE_HOME/biblint or "
+                            "~/.cache/biblint)")
     check.add_argument("--force-exclude", action="store_true",
                        help="apply the config's exclude patterns to files named explicitly "
                             "too (pre-commit passes files explicitly)")
@@ -216,6 +222,20 @@ def _config(args: argparse.Namespace, first_path: Path) -> Config:
         unsafe_fixes=args.unsafe_fixes,
         jobs=getattr(args, "jobs", None),
     )
+
+
+def _with_cache(config: Config, args: argparse.Namespace) -> Config:
+    """The result cache of a ``check`` run: the folder from ``--cache-dir``, the config or
+    the user's cache folder; none with ``--no-cache``, ``cache = false`` or ``--dask`` (a
+    cluster's workers do not share this machine's folders). An oversized cache is emptied
+    here, before any worker opens it."""
+    if args.no_cache or not config.cache or args.dask:
+        return replace(config, cache=False, cache_dir=None)
+    from .cache import default_dir, prune
+
+    folder = args.cache_dir or config.cache_dir or default_dir()
+    prune(folder)
+    return replace(config, cache_dir=folder)
 
 
 def _use_color(choice: str, stream: TextIO) -> bool:
@@ -377,7 +397,7 @@ def _check(args: argparse.Namespace) -> int:
                           f"{'--output-file' if args.output_file else 'stdout'}; give the "
                           "others a file (FORMAT:FILE)")
     first = Path(args.stdin_filename or ".") if stdin else Path(paths[0])
-    config = _config(args, first)
+    config = _with_cache(_config(args, first), args)
     if any(fmt == "html" for fmt, _ in outputs):  # the HTML report's completeness
         config = replace(config, census=True)
     linter = _dask_linter(args, config, outputs, stdin) if args.dask else Linter(config)

@@ -51,6 +51,13 @@ class Config:
     """Not a configuration key: whether each checked record's :class:`~biblint.model.Census`
     rides on its event (the HTML report's completeness and examples). A run's setting, in
     the config because worker processes build their linter from it."""
+    cache: bool = True
+    """Whether results are cached (``cache``; ``--no-cache``), in :attr:`cache_dir`."""
+    cache_dir: Path | None = None
+    """The result cache's folder (:mod:`biblint.cache`; ``cache-dir``, relative to the config
+    file), None: no cache. The command line fills it in (``--cache-dir``, else the user's cache
+    folder); the library caches nothing unless given one. In the config because worker
+    processes build their linter from it."""
 
     def with_overrides(self, **changes: Any) -> Config:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -110,6 +117,8 @@ def from_mapping(table: Mapping[str, Any], *, source: str = "<config>",
         rules={k: dict(v) for k, v in table.get("rules", {}).items()},
         profiles=tuple(profiles),
         jobs=table.get("jobs"),
+        cache=bool(table.get("cache", True)),
+        cache_dir=(root or Path.cwd()) / table["cache-dir"] if "cache-dir" in table else None,
         root=root,
         source=source,
     )

@@ -9,13 +9,23 @@ becomes findings, and a crashing rule becomes an error entry of its file, not a 
 from __future__ import annotations
 
 import gc
+import stat
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+from .cache import (
+    CAPTURE_LIMIT,
+    CacheUnusable,
+    ResultCache,
+    decode_findings,
+    decode_keys,
+    encode_findings,
+    encode_keys,
+)
 from .census import take as take_census
 from .config import Config, ConfigError
 from .discovery import discover as discover_files
@@ -86,6 +96,10 @@ class RunState:
     profile: Profile | None = None
     """The profile every context of ``contexts`` holds (None: not set yet). Records of one
     source share a profile, so the contexts are updated when it changes, not per rule."""
+    capture: list[tuple[int, str, list[tuple[str, list[Key]]], tuple[str, ...]]] | None = None
+    """When a list, each record's run-scope keys are also appended to it as they go into
+    :attr:`keys` (index, record key, keys per rule, hidden pointers): what the result cache
+    keeps of a record for the run-scope rules."""
 
 
 class Linter:
@@ -129,6 +143,29 @@ class Linter:
         self.sequential = any(r.scope == "run" and r.judge is None for r in self._checks)
         """Whether a selected run rule keeps state across records in order (the older form
         of run rules): such a run is never split over ``--jobs`` workers."""
+        self._cache: ResultCache | bool | None = False
+        self._meta = {r.code: (r.name, self.severity_of(r.code)) for r in self._checks}
+        """Each selected rule's name and severity: what a cached finding leaves out."""
+
+    @property
+    def cache(self) -> ResultCache | None:
+        """The result cache (:mod:`biblint.cache`) of this linter's runs, opened on first use:
+        None when the config names no folder or turns it off, for a census (the HTML report),
+        or when a selected run rule keeps state across records (its findings depend on the
+        records before: nothing of a record alone can be reused)."""
+        if self._cache is False:
+            config = self.config
+            self._cache = None
+            if (config.cache and config.cache_dir is not None and not config.census
+                    and not self.sequential):
+                from .cache import settings_digest
+
+                try:
+                    self._cache = ResultCache(config.cache_dir,
+                                              settings_digest(config, self._checks))
+                except Exception:  # the settings cannot be told apart: no cache, same findings
+                    self._cache = None
+        return self._cache  # type: ignore[return-value]
 
     # -- configuration ------------------------------------------------------------------
     def _resolve_severity(self) -> dict[str, Severity]:
@@ -288,7 +325,7 @@ class Linter:
             found = [f for f in found
                      if f.code not in self._fallbacks or f.pointer not in explained]
         if keyed and keys is not None:
-            self._add_keys(record, keyed, found, keys)
+            self._add_keys(record, keyed, found, keys, state.capture)
         return found
 
     def _run_fallbacks(self, record: Record, deferred: list[tuple[int, Rule, Context]],
@@ -305,8 +342,9 @@ class Linter:
             found[at:at] = mine
 
     def _add_keys(self, record: Record, keyed: list[tuple[str, list[Key]]],
-                  found: list[Finding],
-                  keys: KeyStore) -> None:
+                  found: list[Finding], keys: KeyStore,
+                  capture: list[tuple[int, str, list[tuple[str, list[Key]]],
+                                      tuple[str, ...]]] | None = None) -> None:
         """The record's run-scope keys into ``keys``. Each entry carries the pointers where
         the record already has a catch-all (schema) finding: a judged finding there is
         dropped (one defect, one finding), as within a record; the record's findings may
@@ -318,6 +356,8 @@ class Linter:
         file, index, record_key = origin.file or "", origin.index, record.key
         for code, pairs in keyed:
             keys.add_record(code, pairs, record_key, file, index, hidden)
+        if capture is not None:
+            capture.append((index, record_key, keyed, hidden))
 
     def _extract(self, item: Rule, severity: Severity, record: Record, context: Context,
                  keyed: list[tuple[str, list[Key]]], found: list[Finding]) -> None:
@@ -472,6 +512,9 @@ class Linter:
         ignored = self.ignored_in(path)
         pending: list[ReadProblem] = []
         seen = 0
+        # A JSON Lines file is cached line by line (biblint.cache).
+        stream = document if isinstance(document, JsonLinesStream) else None
+        lines = self.cache if stream is not None else None
         for raw in document.iter_records():
             problems = document.problems
             if len(problems) > seen:
@@ -482,23 +525,68 @@ class Linter:
             census = None
             if raw.data is not None:
                 result.records += 1
-                record = self.make_record(raw.data, origin=raw.origin, profile=raw.profile,
-                                          locate=partial(document.locate, index))
-                try:
-                    found.extend(self.lint_record(record, state, ignored))
-                except RuleCrash as crash:
-                    result.errors.append(f"{path}: record {index}: {crash}")
-                if self.config.census:
-                    census = take_census(record, found)
+                if lines is not None and stream is not None:
+                    found.extend(self._lint_line(lines, stream, raw, state, ignored, result))
+                else:
+                    record = self.make_record(raw.data, origin=raw.origin, profile=raw.profile,
+                                              locate=partial(document.locate, index))
+                    try:
+                        found.extend(self.lint_record(record, state, ignored))
+                    except RuleCrash as crash:
+                        result.errors.append(f"{path}: record {index}: {crash}")
+                    if self.config.census:
+                        census = take_census(record, found)
             if len(found) > 1:
                 found.sort(key=Finding.sort_key)
             yield RecordChecked(path, index, found, raw.span[1] if raw.span else None,
                                 raw.data is not None, census)
+        if lines is not None:
+            lines.flush()
         pending.extend(document.problems[seen:])
         if pending:
             rest = [self.problem_finding(path, p) for p in pending]
             rest.sort(key=Finding.sort_key)
             yield RecordChecked(path, None, rest, None, False)
+
+    def _lint_line(self, cache: ResultCache, document: JsonLinesStream, raw: RawRecord,
+                   state: RunState, ignored: frozenset[str], result: FileResult
+                   ) -> list[Finding]:
+        """The findings of the record of a JSON Lines line, from the result cache when the
+        same line was checked before with the same settings (its run-scope keys then go into
+        the run as if it had been checked), else checked and kept in the cache."""
+        lineno, body = document.current_line()
+        index, file = raw.origin.index, raw.origin.file or ""
+        key = cache.key(b"line", body, raw.profile or "", "\0".join(sorted(ignored)))
+        entry = cache.get(key)
+        if entry is not None:
+            try:
+                found = decode_findings(entry["f"], self._meta, raw.origin.file, index,
+                                        lineno)
+                keyed = decode_keys(entry["k"])
+            except (KeyError, TypeError, ValueError):
+                pass  # an entry of another layout: check the record
+            else:
+                if state.keys is not None:
+                    for _, record_key, rows, hidden in keyed:
+                        for code, pairs in rows:
+                            state.keys.add_record(code, pairs, record_key, file, index, hidden)
+                return found
+        record = self.make_record(raw.data, origin=raw.origin, profile=raw.profile,
+                                  locate=partial(document.locate, index))
+        capture: list[tuple[int, str, list[tuple[str, list[Key]]], tuple[str, ...]]] = []
+        state.capture = capture
+        try:
+            found = self.lint_record(record, state, ignored)
+        except RuleCrash as crash:
+            result.errors.append(f"{document.path}: record {index}: {crash}")
+            return []
+        finally:
+            state.capture = None
+        if state.keys is not None:  # without keys, an entry would lack them
+            with suppress(CacheUnusable):
+                cache.put(key, {"f": encode_findings(found, lines=False),
+                                "k": encode_keys(capture)})
+        return found
 
     def _due(self, path: str, pending: list[ReadProblem], index: int) -> list[Finding]:
         """The findings of the pending problems of records up to ``index`` (and of the file),
@@ -680,8 +768,69 @@ class Linter:
             return
         yield FileStarted(shown, size)
         result = FileResult(shown)
-        yield from self.iter_document(open_path(path, shown), state, result)
+        cache = self.cache
+        if cache is not None and not streams_as_lines(path, shown):
+            yield from self._iter_cached_file(cache, path, shown, state, result)
+        else:
+            yield from self.iter_document(open_path(path, shown), state, result)
         yield FileFinished(result)
+
+    def _iter_cached_file(self, cache: ResultCache, path: Path, shown: str, state: RunState,
+                          result: FileResult) -> Iterator[RecordChecked]:
+        """The events of a file that is not JSON Lines, from the result cache when the same
+        bytes were checked under the same name before with the same settings, else checked
+        and kept in the cache (unless the file changed while it was read, a rule crashed, or
+        it holds more than :data:`~biblint.cache.CAPTURE_LIMIT` records)."""
+        before = _stamp(path)
+        digest = _file_digest(path) if before is not None else None
+        if digest is None:  # not a regular file, or unreadable: the reader says what it is
+            yield from self.iter_document(open_path(path, shown), state, result)
+            return
+        key = cache.key(b"file", shown, digest)
+        entry = cache.get(key)
+        if entry is not None:
+            try:
+                events = [RecordChecked(shown, index, decode_findings(rows, self._meta, shown, None,
+                                                                None),
+                                        offset, counted)
+                          for index, rows, offset, counted in entry["e"]]
+                keyed = decode_keys(entry["k"])
+                records = int(entry["n"])
+            except (KeyError, TypeError, ValueError):
+                pass  # an entry of another layout: check the file
+            else:
+                if state.keys is not None:
+                    for index, record_key, rows, hidden in keyed:
+                        for code, pairs in rows:
+                            state.keys.add_record(code, pairs, record_key, shown, index,
+                                                  hidden)
+                result.records = records
+                yield from events
+                return
+        capture: list[tuple[int, str, list[tuple[str, list[Key]]], tuple[str, ...]]] = []
+        kept: list[list[Any]] | None = []
+        state.capture = capture
+        try:
+            for event in self.iter_document(open_path(path, shown), state, result):
+                if kept is not None:
+                    if len(kept) < CAPTURE_LIMIT:
+                        kept.append([event.index, encode_findings(event.findings, lines=True),
+                                     event.offset, event.counted])
+                    else:
+                        kept = None
+                        state.capture = capture = None  # type: ignore[assignment]
+                yield event
+        except CacheUnusable:
+            kept = None
+        finally:
+            state.capture = None
+        if (kept is not None and capture is not None and not result.errors
+                and state.keys is not None and _stamp(path) == before):
+            try:
+                cache.put(key, {"e": kept, "k": encode_keys(capture), "n": result.records})
+            except CacheUnusable:
+                return
+            cache.flush()
 
     def _iter_fix_stream(self, path: Path, shown: str, state: RunState, *, unsafe: bool,
                          size: int | None) -> Iterator[Event]:
@@ -900,6 +1049,33 @@ class RuleCrash(Exception):
                          f"{exc.__class__.__name__}: {exc}")
         self.rule = item
         self.record = record
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """A regular file's size, time of change and inode (whether it changed while it was
+    read); None for anything else (a pipe, a device, a folder: never read ahead of the reader,
+    never cached) or a file that cannot be looked at."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+def _file_digest(path: Path) -> bytes | None:
+    """A hash of a file's bytes, read in blocks (a large JSON array is not held twice)."""
+    import hashlib
+
+    h = hashlib.blake2b(digest_size=20)
+    try:
+        with path.open("rb") as handle:
+            while block := handle.read(1 << 20):
+                h.update(block)
+    except OSError:
+        return None
+    return h.digest()
 
 
 def _size(path: Path) -> int | None:

@@ -25,6 +25,17 @@ settings.register_profile("ci", max_examples=100, deadline=None, derandomize=Tru
 settings.register_profile("fuzz", max_examples=5000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
+# The command line keeps a result cache (biblint.cache) in the user's cache folder: the suite's
+# runs, and the biblint processes they start, use a folder of their own instead, so that a test
+# run neither reads what an earlier one left nor writes into the user's home.
+if "BIBLINT_TEST_KEEP_CACHE_DIR" not in os.environ:
+    import atexit
+    import shutil
+    import tempfile
+
+    os.environ["BIBLINT_CACHE_DIR"] = tempfile.mkdtemp(prefix="biblint-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["BIBLINT_CACHE_DIR"], ignore_errors=True)
+
 
 @pytest.fixture
 def seed_path() -> Path:

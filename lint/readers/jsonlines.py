@@ -317,6 +317,14 @@ class JsonLinesStream:
                                                   node.nearest(pointer).start + 1)
         return found
 
+    def current_line(self) -> tuple[int, bytes]:
+        """The line number and the bytes (without the line break) of the record last yielded:
+        what the result cache keys a record by (:mod:`biblint.cache`)."""
+        current = self._current
+        if current is None:
+            raise LookupError(f"no current record in {self.path}")
+        return current.lineno, current.body
+
     def locate(self, index: int, pointer: str) -> tuple[int, int]:
         """1-based line and column of ``pointer`` inside record ``index``, which must be the
         record last yielded (earlier lines are not kept)."""
