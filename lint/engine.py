@@ -566,10 +566,7 @@ class Linter:
             except (KeyError, TypeError, ValueError):
                 pass  # an entry of another layout: check the record
             else:
-                if state.keys is not None:
-                    for _, record_key, rows, hidden in keyed:
-                        for code, pairs in rows:
-                            state.keys.add_record(code, pairs, record_key, file, index, hidden)
+                _replay_keys(state.keys, keyed, file, index)
                 return found
         record = self.make_record(raw.data, origin=raw.origin, profile=raw.profile,
                                   locate=partial(document.locate, index))
@@ -790,8 +787,9 @@ class Linter:
         entry = cache.get(key)
         if entry is not None:
             try:
-                events = [RecordChecked(shown, index, decode_findings(rows, self._meta, shown, None,
-                                                                None),
+                meta = self._meta
+                events = [RecordChecked(shown, index,
+                                        decode_findings(rows, meta, shown, None, None),
                                         offset, counted)
                           for index, rows, offset, counted in entry["e"]]
                 keyed = decode_keys(entry["k"])
@@ -799,11 +797,7 @@ class Linter:
             except (KeyError, TypeError, ValueError):
                 pass  # an entry of another layout: check the file
             else:
-                if state.keys is not None:
-                    for index, record_key, rows, hidden in keyed:
-                        for code, pairs in rows:
-                            state.keys.add_record(code, pairs, record_key, shown, index,
-                                                  hidden)
+                _replay_keys(state.keys, keyed, shown)
                 result.records = records
                 yield from events
                 return
@@ -1049,6 +1043,20 @@ class RuleCrash(Exception):
                          f"{exc.__class__.__name__}: {exc}")
         self.rule = item
         self.record = record
+
+
+def _replay_keys(keys: KeyStore | None,
+                 keyed: list[tuple[int, str, list[tuple[str, list[Any]]], tuple[str, ...]]],
+                 file: str, index: int | None = None) -> None:
+    """Run-scope keys from the result cache into the run, as if their records had just been
+    checked: each at its own index in the file, or at ``index`` (a JSON Lines line, which may
+    have moved since it was cached)."""
+    if keys is None:
+        return
+    for at, record_key, rules, hidden in keyed:
+        for code, pairs in rules:
+            keys.add_record(code, pairs, record_key, file, at if index is None else index,
+                            hidden)
 
 
 def _stamp(path: Path) -> tuple[int, int, int] | None:
