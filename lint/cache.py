@@ -122,12 +122,11 @@ def settings_digest(config: Config, rules: Iterable[Rule]) -> bytes:
     _digest_package(h, here)
     rules = list(rules)
     h.update(" ".join(sorted(rule.code for rule in rules)).encode())
+    names = {getattr(getattr(rule, "check", None), "__module__", "") or "" for rule in rules}
     files = set()
-    for rule in rules:
-        check = getattr(rule, "check", None)
-        module = sys.modules.get(getattr(check, "__module__", "") or "")
-        file = getattr(module, "__file__", None)
-        if file is not None and not Path(file).resolve().is_relative_to(here):
+    for name in names:  # biblint's own are in _digest_package; a plugin's, by content
+        file = getattr(sys.modules.get(name), "__file__", None)
+        if file is not None and name != "biblint" and not name.startswith("biblint."):
             files.add(Path(file).resolve())
     for file in sorted(files):
         _digest_file(h, file, file.name)
