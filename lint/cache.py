@@ -118,15 +118,14 @@ def settings_digest(config: Config, rules: Iterable[Rule]) -> bytes:
         except OSError:
             continue
         h.update("\n".join(names).encode("utf-8", "surrogateescape"))
-    here = Path(__file__).resolve().parent
-    _digest_package(h, here)
+    _digest_package(h, Path(__file__).resolve().parent)
     rules = list(rules)
     h.update(" ".join(sorted(rule.code for rule in rules)).encode())
-    names = {getattr(getattr(rule, "check", None), "__module__", "") or "" for rule in rules}
-    files = set()
-    for name in names:  # biblint's own are in _digest_package; a plugin's, by content
-        file = getattr(sys.modules.get(name), "__file__", None)
-        if file is not None and name != "biblint" and not name.startswith("biblint."):
+    modules = {getattr(getattr(rule, "check", None), "__module__", "") or "" for rule in rules}
+    files: set[Path] = set()
+    for module in modules:  # biblint's own are in _digest_package; a plugin's, by content
+        file = getattr(sys.modules.get(module), "__file__", None)
+        if file is not None and module != "biblint" and not module.startswith("biblint."):
             files.add(Path(file).resolve())
     for file in sorted(files):
         _digest_file(h, file, file.name)
