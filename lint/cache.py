@@ -42,7 +42,6 @@ between runs with its own cache step), ``--no-cache`` turns it off. The library 
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import enum
 import hashlib
@@ -227,6 +226,8 @@ def _encode(value: Any) -> Any:
             raise CacheUnusable("a float that JSON cannot hold")
         return value
     if kind is bytes:
+        import base64  # lazily: few keys are bytes, and start-up should not pay for it
+
         return {"b": base64.b64encode(value).decode("ascii")}
     raise CacheUnusable(f"a {kind.__name__} in a run-scope key")
 
@@ -235,6 +236,8 @@ def _decode(value: Any) -> Any:
     if type(value) is list:
         return tuple([_decode(v) if type(v) is list or type(v) is dict else v for v in value])
     if type(value) is dict:
+        import base64
+
         return base64.b64decode(value["b"])
     return value
 
@@ -252,13 +255,8 @@ def _json_value(value: Any) -> Any:
             return value
     elif kind is list:
         return [_json_value(v) for v in value]
-    elif kind is dict:
-        return {k: _json_value(v) for k, v in value.items() if type(k) is str} \
-            if all(type(k) is str for k in value) else _unusable()
-    return _unusable()
-
-
-def _unusable() -> Any:
+    elif kind is dict and all(type(k) is str for k in value):
+        return {k: _json_value(v) for k, v in value.items()}
     raise CacheUnusable("a fix value that JSON cannot hold exactly")
 
 
@@ -278,15 +276,16 @@ def _decode_fix(data: Any) -> Fix:
                _APPLICABILITY[applicability])
 
 
-def encode_findings(findings: Iterable[Finding], *, lines: bool) -> list[Any]:
+def encode_findings(findings: Iterable[Finding], *, in_file: bool) -> list[Any]:
     """Findings as JSON rows, without what the settings decide (a rule's name and severity).
-    ``lines`` False (a JSON Lines record): the line is only flagged, since it is the record's
-    line wherever the record moves, and the file and index are the record's."""
+    ``in_file`` True (a whole file): each row keeps its line and record index. False (a JSON
+    Lines record): the line is only flagged, since it is the record's line wherever the record
+    moves, and the index is the record's."""
     rows = []
     for f in findings:
         row = [f.code, f.message, f.pointer, _encode_fix(f.fix),
-               f.line if lines else f.line is not None, f.column, f.fingerprint]
-        if lines:
+               f.line if in_file else f.line is not None, f.column, f.fingerprint]
+        if in_file:
             row.append(f.record)
         rows.append(row)
     return rows
@@ -335,8 +334,8 @@ def encode_keys(captured: Iterable[tuple[Any, ...]]) -> list[Any]:
     return out
 
 
-def decode_keys(rows: Iterable[Any]) -> list[tuple[int, str, list[tuple[str, list[Any]]],
-                                                   tuple[str, ...]]]:
+def decode_keys(rows: Iterable[Any]) -> list[Any]:
+    """The records' keys of :func:`encode_keys`, as :data:`biblint.engine.Captured` tuples."""
     decode = _decode
     out = []
     for index, record_key, rules, hidden in rows:

@@ -73,6 +73,10 @@ its kind (0; :data:`_JUDGED`, a two-phase run rule, whose keys are extracted;
 
 _JUDGED, _FALLBACK = 1, 2
 
+Captured = tuple[int, str, list[tuple[str, list[Key]]], tuple[str, ...]]
+"""One record's run-scope keys as the result cache keeps them: its index, its key
+(``Record.key``), the keys each rule extracted, and the pointers hidden by catch-all findings."""
+
 EXPLAINED = "explained"
 """The key of a catch-all (``fallback``) rule's ``Context.state`` under which the engine
 hands it, for each record, the pointers the record's other findings are at: the engine drops
@@ -96,7 +100,7 @@ class RunState:
     profile: Profile | None = None
     """The profile every context of ``contexts`` holds (None: not set yet). Records of one
     source share a profile, so the contexts are updated when it changes, not per rule."""
-    capture: list[tuple[int, str, list[tuple[str, list[Key]]], tuple[str, ...]]] | None = None
+    capture: list[Captured] | None = None
     """When a list, each record's run-scope keys are also appended to it as they go into
     :attr:`keys` (index, record key, keys per rule, hidden pointers): what the result cache
     keeps of a record for the run-scope rules."""
@@ -343,8 +347,7 @@ class Linter:
 
     def _add_keys(self, record: Record, keyed: list[tuple[str, list[Key]]],
                   found: list[Finding], keys: KeyStore,
-                  capture: list[tuple[int, str, list[tuple[str, list[Key]]],
-                                      tuple[str, ...]]] | None = None) -> None:
+                  capture: list[Captured] | None = None) -> None:
         """The record's run-scope keys into ``keys``. Each entry carries the pointers where
         the record already has a catch-all (schema) finding: a judged finding there is
         dropped (one defect, one finding), as within a record; the record's findings may
@@ -570,7 +573,7 @@ class Linter:
                 return found
         record = self.make_record(raw.data, origin=raw.origin, profile=raw.profile,
                                   locate=partial(document.locate, index))
-        capture: list[tuple[int, str, list[tuple[str, list[Key]]], tuple[str, ...]]] = []
+        capture: list[Captured] = []
         state.capture = capture
         try:
             found = self.lint_record(record, state, ignored)
@@ -581,7 +584,7 @@ class Linter:
             state.capture = None
         if state.keys is not None:  # without keys, an entry would lack them
             with suppress(CacheUnusable):
-                cache.put(key, {"f": encode_findings(found, lines=False),
+                cache.put(key, {"f": encode_findings(found, in_file=False),
                                 "k": encode_keys(capture)})
         return found
 
@@ -801,29 +804,28 @@ class Linter:
                 result.records = records
                 yield from events
                 return
-        capture: list[tuple[int, str, list[tuple[str, list[Key]]], tuple[str, ...]]] = []
+        capture: list[Captured] = []
         kept: list[list[Any]] | None = []
         state.capture = capture
         try:
             for event in self.iter_document(open_path(path, shown), state, result):
-                if kept is not None:
-                    if len(kept) < CAPTURE_LIMIT:
-                        kept.append([event.index, encode_findings(event.findings, lines=True),
+                if kept is not None:  # stop keeping at the first event that cannot be kept
+                    try:
+                        if len(kept) >= CAPTURE_LIMIT:
+                            raise CacheUnusable("too many records to keep")
+                        kept.append([event.index,
+                                     encode_findings(event.findings, in_file=True),
                                      event.offset, event.counted])
-                    else:
+                    except CacheUnusable:
                         kept = None
-                        state.capture = capture = None  # type: ignore[assignment]
+                        state.capture = None
                 yield event
-        except CacheUnusable:
-            kept = None
         finally:
             state.capture = None
-        if (kept is not None and capture is not None and not result.errors
-                and state.keys is not None and _stamp(path) == before):
-            try:
+        if (kept is not None and not result.errors and state.keys is not None
+                and _stamp(path) == before):
+            with suppress(CacheUnusable):
                 cache.put(key, {"e": kept, "k": encode_keys(capture), "n": result.records})
-            except CacheUnusable:
-                return
             cache.flush()
 
     def _iter_fix_stream(self, path: Path, shown: str, state: RunState, *, unsafe: bool,
@@ -1045,9 +1047,8 @@ class RuleCrash(Exception):
         self.record = record
 
 
-def _replay_keys(keys: KeyStore | None,
-                 keyed: list[tuple[int, str, list[tuple[str, list[Any]]], tuple[str, ...]]],
-                 file: str, index: int | None = None) -> None:
+def _replay_keys(keys: KeyStore | None, keyed: list[Captured], file: str,
+                 index: int | None = None) -> None:
     """Run-scope keys from the result cache into the run, as if their records had just been
     checked: each at its own index in the file, or at ``index`` (a JSON Lines line, which may
     have moved since it was cached)."""

@@ -345,3 +345,27 @@ def test_a_full_cache_stops_growing_and_is_emptied_before_the_next_run(tmp_path:
     assert second is not None and 0 < second.hits < 2000 and second.full
     cache_module.prune(folder)  # what the command line does before a run
     assert not (folder / "results-v1.sqlite3").exists()
+
+
+def test_a_value_the_cache_cannot_hold_loses_no_finding_of_the_file(tmp_path: Path,
+                                                                     monkeypatch):
+    from biblint import cache as cache_module
+
+    target = tmp_path / "two.json"
+    target.write_text(json.dumps(records(3)), encoding="utf-8")
+    plain, _ = check([target], None)
+    calls: list[int] = []
+    real = cache_module.encode_findings
+
+    def first_fails(findings: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:  # as for a fix value JSON cannot hold (NaN, a huge integer)
+            raise cache_module.CacheUnusable("test")
+        return real(findings, **kwargs)
+
+    monkeypatch.setattr("biblint.engine.encode_findings", first_fails)
+    cached, used = check([target], tmp_path / "cache")
+    assert cached == plain
+    assert used is not None and used.misses == 1
+    monkeypatch.undo()
+    assert check([target], tmp_path / "cache")[1].misses == 1  # nothing was kept
